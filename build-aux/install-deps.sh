@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs what building, running and testing KBC Account needs on Debian 12.
+set -euo pipefail
+
+packages=(
+  meson ninja-build pkg-config gcc
+  libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
+  libfido2-dev libcbor-dev libqrencode-dev libsecret-1-dev libsqlite3-dev
+  libssl-dev libargon2-dev libpwquality-dev cracklib-runtime
+  libevent-dev liboath-dev
+  xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 gettext
+  desktop-file-utils appstream-util libglib2.0-bin libgtk-4-bin
+  librsvg2-common zbar-tools imagemagick clang-format fido2-tools
+  flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
+  ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update
+$sudo apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,109 @@
+/* kbc-account.h: one signed-in (or signing-in) session with a stack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kbc-client.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+#define KBC_TYPE_ACCOUNT (kbc_account_get_type ())
+G_DECLARE_FINAL_TYPE (KbcAccount, kbc_account, KBC, ACCOUNT, GObject)
+
+typedef enum
+{
+  KBC_LOGIN_SIGNED_IN,    /* the account now has a token and a user */
+  KBC_LOGIN_MFA_REQUIRED, /* call kbc_account_login_mfa_async() next */
+} KbcLoginResult;
+
+/* Properties (all read-only, with notify):
+ *   stack-url (construct-only), client, token, signed-in,
+ *   user-id, user-name, user-email, mfa-enabled,
+ *   mfa-methods (GStrv, after KBC_LOGIN_MFA_REQUIRED)
+ * Signals:
+ *   session-expired: the server rejected the token (401) on any call. */
+
+KbcAccount  *kbc_account_new                 (const char          *stack_url,
+                                              GError             **error);
+const char  *kbc_account_get_stack_url       (KbcAccount          *self);
+KbcClient   *kbc_account_get_client          (KbcAccount          *self);
+/* The session token; only to hand to KbcKeyring, never to log or write. */
+const char  *kbc_account_get_token           (KbcAccount          *self);
+gboolean     kbc_account_get_signed_in       (KbcAccount          *self);
+gint64       kbc_account_get_user_id         (KbcAccount          *self);
+const char  *kbc_account_get_user_name       (KbcAccount          *self);
+const char  *kbc_account_get_user_email      (KbcAccount          *self);
+gboolean     kbc_account_get_mfa_enabled     (KbcAccount          *self);
+const char * const *kbc_account_get_mfa_methods (KbcAccount       *self);
+
+/* POST /manage/auth/login, then GET /manage/tokens/verify. */
+void         kbc_account_login_async         (KbcAccount          *self,
+                                              const char          *email,
+                                              const char          *password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+KbcLoginResult kbc_account_login_finish      (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* POST /manage/auth/login/mfa with @method "totp" or "recovery" and @code. */
+void         kbc_account_login_mfa_async     (KbcAccount          *self,
+                                              const char          *method,
+                                              const char          *code,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_login_mfa_finish    (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* Adopts a stored token and checks it with GET /manage/tokens/verify. */
+void         kbc_account_restore_async       (KbcAccount          *self,
+                                              const char          *token,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_restore_finish      (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* GET /manage/tokens/verify again: refreshes the user properties. */
+void         kbc_account_refresh_async       (KbcAccount          *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_refresh_finish      (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* POST /manage/auth/logout; the account forgets its token even when the
+ * server cannot be reached (the error is still reported). */
+void         kbc_account_logout_async        (KbcAccount          *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_logout_finish       (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* PUT /manage/current-user/password. Field errors come as errors[] on the
+ * GError (keys "currentPassword", "newPassword"). */
+void         kbc_account_change_password_async  (KbcAccount          *self,
+                                                 const char          *current_password,
+                                                 const char          *new_password,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean     kbc_account_change_password_finish (KbcAccount          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* clang-format on */
+
+G_END_DECLS

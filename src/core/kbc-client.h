@@ -1,0 +1,63 @@
+/* kbc-client.h: the only code that speaks HTTP to a Keboola stack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+#define KBC_TYPE_CLIENT (kbc_client_get_type ())
+G_DECLARE_FINAL_TYPE (KbcClient, kbc_client, KBC, CLIENT, GObject)
+
+/* Fails with KBC_API_ERROR_INSECURE_URL unless @base_url is https://, or
+ * http:// to a loopback address (127.0.0.0/8, ::1, localhost). */
+KbcClient  *kbc_client_new              (const char          *base_url,
+                                         GError             **error);
+const char *kbc_client_get_base_url     (KbcClient           *self);
+/* The relying-party id for security keys: the host, or "localhost" for loopback. */
+char       *kbc_client_dup_rp_id        (KbcClient           *self);
+
+/* The X-KBC-ManageApiToken sent with every request; NULL for none. */
+void        kbc_client_set_token        (KbcClient           *self,
+                                         const char          *token);
+gboolean    kbc_client_has_token        (KbcClient           *self);
+
+/* @method is "GET", "POST", "PUT", "PATCH" or "DELETE"; @path starts with
+ * "/manage/". @body is sent as JSON when not NULL. Idempotent GETs are retried
+ * with backoff on network errors and 503.
+ *
+ * The result is the parsed JSON body, or a JSON null node for an empty body
+ * (204, 202). A 401 on a request that carried a token also emits
+ * ::unauthorized. */
+void        kbc_client_request_async    (KbcClient           *self,
+                                         const char          *method,
+                                         const char          *path,
+                                         JsonNode            *body,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode   *kbc_client_request_finish   (KbcClient           *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+/* Like request, but for lists the app polls: sends If-None-Match with the
+ * last ETag of @path and reports @not_modified on 304 (the result is then NULL
+ * with no error). */
+void        kbc_client_poll_async       (KbcClient           *self,
+                                         const char          *path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode   *kbc_client_poll_finish      (KbcClient           *self,
+                                         GAsyncResult        *result,
+                                         gboolean            *not_modified,
+                                         GError             **error);
+
+/* clang-format on */
+
+G_END_DECLS
