@@ -13,7 +13,7 @@ packages=(
   desktop-file-utils appstream-util libglib2.0-bin libgtk-4-bin
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
-  ca-certificates
+  ca-certificates json-glib-tools
 )
 
 missing=()
