@@ -26,7 +26,9 @@ typedef enum
  *   user-id, user-name, user-email, mfa-enabled,
  *   mfa-methods (GStrv, after KBC_LOGIN_MFA_REQUIRED)
  * Signals:
- *   session-expired: the server rejected the token (401) on any call. */
+ *   session-expired: the server rejected the token (401) on any call. The
+ *     account has already dropped the token and signed-in is FALSE; the
+ *     user properties keep their values (e.g. to clear the keyring entry). */
 
 KbcAccount  *kbc_account_new                 (const char          *stack_url,
                                               GError             **error);
@@ -48,6 +50,8 @@ void         kbc_account_login_async         (KbcAccount          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+/* On error, returns -1 (no KbcLoginResult) and sets @error. A 401 gets the
+ * message "The email or password is incorrect." */
 KbcLoginResult kbc_account_login_finish      (KbcAccount          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
@@ -60,6 +64,21 @@ void         kbc_account_login_mfa_async     (KbcAccount          *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
 gboolean     kbc_account_login_mfa_finish    (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* The WebAuthn PublicKeyCredentialRequestOptionsJSON of the "u2f" method
+ * after KBC_LOGIN_MFA_REQUIRED, or NULL. Owned by the account. */
+JsonNode    *kbc_account_get_u2f_options     (KbcAccount          *self);
+
+/* POST /manage/auth/login/mfa with method "u2f" and @credential, an
+ * AuthenticationResponseJSON answering kbc_account_get_u2f_options(). */
+void         kbc_account_login_u2f_async     (KbcAccount          *self,
+                                              JsonNode            *credential,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_login_u2f_finish    (KbcAccount          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 

@@ -19,10 +19,13 @@ G_DECLARE_FINAL_TYPE (KbcClient, kbc_client, KBC, CLIENT, GObject)
 KbcClient  *kbc_client_new              (const char          *base_url,
                                          GError             **error);
 const char *kbc_client_get_base_url     (KbcClient           *self);
+/* The host of the base URL, lower case (IPv6 without brackets). */
+const char *kbc_client_get_host         (KbcClient           *self);
 /* The relying-party id for security keys: the host, or "localhost" for loopback. */
 char       *kbc_client_dup_rp_id        (KbcClient           *self);
 
-/* The X-KBC-ManageApiToken sent with every request; NULL for none. */
+/* The X-KBC-ManageApiToken sent with every request; NULL for none.
+ * Properties: base-url, has-token (with notify). Signal: unauthorized. */
 void        kbc_client_set_token        (KbcClient           *self,
                                          const char          *token);
 gboolean    kbc_client_has_token        (KbcClient           *self);

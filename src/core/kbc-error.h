@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -47,12 +47,33 @@ const char *kbc_api_error_get_field_message (const GError *error,
 /* All errors[] entries, as a NULL-terminated array alternating key, message. */
 const char * const *kbc_api_error_get_fields (const GError *error);
 
+/* The whole error object the server sent (immutable), for members beyond
+ * the ones above; NULL when the body was not a JSON object. */
+JsonObject *kbc_api_error_get_body          (const GError *error);
+/* "remainingAttempts" of a failed sign-in code, or -1 when absent. */
+int         kbc_api_error_get_remaining_attempts (const GError *error);
+
+/* A translation of a fixed server text (an "error" or an errors[] message
+ * such as "The password is shorter than 12 characters"); NULL when the text
+ * is not one the app knows. */
+char       *kbc_api_error_translate_server_text (const char *text);
+
 /* Builds an error from an HTTP status and a parsed body (may be NULL),
  * choosing the code and a translated message. */
 GError     *kbc_api_error_new_from_response (guint         status,
                                              const char   *body,
                                              gsize         body_len,
                                              const char   *retry_after);
+
+/* Transport failures: G_TLS_ERROR becomes KBC_API_ERROR_TLS, anything else
+ * KBC_API_ERROR_NETWORK naming @host; G_IO_ERROR_CANCELLED is copied as is. */
+GError     *kbc_api_error_new_transport     (const GError *cause,
+                                             const char   *host);
+/* KBC_API_ERROR_INVALID_RESPONSE: a body that is not the JSON expected. */
+GError     *kbc_api_error_new_invalid_response (void);
+/* Seconds from a Retry-After value (delta seconds or an HTTP date); 0 when
+ * absent, malformed or in the past. */
+guint       kbc_api_error_parse_retry_after (const char   *value);
 
 /* clang-format on */
 

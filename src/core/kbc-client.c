@@ -1,0 +1,667 @@
+/* kbc-client.c: the only code that speaks HTTP to a Keboola stack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-client.h"
+
+#include "kbc-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#define TOKEN_HEADER     "X-KBC-ManageApiToken"
+#define TIMEOUT_SECONDS  30
+#define MAX_ATTEMPTS     3
+#define FIRST_BACKOFF_MS 500
+/* Bodies larger than this are parsed in a worker thread. */
+#define THREADED_PARSE_BYTES (64 * 1024)
+
+struct _KbcClient
+{
+  GObject parent_instance;
+
+  char *base_url; /* scheme://host[:port][/path], no trailing slash */
+  char *host;
+  gboolean loopback;
+  SoupSession *session;
+  char *token;
+  GHashTable *etags; /* path → last ETag, for kbc_client_poll_async() */
+};
+
+G_DEFINE_FINAL_TYPE (KbcClient, kbc_client, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_HAS_TOKEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  UNAUTHORIZED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  char *method;
+  char *path;
+  GBytes *body;
+  guint attempt;
+  gboolean poll;
+  gboolean had_token;
+  gboolean not_modified;
+  SoupMessage *message;
+  GBytes *response;
+  GSource *retry_source;
+  GSource *cancel_source;
+} Request;
+
+static void
+request_clear_retry (Request *request)
+{
+  if (request->retry_source != NULL)
+    {
+      g_source_destroy (request->retry_source);
+      g_clear_pointer (&request->retry_source, g_source_unref);
+    }
+  if (request->cancel_source != NULL)
+    {
+      g_source_destroy (request->cancel_source);
+      g_clear_pointer (&request->cancel_source, g_source_unref);
+    }
+}
+
+static void
+request_free (Request *request)
+{
+  request_clear_retry (request);
+  g_free (request->method);
+  g_free (request->path);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_object (&request->message);
+  g_clear_pointer (&request->response, g_bytes_unref);
+  g_free (request);
+}
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static void
+kbc_client_finalize (GObject *object)
+{
+  KbcClient *self = (KbcClient *) object;
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->etags, g_hash_table_unref);
+  g_free (self->base_url);
+  g_free (self->host);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+
+  G_OBJECT_CLASS (kbc_client_parent_class)->finalize (object);
+}
+
+static void
+kbc_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  KbcClient *self = KBC_CLIENT (object);
+
+  switch (prop_id)
+    {
+      case PROP_BASE_URL:
+        g_value_set_string (value, self->base_url);
+        break;
+      case PROP_HAS_TOKEN:
+        g_value_set_boolean (value, self->token != NULL);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_client_class_init (KbcClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kbc_client_finalize;
+  object_class->get_property = kbc_client_get_property;
+
+  /**
+   * KbcClient:base-url:
+   *
+   * The stack, normalised: scheme, host, port and path without a trailing slash.
+   */
+  properties[PROP_BASE_URL] =
+      g_param_spec_string ("base-url", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * KbcClient:has-token:
+   *
+   * Whether requests carry an X-KBC-ManageApiToken.
+   */
+  properties[PROP_HAS_TOKEN] =
+      g_param_spec_boolean ("has-token", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KbcClient::unauthorized:
+   *
+   * The server answered 401 to a request that carried a token: the token
+   * expired or was revoked. Emitted before the request reports its error.
+   */
+  signals[UNAUTHORIZED] = g_signal_new ("unauthorized", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+kbc_client_init (KbcClient *self)
+{
+  self->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static gboolean
+set_invalid_url_error (const char *base_url, GError **error)
+{
+  g_set_error (error, KBC_API_ERROR, KBC_API_ERROR_INSECURE_URL,
+               /* Translators: %s is what the user typed as the server address. */
+               _ ("“%s” is not a valid server address."), base_url);
+  return FALSE;
+}
+
+KbcClient *
+kbc_client_new (const char *base_url, GError **error)
+{
+  g_autoptr (KbcClient) self = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GString) normal = NULL;
+  g_autofree char *user_agent = NULL;
+  const char *scheme;
+  const char *host;
+  const char *path;
+  gboolean loopback;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, &local_error);
+  if (uri == NULL)
+    {
+      g_debug ("Not a URL: %s", local_error->message);
+      set_invalid_url_error (base_url, error);
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  path = g_uri_get_path (uri);
+  /* Credentials, queries and fragments have no place in a stack address. */
+  if (host == NULL || *host == '\0' || g_uri_get_userinfo (uri) != NULL ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      set_invalid_url_error (base_url, error);
+      return NULL;
+    }
+
+  loopback = host_is_loopback (host);
+  if (g_ascii_strcasecmp (scheme, "http") == 0)
+    {
+      if (!loopback)
+        {
+          g_set_error (error, KBC_API_ERROR, KBC_API_ERROR_INSECURE_URL,
+                       /* Translators: %s is a server address the user typed. */
+                       _ ("The connection to “%s” would not be encrypted. Use an address that "
+                          "starts with https://."),
+                       base_url);
+          return NULL;
+        }
+    }
+  else if (g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      set_invalid_url_error (base_url, error);
+      return NULL;
+    }
+
+  normal = g_string_new (NULL);
+  g_string_append_printf (normal, "%s://", scheme);
+  if (strchr (host, ':') != NULL)
+    g_string_append_printf (normal, "[%s]", host);
+  else
+    g_string_append (normal, host);
+  g_string_ascii_down (normal);
+  if (g_uri_get_port (uri) > 0)
+    g_string_append_printf (normal, ":%d", g_uri_get_port (uri));
+  g_string_append (normal, path);
+  while (normal->len > 0 && normal->str[normal->len - 1] == '/')
+    g_string_truncate (normal, normal->len - 1);
+
+  self = g_object_new (KBC_TYPE_CLIENT, NULL);
+  self->base_url = g_string_free (g_steal_pointer (&normal), FALSE);
+  self->host = g_ascii_strdown (host, -1);
+  self->loopback = loopback;
+
+  /* TLS is verified against the system CA database, libsoup's default. */
+  user_agent = g_strdup_printf ("%s/%s ", PACKAGE_NAME, PACKAGE_VERSION);
+  self->session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS, "idle-timeout", 60,
+                                                 "user-agent", user_agent, NULL);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+kbc_client_get_base_url (KbcClient *self)
+{
+  g_return_val_if_fail (KBC_IS_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+const char *
+kbc_client_get_host (KbcClient *self)
+{
+  g_return_val_if_fail (KBC_IS_CLIENT (self), NULL);
+
+  return self->host;
+}
+
+char *
+kbc_client_dup_rp_id (KbcClient *self)
+{
+  g_return_val_if_fail (KBC_IS_CLIENT (self), NULL);
+
+  /* An IP address cannot be a WebAuthn relying party id. */
+  if (self->loopback)
+    return g_strdup ("localhost");
+
+  return g_strdup (self->host);
+}
+
+void
+kbc_client_set_token (KbcClient *self, const char *token)
+{
+  gboolean had_token;
+
+  g_return_if_fail (KBC_IS_CLIENT (self));
+
+  if (g_strcmp0 (self->token, token) == 0)
+    return;
+
+  had_token = self->token != NULL;
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+
+  /* ETags belong to what the previous token could see. */
+  g_hash_table_remove_all (self->etags);
+
+  if (had_token != (self->token != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_TOKEN]);
+}
+
+gboolean
+kbc_client_has_token (KbcClient *self)
+{
+  g_return_val_if_fail (KBC_IS_CLIENT (self), FALSE);
+
+  return self->token != NULL;
+}
+
+static void send_attempt (GTask *task);
+
+static gboolean
+on_retry_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+
+  g_clear_pointer (&request->retry_source, g_source_unref);
+  request_clear_retry (request);
+  request->attempt++;
+  /* send_attempt() takes over the reference the retry held. */
+  send_attempt (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_retry_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+
+  g_clear_pointer (&request->cancel_source, g_source_unref);
+  request_clear_retry (request);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+can_retry (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  return g_str_equal (request->method, "GET") && request->attempt < MAX_ATTEMPTS;
+}
+
+/* Takes over the reference to @task until the retry runs or is cancelled. */
+static void
+schedule_retry (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint delay = FIRST_BACKOFF_MS << (request->attempt - 1);
+
+  g_debug ("Retrying %s %s in %u ms", request->method, request->path, delay);
+
+  request->retry_source = g_timeout_source_new (delay);
+  g_source_set_callback (request->retry_source, on_retry_timeout, task, NULL);
+  g_source_attach (request->retry_source, g_task_get_context (task));
+
+  if (cancellable != NULL)
+    {
+      request->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (request->cancel_source, (GSourceFunc) on_retry_cancelled, task, NULL);
+      g_source_attach (request->cancel_source, g_task_get_context (task));
+    }
+}
+
+static JsonNode *
+parse_body (GBytes *bytes, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local_error = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_debug ("Malformed JSON in a response: %s",
+               local_error != NULL ? local_error->message : "empty document");
+      g_propagate_error (error, kbc_api_error_new_invalid_response ());
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+static void
+parse_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  JsonNode *node = parse_body (request->response, &error);
+
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  KbcClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  const char *data;
+  gsize len;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          error->domain != G_TLS_ERROR && can_retry (task))
+        {
+          g_debug ("%s %s failed: %s", request->method, request->path, error->message);
+          schedule_retry (g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, kbc_api_error_new_transport (error, self->host));
+      return;
+    }
+
+  status = soup_message_get_status (request->message);
+  headers = soup_message_get_response_headers (request->message);
+  data = g_bytes_get_data (bytes, &len);
+  g_debug ("%s %s -> %u (%" G_GSIZE_FORMAT " bytes)", request->method, request->path, status, len);
+
+  if (status == SOUP_STATUS_NOT_MODIFIED && request->poll)
+    {
+      request->not_modified = TRUE;
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      if (request->poll)
+        {
+          const char *etag = soup_message_headers_get_one (headers, "ETag");
+
+          if (etag != NULL)
+            g_hash_table_replace (self->etags, g_strdup (request->path), g_strdup (etag));
+          else
+            g_hash_table_remove (self->etags, request->path);
+        }
+
+      if (status == SOUP_STATUS_NO_CONTENT || len == 0)
+        {
+          g_task_return_pointer (task, json_node_new (JSON_NODE_NULL),
+                                 (GDestroyNotify) json_node_unref);
+          return;
+        }
+
+      if (len > THREADED_PARSE_BYTES)
+        {
+          request->response = g_steal_pointer (&bytes);
+          g_task_run_in_thread (task, parse_in_thread);
+          return;
+        }
+
+      {
+        JsonNode *node = parse_body (bytes, &error);
+
+        if (node == NULL)
+          g_task_return_error (task, g_steal_pointer (&error));
+        else
+          g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+      }
+      return;
+    }
+
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && can_retry (task))
+    {
+      schedule_retry (g_steal_pointer (&task));
+      return;
+    }
+
+  error = kbc_api_error_new_from_response (status, data, len,
+                                           soup_message_headers_get_one (headers, "Retry-After"));
+  if (status == SOUP_STATUS_UNAUTHORIZED && request->had_token)
+    g_signal_emit (self, signals[UNAUTHORIZED], 0);
+
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Sends one attempt; takes over the reference to @task. */
+static void
+send_attempt (GTask *task)
+{
+  KbcClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *url = g_strconcat (self->base_url, request->path, NULL);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&request->message);
+  request->message = soup_message_new (request->method, url);
+  if (request->message == NULL)
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_FAILED,
+                               _ ("The request could not be built."));
+      g_object_unref (task);
+      return;
+    }
+
+  /* A redirect would carry the token to wherever it points. */
+  soup_message_add_flags (request->message, SOUP_MESSAGE_NO_REDIRECT);
+
+  headers = soup_message_get_request_headers (request->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  request->had_token = self->token != NULL;
+  if (self->token != NULL)
+    soup_message_headers_replace (headers, TOKEN_HEADER, self->token);
+  if (request->poll)
+    {
+      const char *etag = g_hash_table_lookup (self->etags, request->path);
+
+      if (etag != NULL)
+        soup_message_headers_replace (headers, "If-None-Match", etag);
+    }
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (request->message, "application/json", request->body);
+
+  g_debug ("%s %s (attempt %u)", request->method, request->path, request->attempt);
+
+  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_send_done, task);
+}
+
+static void
+start_request (KbcClient *self,
+               const char *method,
+               const char *path,
+               JsonNode *body,
+               gboolean poll,
+               gpointer source_tag,
+               GCancellable *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+  GTask *task;
+  Request *request;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  request = g_new0 (Request, 1);
+  request->method = g_ascii_strup (method, -1);
+  request->path = g_strdup (path);
+  request->poll = poll;
+  request->attempt = 1;
+  if (body != NULL)
+    {
+      g_autofree char *text = json_to_string (body, FALSE);
+      gsize len = strlen (text);
+
+      request->body = g_bytes_new_take (g_steal_pointer (&text), len);
+    }
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  send_attempt (task);
+}
+
+void
+kbc_client_request_async (KbcClient *self,
+                          const char *method,
+                          const char *path,
+                          JsonNode *body,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_request (self, method, path, body, FALSE, kbc_client_request_async, cancellable, callback,
+                 user_data);
+}
+
+JsonNode *
+kbc_client_request_finish (KbcClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_client_request_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kbc_client_poll_async (KbcClient *self,
+                       const char *path,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_request (self, "GET", path, NULL, TRUE, kbc_client_poll_async, cancellable, callback,
+                 user_data);
+}
+
+JsonNode *
+kbc_client_poll_finish (KbcClient *self,
+                        GAsyncResult *result,
+                        gboolean *not_modified,
+                        GError **error)
+{
+  Request *request;
+
+  g_return_val_if_fail (KBC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_client_poll_async, NULL);
+
+  request = g_task_get_task_data (G_TASK (result));
+  if (not_modified != NULL)
+    *not_modified = FALSE;
+
+  if (g_task_had_error (G_TASK (result)))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  if (not_modified != NULL)
+    *not_modified = request->not_modified;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

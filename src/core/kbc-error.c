@@ -1,0 +1,539 @@
+/* kbc-error.c: the KBC_API_ERROR domain
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+typedef struct
+{
+  guint status;
+  char *code;
+  char *exception_id;
+  char *server_message;
+  guint retry_after;
+  GStrv fields;   /* key, message, key, message, …, NULL */
+  JsonNode *body; /* the error object, sealed */
+} KbcApiErrorPrivate;
+
+static void
+kbc_api_error_private_init (KbcApiErrorPrivate *priv)
+{
+  memset (priv, 0, sizeof *priv);
+}
+
+static void
+kbc_api_error_private_copy (const KbcApiErrorPrivate *src, KbcApiErrorPrivate *dest)
+{
+  dest->status = src->status;
+  dest->code = g_strdup (src->code);
+  dest->exception_id = g_strdup (src->exception_id);
+  dest->server_message = g_strdup (src->server_message);
+  dest->retry_after = src->retry_after;
+  dest->fields = g_strdupv (src->fields);
+  dest->body = src->body != NULL ? json_node_ref (src->body) : NULL;
+}
+
+static void
+kbc_api_error_private_clear (KbcApiErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->code, g_free);
+  g_clear_pointer (&priv->exception_id, g_free);
+  g_clear_pointer (&priv->server_message, g_free);
+  g_clear_pointer (&priv->fields, g_strfreev);
+  g_clear_pointer (&priv->body, json_node_unref);
+}
+
+G_DEFINE_EXTENDED_ERROR (KbcApiError, kbc_api_error)
+
+/* The getters accept any GError, so callers need not check the domain first. */
+static KbcApiErrorPrivate *
+get_private (const GError *error)
+{
+  if (error == NULL || error->domain != KBC_API_ERROR)
+    return NULL;
+
+  return kbc_api_error_get_private (error);
+}
+
+guint
+kbc_api_error_get_status (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  return priv != NULL ? priv->status : 0;
+}
+
+const char *
+kbc_api_error_get_code (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  return priv != NULL ? priv->code : NULL;
+}
+
+const char *
+kbc_api_error_get_exception_id (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  return priv != NULL ? priv->exception_id : NULL;
+}
+
+const char *
+kbc_api_error_get_server_message (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  return priv != NULL ? priv->server_message : NULL;
+}
+
+guint
+kbc_api_error_get_retry_after (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  return priv != NULL ? priv->retry_after : 0;
+}
+
+const char *
+kbc_api_error_get_field_message (const GError *error, const char *key)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (priv == NULL || priv->fields == NULL)
+    return NULL;
+
+  for (guint i = 0; priv->fields[i] != NULL && priv->fields[i + 1] != NULL; i += 2)
+    {
+      if (g_str_equal (priv->fields[i], key))
+        return priv->fields[i + 1];
+    }
+
+  return NULL;
+}
+
+const char *const *
+kbc_api_error_get_fields (const GError *error)
+{
+  static const char *const empty[] = { NULL };
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  if (priv == NULL || priv->fields == NULL)
+    return empty;
+
+  return (const char *const *) priv->fields;
+}
+
+JsonObject *
+kbc_api_error_get_body (const GError *error)
+{
+  KbcApiErrorPrivate *priv = get_private (error);
+
+  if (priv == NULL || priv->body == NULL)
+    return NULL;
+
+  return json_node_get_object (priv->body);
+}
+
+int
+kbc_api_error_get_remaining_attempts (const GError *error)
+{
+  JsonObject *body = kbc_api_error_get_body (error);
+  JsonNode *node = body != NULL ? json_object_get_member (body, "remainingAttempts") : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+
+  return (int) CLAMP (json_node_get_int (node), 0, G_MAXINT);
+}
+
+guint
+kbc_api_error_parse_retry_after (const char *value)
+{
+  g_autoptr (GDateTime) when = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  const char *p;
+  GTimeSpan span;
+
+  if (value == NULL)
+    return 0;
+
+  while (g_ascii_isspace (*value))
+    value++;
+
+  for (p = value; g_ascii_isdigit (*p); p++)
+    ;
+  if (p != value)
+    {
+      guint64 seconds;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p != '\0')
+        return 0;
+      seconds = g_ascii_strtoull (value, NULL, 10);
+      return (guint) MIN (seconds, (guint64) G_MAXINT);
+    }
+
+  /* Retry-After may also be an HTTP date. */
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return 0;
+  now = g_date_time_new_now_utc ();
+  span = g_date_time_difference (when, now);
+  if (span <= 0)
+    return 0;
+
+  return (guint) MIN ((span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND, (GTimeSpan) G_MAXINT);
+}
+
+/* Keboola writes "code" as a string, but older endpoints use a number. */
+static char *
+dup_member_as_string (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  switch (json_node_get_value_type (node))
+    {
+      case G_TYPE_STRING:
+        return g_strdup (json_node_get_string (node));
+      case G_TYPE_INT64:
+        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      default:
+        return NULL;
+    }
+}
+
+static char *
+dup_string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (node));
+}
+
+static GStrv
+parse_fields (JsonObject *object)
+{
+  g_autoptr (GStrvBuilder) builder = NULL;
+  JsonNode *node = json_object_get_member (object, "errors");
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n == 0)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *key = NULL;
+      g_autofree char *message = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      key = dup_member_as_string (json_node_get_object (element), "key");
+      message = dup_string_member (json_node_get_object (element), "message");
+      if (message == NULL)
+        continue;
+      g_strv_builder_add (builder, key != NULL ? key : "");
+      g_strv_builder_add (builder, message);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* Returns the text between @prefix and @suffix when @text is exactly that. */
+static char *
+match_around (const char *text, const char *prefix, const char *suffix)
+{
+  gsize len = strlen (text);
+  gsize plen = strlen (prefix);
+  gsize slen = strlen (suffix);
+
+  if (len <= plen + slen || !g_str_has_prefix (text, prefix) || !g_str_has_suffix (text, suffix))
+    return NULL;
+
+  return g_strndup (text + plen, len - plen - slen);
+}
+
+/* Fixed texts of Keboola's API (see API.md) and of our own endpoints, which
+ * the user should read in their own language. */
+static const struct
+{
+  const char *server;
+  const char *translated;
+} known_texts[] = {
+  { "Only organization members can create new projects",
+    N_ ("Only members of an organization can create new projects.") },
+  { "Project requires users to have multi-factor authentication enabled",
+    N_ ("The project requires multi-factor authentication. Turn it on in Account & Security "
+        "first.") },
+  { "Invalid authentication code", N_ ("The authentication code is not valid.") },
+  { "Invalid email or password.", N_ ("The email or password is incorrect.") },
+  { "The current password is not correct.", N_ ("The current password is not correct.") },
+  { "The sign-in has expired or is not valid. Please sign in again.",
+    N_ ("The sign-in has expired. Enter your email and password again.") },
+  { "Invalid request data.", N_ ("Some of the values are not valid.") },
+  { "This value should not be blank.", N_ ("This value must not be empty.") },
+  { "The password is shorter than 12 characters",
+    N_ ("The password must be at least 12 characters long.") },
+  { "The password is longer than 1024 bytes", N_ ("The password is too long.") },
+  { "The password contains the email address or a part of it",
+    N_ ("The password must not contain your email address.") },
+};
+
+char *
+kbc_api_error_translate_server_text (const char *text)
+{
+  g_autofree char *value = NULL;
+
+  if (text == NULL)
+    return NULL;
+
+  if ((value = match_around (text, "Promo Code ", " doen't exists")) != NULL ||
+      (value = match_around (text, "Promo Code ", " doesn't exist")) != NULL ||
+      (value = match_around (text, "Promo code ", " doesn't exist.")) != NULL)
+    /* Translators: %s is a promo code. */
+    return g_strdup_printf (_ ("The promo code “%s” does not exist."), value);
+
+  if ((value = match_around (text, "Promo code ", " is already used.")) != NULL)
+    /* Translators: %s is a promo code. */
+    return g_strdup_printf (_ ("The promo code “%s” has already been used."), value);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known_texts); i++)
+    {
+      if (g_str_equal (text, known_texts[i].server))
+        return g_strdup (_ (known_texts[i].translated));
+    }
+
+  return NULL;
+}
+
+static char *
+wait_message (guint status, guint retry_after)
+{
+  guint minutes;
+
+  if (status == 429)
+    {
+      if (retry_after == 0)
+        return g_strdup (_ ("Too many attempts. Try again later."));
+      if (retry_after < 60)
+        return g_strdup_printf (
+            /* Translators: %d is a number of seconds. */
+            g_dngettext (GETTEXT_PACKAGE, "Too many attempts. Try again in %d second.",
+                         "Too many attempts. Try again in %d seconds.", retry_after),
+            (int) retry_after);
+      minutes = (retry_after + 59) / 60;
+      return g_strdup_printf (
+          /* Translators: %d is a number of minutes. */
+          g_dngettext (GETTEXT_PACKAGE, "Too many attempts. Try again in %d minute.",
+                       "Too many attempts. Try again in %d minutes.", minutes),
+          (int) minutes);
+    }
+
+  if (retry_after == 0)
+    return g_strdup (_ ("The server is down for maintenance. Try again later."));
+  minutes = (retry_after + 59) / 60;
+  return g_strdup_printf (
+      /* Translators: %d is a number of minutes. */
+      g_dngettext (GETTEXT_PACKAGE, "The server is down for maintenance. Try again in %d minute.",
+                   "The server is down for maintenance. Try again in %d minutes.", minutes),
+      (int) minutes);
+}
+
+static KbcApiError
+code_for_status (guint status)
+{
+  switch (status)
+    {
+      case 400:
+      case 413:
+      case 422:
+        return KBC_API_ERROR_BAD_REQUEST;
+      case 401:
+        return KBC_API_ERROR_UNAUTHORIZED;
+      case 403:
+        return KBC_API_ERROR_FORBIDDEN;
+      case 404:
+      case 410:
+        return KBC_API_ERROR_NOT_FOUND;
+      case 409:
+        return KBC_API_ERROR_CONFLICT;
+      case 429:
+        return KBC_API_ERROR_TOO_MANY_REQUESTS;
+      default:
+        if (status >= 500 && status <= 599)
+          return KBC_API_ERROR_UNAVAILABLE;
+        return KBC_API_ERROR_FAILED;
+    }
+}
+
+static char *
+message_for (KbcApiError code, guint status, const char *server_message, guint retry_after)
+{
+  /* Waiting times come from the status and Retry-After, not the text. */
+  if (code != KBC_API_ERROR_TOO_MANY_REQUESTS && code != KBC_API_ERROR_UNAVAILABLE)
+    {
+      char *known = kbc_api_error_translate_server_text (server_message);
+
+      if (known != NULL)
+        return known;
+    }
+
+  switch (code)
+    {
+      case KBC_API_ERROR_BAD_REQUEST:
+        if (status == 413)
+          return g_strdup (_ ("The request was too large for the server."));
+        if (server_message != NULL && *server_message != '\0')
+          /* Translators: %s is the server's own explanation, in English. */
+          return g_strdup_printf (_ ("The server did not accept the request: %s"), server_message);
+        return g_strdup (_ ("The server did not accept the request."));
+
+      case KBC_API_ERROR_UNAUTHORIZED:
+        return g_strdup (_ ("Your session has expired. Please sign in again."));
+
+      case KBC_API_ERROR_FORBIDDEN:
+        return g_strdup (_ ("You do not have permission to do this."));
+
+      case KBC_API_ERROR_NOT_FOUND:
+        return g_strdup (_ ("The item was not found. It may have been removed."));
+
+      case KBC_API_ERROR_CONFLICT:
+        if (server_message != NULL && *server_message != '\0')
+          /* Translators: %s is the server's own explanation, in English. */
+          return g_strdup_printf (_ ("The change conflicts with the current state: %s"),
+                                  server_message);
+        return g_strdup (_ ("The change conflicts with the current state. Reload and try again."));
+
+      case KBC_API_ERROR_TOO_MANY_REQUESTS:
+        return wait_message (429, retry_after);
+
+      case KBC_API_ERROR_UNAVAILABLE:
+        if (status == 503)
+          return wait_message (503, retry_after);
+        return g_strdup (_ ("The server ran into a problem. Try again later."));
+
+      case KBC_API_ERROR_FAILED:
+      case KBC_API_ERROR_NETWORK:
+      case KBC_API_ERROR_TLS:
+      case KBC_API_ERROR_INSECURE_URL:
+      case KBC_API_ERROR_INVALID_RESPONSE:
+      default:
+        /* Translators: %u is an HTTP status code such as 418. */
+        return g_strdup_printf (_ ("The server answered with an unexpected status (%u)."), status);
+    }
+}
+
+GError *
+kbc_api_error_new_from_response (guint status,
+                                 const char *body,
+                                 gsize body_len,
+                                 const char *retry_after)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *message = NULL;
+  KbcApiErrorPrivate *priv;
+  KbcApiError code;
+  JsonObject *object = NULL;
+  GError *error;
+  char *server_message = NULL;
+  char *error_code = NULL;
+  char *exception_id = NULL;
+  GStrv fields = NULL;
+  guint retry;
+
+  if (body != NULL && body_len > 0)
+    {
+      g_autoptr (GError) parse_error = NULL;
+
+      parser = json_parser_new_immutable ();
+      if (!json_parser_load_from_data (parser, body, (gssize) body_len, &parse_error))
+        g_debug ("HTTP %u with a body that is not JSON: %s", status, parse_error->message);
+      else if (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        object = json_node_get_object (json_parser_get_root (parser));
+    }
+
+  if (object != NULL)
+    {
+      server_message = dup_string_member (object, "error");
+      if (server_message == NULL)
+        server_message = dup_string_member (object, "message");
+      error_code = dup_member_as_string (object, "code");
+      exception_id = dup_string_member (object, "exceptionId");
+      fields = parse_fields (object);
+    }
+
+  retry = kbc_api_error_parse_retry_after (retry_after);
+  code = code_for_status (status);
+  message = message_for (code, status, server_message, retry);
+
+  g_debug ("HTTP %u: %s (code %s, exception %s)", status,
+           server_message != NULL ? server_message : "no message",
+           error_code != NULL ? error_code : "none", exception_id != NULL ? exception_id : "none");
+
+  error = g_error_new_literal (KBC_API_ERROR, code, message);
+  priv = kbc_api_error_get_private (error);
+  priv->status = status;
+  priv->code = error_code;
+  priv->exception_id = exception_id;
+  priv->server_message = server_message;
+  priv->retry_after = retry;
+  priv->fields = fields;
+  if (object != NULL)
+    priv->body = json_node_ref (json_parser_get_root (parser));
+
+  return error;
+}
+
+GError *
+kbc_api_error_new_transport (const GError *cause, const char *host)
+{
+  g_return_val_if_fail (cause != NULL, NULL);
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (cause);
+
+  g_debug ("Transport error talking to %s: %s", host != NULL ? host : "the server", cause->message);
+
+  if (cause->domain == G_TLS_ERROR)
+    return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_TLS,
+                                _ ("The server’s certificate could not be verified."));
+
+  if (host == NULL || *host == '\0')
+    return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_NETWORK,
+                                _ ("Could not reach the server. Check your connection."));
+
+  return g_error_new (KBC_API_ERROR, KBC_API_ERROR_NETWORK,
+                      /* Translators: %s is a host name such as connection.keboola.com. */
+                      _ ("Could not reach %s. Check your connection."), host);
+}
+
+GError *
+kbc_api_error_new_invalid_response (void)
+{
+  return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
+                              _ ("The server sent a response the app could not understand."));
+}
