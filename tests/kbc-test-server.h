@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,10 @@ typedef struct _KbcTestServer KbcTestServer;
 KbcTestServer *kbc_test_server_new        (void);
 /* The same, then `seed-demo`. */
 KbcTestServer *kbc_test_server_new_demo   (void);
+/* The same as _new() with more `serve` arguments (e.g. "--ticket-lifetime",
+ * "2"), kept for restart. */
+KbcTestServer *kbc_test_server_new_with_args (const char *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
 /* Stops the server (SIGTERM, waits) and removes the directory. */
 void           kbc_test_server_free       (KbcTestServer *self);
 
@@ -49,7 +54,38 @@ gint64         kbc_test_server_add_user   (KbcTestServer *self,
 void           kbc_test_server_stop       (KbcTestServer *self);
 void           kbc_test_server_restart    (KbcTestServer *self);
 
+/* Plain HTTP for server tests (libsoup, synchronous). */
+typedef struct
+{
+  guint     status;
+  char     *body;         /* NUL-terminated, "" when empty */
+  gsize     body_len;
+  JsonNode *json;         /* the parsed body, or NULL */
+  char     *retry_after;  /* the Retry-After header, or NULL */
+  char     *allow;        /* the Allow header, or NULL */
+  char     *content_type;
+} KbcTestResponse;
+
+void             kbc_test_response_free     (KbcTestResponse *response);
+/* Members of a JSON object body; the test fails when the body is not one. */
+JsonObject      *kbc_test_response_object   (KbcTestResponse *response);
+const char      *kbc_test_response_string   (KbcTestResponse *response,
+                                             const char      *member);
+
+/* Sends @method @path with X-KBC-ManageApiToken: @token (unless NULL) and
+ * @body (raw text, sent as application/json, unless NULL). */
+KbcTestResponse *kbc_test_server_request    (KbcTestServer   *self,
+                                             const char      *method,
+                                             const char      *path,
+                                             const char      *token,
+                                             const char      *body);
+/* POST /manage/auth/login; asserts 201 and returns the token. */
+char            *kbc_test_server_login      (KbcTestServer   *self,
+                                             const char      *email,
+                                             const char      *password);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestServer, kbc_test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestResponse, kbc_test_response_free)
 
 /* clang-format on */
 

@@ -1,0 +1,583 @@
+/* kbc-server-admin.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-server-admin.h"
+
+#include "kbc-demo.h"
+#include "kbc-server-auth.h"
+#include "kbc-server-http.h"
+#include "kbc-server-mfa.h"
+#include "kbc-server-password.h"
+#include "kbc-server-store.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROGRAM         "kbc-account-server"
+#define MAX_STDIN_BYTES 4096
+#define MAX_NAME_BYTES  255
+#define MAX_EMAIL_BYTES 254
+#define EXIT_BAD_INPUT  1
+#define EXIT_USAGE      2
+
+/* Every option any command takes; each command lists the ones it uses. */
+static struct
+{
+  char *db;
+  char *listen;
+  char *port_file;
+  char *email;
+  char *name;
+  gint64 id;
+  int session_lifetime;
+  int ticket_lifetime;
+  gboolean quiet;
+} opts;
+
+/* One line on standard error, whatever the message holds. */
+static int G_GNUC_PRINTF (2, 3) fail (int status, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, PROGRAM ": %s\n", message);
+  return status;
+}
+
+static KbcStore *
+open_store (int *status)
+{
+  g_autoptr (GError) error = NULL;
+  KbcStore *store;
+
+  store = kbc_store_open (opts.db, &error);
+  if (store == NULL)
+    *status = fail (EXIT_BAD_INPUT, "%s", error->message);
+  return store;
+}
+
+static void
+print_id (gint64 id)
+{
+  printf ("%" G_GINT64_FORMAT "\n", id);
+  fflush (stdout);
+}
+
+const char *
+kbc_server_check_email (const char *email)
+{
+  const char *at;
+
+  if (email == NULL || *email == '\0')
+    return "email: must not be empty";
+  if (strlen (email) > MAX_EMAIL_BYTES)
+    return "email: must be at most 254 bytes";
+  if (!g_utf8_validate (email, -1, NULL))
+    return "email: must be valid UTF-8";
+  for (const char *p = email; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return "email: must not contain spaces or control characters";
+
+  at = strchr (email, '@');
+  if (at == NULL || at == email || strchr (at + 1, '@') != NULL)
+    return "email: must have the form local@domain";
+  if (at - email > 64)
+    return "email: the part before @ must be at most 64 bytes";
+  if (strchr (at + 1, '.') == NULL || at[1] == '.' || g_str_has_suffix (email, ".") ||
+      strstr (at, "..") != NULL)
+    return "email: the domain is not valid";
+  return NULL;
+}
+
+static const char *
+check_name (const char *name)
+{
+  if (name == NULL || *name == '\0')
+    return "name: must not be empty";
+  if (strlen (name) > MAX_NAME_BYTES)
+    return "name: must be at most 255 bytes";
+  if (!g_utf8_validate (name, -1, NULL))
+    return "name: must be valid UTF-8";
+  for (const char *p = name; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      return "name: must not contain control characters";
+  return NULL;
+}
+
+/* Reads the whole of standard input (a password), without the one line
+ * ending a terminal or `echo` adds. NULL when it is too long. */
+static char *
+read_stdin_secret (void)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  char buf[512];
+
+  for (;;)
+    {
+      ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_string_append_len (text, buf, n);
+      explicit_bzero (buf, sizeof buf);
+      if (text->len > MAX_STDIN_BYTES)
+        {
+          explicit_bzero (text->str, text->len);
+          return NULL;
+        }
+    }
+
+  if (text->len > 0 && text->str[text->len - 1] == '\n')
+    g_string_truncate (text, text->len - 1);
+  if (text->len > 0 && text->str[text->len - 1] == '\r')
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+/* ---- init ---- */
+
+static int
+cmd_init (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  int status = 0;
+
+  store = open_store (&status);
+  return status;
+}
+
+/* ---- serve ---- */
+
+static gboolean
+parse_listen (const char *listen, char **host, guint16 *port)
+{
+  const char *colon = strrchr (listen, ':');
+  guint64 value;
+
+  if (colon == NULL || colon == listen)
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    return FALSE;
+
+  if (listen[0] == '[')
+    {
+      if (colon[-1] != ']' || colon - listen < 3)
+        return FALSE;
+      *host = g_strndup (listen + 1, colon - listen - 2);
+    }
+  else
+    *host = g_strndup (listen, colon - listen);
+  *port = value;
+  return TRUE;
+}
+
+static int
+cmd_serve (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *host = NULL;
+  KbcServerConfig config = { 0 };
+  KbcServer *server;
+  KbcStore *store;
+  guint16 port = 0;
+  int status = 0;
+
+  if (!parse_listen (opts.listen != NULL ? opts.listen : "127.0.0.1:0", &host, &port))
+    return fail (EXIT_USAGE, "--listen: expected HOST:PORT, e.g. 127.0.0.1:0");
+  if (opts.session_lifetime < 0 || opts.session_lifetime > KBC_SERVER_SESSION_LIFETIME)
+    return fail (EXIT_USAGE, "--session-lifetime: between 1 and %d seconds",
+                 KBC_SERVER_SESSION_LIFETIME);
+  if (opts.ticket_lifetime < 0 || opts.ticket_lifetime > KBC_SERVER_TICKET_LIFETIME)
+    return fail (EXIT_USAGE, "--ticket-lifetime: between 1 and %d seconds",
+                 KBC_SERVER_TICKET_LIFETIME);
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  config.session_lifetime = opts.session_lifetime;
+  config.ticket_lifetime = opts.ticket_lifetime;
+  config.quiet = opts.quiet;
+  server = kbc_server_new (store, &config);
+  kbc_server_auth_register (server);
+  kbc_server_mfa_register (server);
+
+  port = kbc_server_listen (server, host, port, &error);
+  if (port == 0)
+    {
+      kbc_server_free (server);
+      return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
+
+  /* Written only now that the socket is bound; g_file_set_contents()
+   * renames a complete temporary file into place. */
+  if (opts.port_file != NULL)
+    {
+      g_autofree char *digits = g_strdup_printf ("%u", port);
+
+      if (!g_file_set_contents (opts.port_file, digits, -1, &error))
+        {
+          kbc_server_free (server);
+          return fail (EXIT_BAD_INPUT, "%s", error->message);
+        }
+    }
+
+  /* A client that hangs up must not kill the server. */
+  signal (SIGPIPE, SIG_IGN);
+
+  printf ("listening on http://%s%s%s:%u\n", strchr (host, ':') ? "[" : "", host,
+          strchr (host, ':') ? "]" : "", port);
+  fflush (stdout);
+
+  kbc_server_run (server);
+  kbc_server_free (server);
+  return 0;
+}
+
+/* ---- seed-demo ---- */
+
+static int
+cmd_seed_demo (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = NULL;
+  int status = 0;
+  gint64 id;
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  user = kbc_store_user_by_email (store, KBC_DEMO_EMAIL, &error);
+  if (error != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  if (user != NULL)
+    {
+      print_id (user->id);
+      return 0;
+    }
+
+  hash = kbc_password_hash (KBC_DEMO_PASSWORD);
+  id =
+      kbc_store_user_insert (store, KBC_DEMO_EMAIL, KBC_DEMO_NAME, hash, kbc_server_now (), &error);
+  if (id == 0 && g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_EXISTS))
+    {
+      /* Another seed-demo won the race: that is the same result. */
+      g_clear_error (&error);
+      g_clear_pointer (&user, kbc_user_free);
+      user = kbc_store_user_by_email (store, KBC_DEMO_EMAIL, &error);
+      if (user != NULL)
+        id = user->id;
+    }
+  if (id == 0)
+    return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
+
+  print_id (id);
+  return 0;
+}
+
+/* ---- user add ---- */
+
+static int
+cmd_user_add (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) existing = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *hash = NULL;
+  g_auto (GStrv) problems = NULL;
+  char *password;
+  const char *reason;
+  int status = 0;
+  gint64 id;
+
+  email = g_strstrip (g_strdup (opts.email != NULL ? opts.email : ""));
+  name = g_strstrip (g_strdup (opts.name != NULL ? opts.name : ""));
+  if ((reason = kbc_server_check_email (email)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", reason);
+  if ((reason = check_name (name)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", reason);
+
+  password = read_stdin_secret ();
+  if (password == NULL)
+    return fail (EXIT_BAD_INPUT, "password: The password is longer than 1024 bytes");
+  problems = kbc_password_check_policy (password, email, NULL);
+  if (problems[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv ("; ", problems);
+      free_secret (password);
+      return fail (EXIT_BAD_INPUT, "password: %s", joined);
+    }
+
+  store = open_store (&status);
+  if (store == NULL)
+    {
+      free_secret (password);
+      return status;
+    }
+
+  /* Checked before the (slow) hash; the unique index still decides races. */
+  existing = kbc_store_user_by_email (store, email, &error);
+  if (existing != NULL)
+    {
+      free_secret (password);
+      return fail (EXIT_BAD_INPUT, "email: a user with email %s already exists", email);
+    }
+
+  hash = kbc_password_hash (password);
+  free_secret (password);
+
+  id = kbc_store_user_insert (store, email, name, hash, kbc_server_now (), &error);
+  if (id == 0)
+    {
+      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_EXISTS))
+        return fail (EXIT_BAD_INPUT, "email: %s", error->message);
+      return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
+
+  print_id (id);
+  return 0;
+}
+
+/* ---- token expire, login-ticket expire ---- */
+
+static int
+cmd_token_expire (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (opts.id <= 0)
+    return fail (EXIT_USAGE, "--id: a token id is required");
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  if (!kbc_store_token_expire (store, opts.id, kbc_server_now (), &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
+  print_id (opts.id);
+  return 0;
+}
+
+static int
+cmd_login_ticket_expire (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (opts.email == NULL)
+    return fail (EXIT_USAGE, "--email: required");
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  user = kbc_store_user_by_email (store, opts.email, &error);
+  if (user == NULL)
+    return fail (EXIT_BAD_INPUT, "%s",
+                 error != NULL ? error->message : "email: there is no user with this email");
+
+  if (!kbc_store_ticket_expire_user (store, user->id, kbc_server_now (), &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
+  print_id (user->id);
+  return 0;
+}
+
+/* ---- the command table ---- */
+
+#define DB_OPTION                                                                              \
+  {                                                                                            \
+    "db", 0, 0, G_OPTION_ARG_FILENAME, &opts.db, "The database (created when missing)", "PATH" \
+  }
+
+static const GOptionEntry db_only_entries[] = {
+  DB_OPTION,
+  { NULL },
+};
+
+static const GOptionEntry serve_entries[] = {
+  DB_OPTION,
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &opts.listen,
+    "Address to listen on (default 127.0.0.1:0, any free port)", "HOST:PORT" },
+  { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &opts.port_file,
+    "Write the port (digits only) here once listening", "FILE" },
+  { "session-lifetime", 0, 0, G_OPTION_ARG_INT, &opts.session_lifetime,
+    "Seconds a session token lives (may only shorten the default 14 days)", "SECONDS" },
+  { "ticket-lifetime", 0, 0, G_OPTION_ARG_INT, &opts.ticket_lifetime,
+    "Seconds a sign-in waits for its MFA code (may only shorten the default 300)", "SECONDS" },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Do not log requests", NULL },
+  { NULL },
+};
+
+static const GOptionEntry user_add_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "Email address (the account's id)", "E" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "Full name", "N" },
+  { NULL },
+};
+
+static const GOptionEntry token_expire_entries[] = {
+  DB_OPTION,
+  { "id", 0, 0, G_OPTION_ARG_INT64, &opts.id, "The token id (the part before '-')", "ID" },
+  { NULL },
+};
+
+static const GOptionEntry email_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The user's email", "E" },
+  { NULL },
+};
+
+typedef struct
+{
+  const char *group; /* "user" in "user add"; NULL for a top-level command */
+  const char *name;
+  const char *summary;
+  const GOptionEntry *entries;
+  int (*run) (void);
+} Command;
+
+static const Command commands[] = {
+  { NULL, "init", "Create or upgrade the database", db_only_entries, cmd_init },
+  { NULL, "serve", "Serve the Management API over HTTP", serve_entries, cmd_serve },
+  { NULL, "seed-demo", "Create the demo account (" KBC_DEMO_EMAIL ") if it is missing",
+    db_only_entries, cmd_seed_demo },
+  { "user", "add", "Add a user; the password is read from standard input", user_add_entries,
+    cmd_user_add },
+  { "token", "expire", "Make a token expire now", token_expire_entries, cmd_token_expire },
+  { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
+    email_entries, cmd_login_ticket_expire },
+};
+
+static char *
+command_title (const Command *command)
+{
+  if (command->group != NULL)
+    return g_strdup_printf ("%s %s", command->group, command->name);
+  return g_strdup (command->name);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: " PROGRAM " COMMAND [OPTIONS]  (" PROGRAM " COMMAND --help for more)\n\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *title = command_title (&commands[i]);
+      fprintf (out, "  %-22s %s\n", title, commands[i].summary);
+    }
+}
+
+static void
+clear_opts (void)
+{
+  g_clear_pointer (&opts.db, g_free);
+  g_clear_pointer (&opts.listen, g_free);
+  g_clear_pointer (&opts.port_file, g_free);
+  g_clear_pointer (&opts.email, g_free);
+  g_clear_pointer (&opts.name, g_free);
+}
+
+int
+kbc_server_main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+  const Command *command = NULL;
+  int skip = 0;
+  int status;
+
+  /* Character set from the environment (arguments may be UTF-8), but the
+   * messages stay English: they are API text, like libpwquality's. */
+  setlocale (LC_CTYPE, "");
+  g_set_prgname (PROGRAM);
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? EXIT_USAGE : 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands) && command == NULL; i++)
+    {
+      if (commands[i].group == NULL && g_str_equal (argv[1], commands[i].name))
+        {
+          command = &commands[i];
+          skip = 1;
+        }
+      else if (commands[i].group != NULL && g_str_equal (argv[1], commands[i].group) && argc > 2 &&
+               g_str_equal (argv[2], commands[i].name))
+        {
+          command = &commands[i];
+          skip = 2;
+        }
+    }
+  if (command == NULL)
+    {
+      g_autofree char *words = argc > 2 && argv[2][0] != '-'
+                                   ? g_strdup_printf ("%s %s", argv[1], argv[2])
+                                   : g_strdup (argv[1]);
+      return fail (EXIT_USAGE, "unknown command \"%s\" (see " PROGRAM " --help)", words);
+    }
+
+  /* GOption sees "PROGRAM OPTIONS…", the command words removed. */
+  argv[skip] = argv[0];
+  argv += skip;
+  argc -= skip;
+
+  title = command_title (command);
+  {
+    /* For the usage line of --help. */
+    g_autofree char *prgname = g_strdup_printf (PROGRAM " %s", title);
+    g_set_prgname (prgname);
+  }
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, command->summary);
+  g_option_context_add_main_entries (context, command->entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (EXIT_USAGE, "%s: %s", title, error->message);
+  if (argc > 1)
+    return fail (EXIT_USAGE, "%s: unexpected argument \"%s\"", title, argv[1]);
+  if (opts.db == NULL)
+    return fail (EXIT_USAGE, "%s: --db PATH is required", title);
+
+  status = command->run ();
+  clear_opts ();
+  return status;
+}

@@ -1,0 +1,28 @@
+/* kbc-server-admin.h: the kbc-account-server command line
+ *
+ * Every subcommand takes --db PATH, works while `serve` runs on the same
+ * database, prints the id of what it created alone on one line, and exits
+ * non-zero with a one-line reason on standard error when the input is bad.
+ * New operator commands (maintainer, organization, project, member, invite,
+ * promo, notify) are one entry each in the command table of the .c file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+int         kbc_server_main           (int          argc,
+                                       char       **argv);
+
+/* Checks an email address the way `user add` does; NULL when it is fine,
+ * otherwise the reason. */
+const char *kbc_server_check_email    (const char  *email);
+
+/* clang-format on */
+
+G_END_DECLS

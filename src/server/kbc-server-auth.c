@@ -1,0 +1,415 @@
+/* kbc-server-auth.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-server-auth.h"
+
+#include "kbc-server-crypto.h"
+#include "kbc-server-mfa.h"
+
+#include <string.h>
+
+#define TOKEN_SECRET_LEN    40
+#define MAX_EMAIL_BYTES     254
+#define SESSION_DESCRIPTION "KBC Account desktop session"
+#define WRONG_CREDENTIALS   "Invalid email or password."
+
+/* ---- the rate limit ---- */
+
+gboolean
+kbc_auth_check_begin (KbcRequest *request, const char *email)
+{
+  KbcServer *server = request->server;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *key = g_ascii_strdown (email, -1);
+  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (server->checks_in_flight, key));
+  guint failures = 0;
+  gint64 oldest = 0;
+
+  if (!kbc_store_failure_count (server->store, key, request->now - KBC_AUTH_WINDOW, &failures,
+                                &oldest, &error))
+    {
+      kbc_request_reply_internal (request, error);
+      return FALSE;
+    }
+
+  /* Checks still hashing count as failures until they are known not to be,
+   * so parallel guesses cannot slip past the limit. */
+  if (failures + in_flight >= KBC_AUTH_MAX_FAILURES)
+    {
+      gint64 retry = failures > 0 ? oldest + KBC_AUTH_WINDOW - request->now : 1;
+      kbc_request_reply_too_many (request, CLAMP (retry, 1, KBC_AUTH_WINDOW));
+      return FALSE;
+    }
+
+  g_hash_table_replace (server->checks_in_flight, g_steal_pointer (&key),
+                        GUINT_TO_POINTER (in_flight + 1));
+  return TRUE;
+}
+
+void
+kbc_auth_check_end (KbcServer *server, const char *email)
+{
+  g_autofree char *key = g_ascii_strdown (email, -1);
+  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (server->checks_in_flight, key));
+
+  if (in_flight <= 1)
+    g_hash_table_remove (server->checks_in_flight, key);
+  else
+    g_hash_table_replace (server->checks_in_flight, g_steal_pointer (&key),
+                          GUINT_TO_POINTER (in_flight - 1));
+}
+
+void
+kbc_auth_check_end_failed (KbcServer *server, const char *email, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!kbc_store_failure_add (server->store, email, now, &error))
+    g_warning ("cannot record a failed sign-in: %s", error->message);
+  kbc_auth_check_end (server, email);
+}
+
+/* ---- tokens ---- */
+
+char *
+kbc_auth_issue_session (KbcServer *server,
+                        KbcUser *user,
+                        gint64 now,
+                        KbcToken **out_token,
+                        GError **error)
+{
+  g_autofree char *secret = kbc_crypto_random_alnum (TOKEN_SECRET_LEN);
+  guint8 hash[KBC_SHA256_SIZE];
+  char *token_string;
+  gint64 id;
+
+  kbc_crypto_sha256 (secret, TOKEN_SECRET_LEN, hash);
+  id = kbc_store_token_insert (server->store, user->id, KBC_TOKEN_TYPE_SESSION, SESSION_DESCRIPTION,
+                               hash, now, now + server->config.session_lifetime, error);
+  if (id == 0)
+    return NULL;
+
+  token_string = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", id, secret);
+  explicit_bzero (secret, TOKEN_SECRET_LEN);
+
+  if (out_token != NULL)
+    *out_token = kbc_store_token_by_id (server->store, id, error);
+  return token_string;
+}
+
+static void
+add_features (JsonBuilder *builder, const char *features)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_set_member_name (builder, "features");
+  if (features != NULL)
+    node = json_from_string (features, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    json_builder_add_value (builder, g_steal_pointer (&node));
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+}
+
+JsonNode *
+kbc_auth_token_json (KbcServer *server,
+                     KbcToken *token,
+                     KbcUser *user,
+                     const char *token_string,
+                     gint64 now)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  gboolean expired = token->expires > 0 && token->expires <= now;
+
+  json_builder_begin_object (builder);
+  if (token_string != NULL)
+    {
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, "ok");
+    }
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, token->id);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, token->description);
+  kbc_json_add_time (builder, "created", token->created);
+  kbc_json_add_time (builder, "lastUsed", token->last_used);
+  kbc_json_add_time (builder, "expires", token->expires);
+  json_builder_set_member_name (builder, "isSessionToken");
+  json_builder_add_boolean_value (builder, g_str_equal (token->type, KBC_TOKEN_TYPE_SESSION));
+  json_builder_set_member_name (builder, "isExpired");
+  json_builder_add_boolean_value (builder, expired);
+  json_builder_set_member_name (builder, "isDisabled");
+  json_builder_add_boolean_value (builder, token->disabled);
+  json_builder_set_member_name (builder, "scopes");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, token->type);
+
+  json_builder_set_member_name (builder, "creator");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, user->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, user->name);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "user");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, user->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, user->name);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, user->email);
+  json_builder_set_member_name (builder, "mfaEnabled");
+  json_builder_add_boolean_value (builder, kbc_mfa_is_enabled (server->store, user->id));
+  add_features (builder, user->features);
+  json_builder_set_member_name (builder, "canAccessLogs");
+  json_builder_add_boolean_value (builder, user->can_access_logs);
+  json_builder_set_member_name (builder, "isSuperAdmin");
+  json_builder_add_boolean_value (builder, user->is_super_admin);
+  json_builder_end_object (builder);
+
+  if (token_string != NULL)
+    {
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, token_string);
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KbcToken) token = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *token_string = NULL;
+
+  token_string = kbc_auth_issue_session (request->server, user, request->now, &token, &error);
+  if (token_string == NULL || token == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  node = kbc_auth_token_json (request->server, token, user, token_string, request->now);
+  explicit_bzero (token_string, strlen (token_string));
+  kbc_request_reply_json (request, 201, node);
+}
+
+/* ---- POST /manage/auth/login ---- */
+
+typedef struct
+{
+  KbcRequest *request;
+  char *email;
+  gint64 user_id;
+} LoginData;
+
+static void
+login_data_free (gpointer data)
+{
+  LoginData *login = data;
+
+  g_free (login->email);
+  g_free (login);
+}
+
+static void
+login_checked (gpointer data)
+{
+  g_autoptr (KbcPasswordJob) job = data;
+  KbcRequest *request = job->user_data;
+  LoginData *login = request->data;
+  KbcServer *server = request->server;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!job->verified || login->user_id == 0)
+    {
+      kbc_auth_check_end_failed (server, login->email, request->now);
+      kbc_request_reply_error (request, 401, "invalidCredentials", WRONG_CREDENTIALS, NULL);
+      return;
+    }
+  kbc_auth_check_end (server, login->email);
+
+  user = kbc_store_user_by_id (server->store, login->user_id, &error);
+  if (user == NULL)
+    {
+      if (error != NULL)
+        kbc_request_reply_internal (request, error);
+      else
+        kbc_request_reply_error (request, 401, "invalidCredentials", WRONG_CREDENTIALS, NULL);
+      return;
+    }
+
+  if (kbc_mfa_is_enabled (server->store, user->id))
+    kbc_mfa_reply_required (request, user);
+  else
+    kbc_auth_reply_session (request, user);
+}
+
+static void
+login (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcPasswordJob *job;
+  LoginData *login;
+  const char *email;
+  const char *password;
+
+  email = kbc_request_require_string (request, errors, "email", MAX_EMAIL_BYTES);
+  password = kbc_request_require_string (request, errors, "password", KBC_PASSWORD_MAX_BYTES);
+  if (errors->len > 0)
+    {
+      kbc_request_reply_invalid (request, errors);
+      return;
+    }
+
+  if (!kbc_auth_check_begin (request, email))
+    return;
+
+  user = kbc_store_user_by_email (request->server->store, email, &error);
+  if (error != NULL)
+    {
+      kbc_auth_check_end (request->server, email);
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  login = g_new0 (LoginData, 1);
+  login->email = g_strdup (email);
+  login->user_id = user != NULL ? user->id : 0;
+  request->data = login;
+  request->data_free = login_data_free;
+
+  /* A missing account is checked against the dummy hash: the same work and
+   * the same answer as a wrong password. */
+  job = kbc_password_job_new ();
+  job->password = g_strdup (password);
+  job->encoded = user != NULL ? g_strdup (user->password_hash) : NULL;
+  job->user_data = request;
+  kbc_server_push_work (request->server, kbc_password_job_run, login_checked, job);
+}
+
+/* ---- POST /manage/auth/logout ---- */
+
+static void
+logout (KbcRequest *request)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!kbc_store_token_delete (request->server->store, request->token->id, &error) &&
+      !g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  kbc_request_reply_empty (request, 204);
+}
+
+/* ---- GET /manage/tokens/verify ---- */
+
+static void
+verify (KbcRequest *request)
+{
+  g_autoptr (JsonNode) node =
+      kbc_auth_token_json (request->server, request->token, request->user, NULL, request->now);
+
+  kbc_request_reply_json (request, 200, node);
+}
+
+/* ---- PUT /manage/current-user/password ---- */
+
+static void
+password_checked (gpointer data)
+{
+  g_autoptr (KbcPasswordJob) job = data;
+  KbcRequest *request = job->user_data;
+  KbcServer *server = request->server;
+  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (GError) error = NULL;
+
+  if (job->verified)
+    kbc_auth_check_end (server, request->user->email);
+  else
+    {
+      kbc_auth_check_end_failed (server, request->user->email, request->now);
+      kbc_field_errors_add (errors, "currentPassword", "The current password is not correct.");
+    }
+  for (guint i = 0; job->policy_errors != NULL && job->policy_errors[i] != NULL; i++)
+    kbc_field_errors_add (errors, "newPassword", job->policy_errors[i]);
+
+  if (errors->len > 0 || job->new_hash == NULL)
+    {
+      kbc_request_reply_error (request, 400, "validationFailed", errors->pdata[1], errors);
+      return;
+    }
+
+  if (!kbc_store_begin (server->store, &error) ||
+      !kbc_store_user_set_password (server->store, request->user->id, job->new_hash, &error) ||
+      !kbc_store_sessions_revoke_others (server->store, request->user->id, request->token->id,
+                                         &error) ||
+      !kbc_store_commit (server->store, &error))
+    {
+      kbc_store_rollback (server->store);
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  kbc_request_reply_empty (request, 204);
+}
+
+static void
+change_password (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  KbcPasswordJob *job;
+  const char *current;
+  const char *new_password;
+
+  current = kbc_request_require_string (request, errors, "currentPassword", KBC_PASSWORD_MAX_BYTES);
+  new_password = kbc_request_require_string (request, errors, "newPassword", 0);
+  if (errors->len > 0)
+    {
+      kbc_request_reply_invalid (request, errors);
+      return;
+    }
+
+  if (!kbc_auth_check_begin (request, request->user->email))
+    return;
+
+  job = kbc_password_job_new ();
+  job->password = g_strdup (current);
+  job->encoded = g_strdup (request->user->password_hash);
+  job->new_password = g_strdup (new_password);
+  job->email = g_strdup (request->user->email);
+  job->user_data = request;
+  kbc_server_push_work (request->server, kbc_password_job_run, password_checked, job);
+}
+
+static const KbcRoute routes[] = {
+  { "POST", "/manage/auth/login", KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES, login },
+  { "POST", "/manage/auth/logout", KBC_ROUTE_AUTH, logout },
+  { "GET", "/manage/tokens/verify", KBC_ROUTE_AUTH, verify },
+  { "PUT", "/manage/current-user/password", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES,
+    change_password },
+};
+
+void
+kbc_server_auth_register (KbcServer *server)
+{
+  kbc_server_add_routes (server, routes, G_N_ELEMENTS (routes));
+}

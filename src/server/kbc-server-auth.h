@@ -1,0 +1,52 @@
+/* kbc-server-auth.h: sign-in, sign-out, "who am I" and the password
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kbc-server-http.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+/* Failed credential checks (passwords, sign-in codes) allowed per account
+ * within the window before 429. */
+#define KBC_AUTH_MAX_FAILURES 10
+#define KBC_AUTH_WINDOW       (15 * 60)
+
+void        kbc_server_auth_register    (KbcServer   *server);
+
+/* The sign-in rate limit, shared by every credential check of an account.
+ * begin: replies 429 (or 500) and returns FALSE when the account has no
+ * attempts left; otherwise counts one check in flight, which end() (or
+ * end_failed(), which also records the failure) must close. */
+gboolean    kbc_auth_check_begin        (KbcRequest  *request,
+                                         const char  *email);
+void        kbc_auth_check_end          (KbcServer   *server,
+                                         const char  *email);
+void        kbc_auth_check_end_failed   (KbcServer   *server,
+                                         const char  *email,
+                                         gint64       now);
+
+/* Creates a session token for @user; returns the token string, which is
+ * never stored (only its hash is). */
+char       *kbc_auth_issue_session      (KbcServer   *server,
+                                         KbcUser     *user,
+                                         gint64       now,
+                                         KbcToken   **out_token,
+                                         GError     **error);
+/* The token object of /manage/tokens/verify; with @token_string (and
+ * "status":"ok") for the sign-in answer. */
+JsonNode   *kbc_auth_token_json         (KbcServer   *server,
+                                         KbcToken    *token,
+                                         KbcUser     *user,
+                                         const char  *token_string,
+                                         gint64       now);
+/* Issues a session and answers 201 with it: the end of every sign-in. */
+void        kbc_auth_reply_session      (KbcRequest  *request,
+                                         KbcUser     *user);
+
+/* clang-format on */
+
+G_END_DECLS

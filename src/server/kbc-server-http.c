@@ -1,0 +1,724 @@
+/* kbc-server-http.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-server-http.h"
+
+#include "kbc-server-crypto.h"
+#include "kbc-time.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* evhttp's own cap, which answers 413 without our JSON; bodies between
+ * KBC_SERVER_MAX_BODY and this get our 400. */
+#define HARD_MAX_BODY    (1024 * 1024)
+#define MAX_HEADERS_SIZE (16 * 1024)
+#define IDLE_TIMEOUT     60
+#define TOKEN_SECRET_LEN 40
+
+gint64
+kbc_server_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+char *
+kbc_server_format_time (gint64 unix_time)
+{
+  g_autoptr (GDateTime) time = NULL;
+
+  if (unix_time <= 0)
+    return NULL;
+  time = g_date_time_new_from_unix_local (unix_time);
+  return kbc_time_format (time);
+}
+
+void
+kbc_json_add_time (JsonBuilder *builder, const char *member, gint64 unix_time)
+{
+  g_autofree char *text = kbc_server_format_time (unix_time);
+
+  json_builder_set_member_name (builder, member);
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* ---- requests ---- */
+
+static const char *
+method_name (enum evhttp_cmd_type type)
+{
+  switch (type)
+    {
+      case EVHTTP_REQ_GET:
+        return "GET";
+      case EVHTTP_REQ_POST:
+        return "POST";
+      case EVHTTP_REQ_HEAD:
+        return "HEAD";
+      case EVHTTP_REQ_PUT:
+        return "PUT";
+      case EVHTTP_REQ_DELETE:
+        return "DELETE";
+      case EVHTTP_REQ_OPTIONS:
+        return "OPTIONS";
+      case EVHTTP_REQ_TRACE:
+        return "TRACE";
+      case EVHTTP_REQ_CONNECT:
+        return "CONNECT";
+      case EVHTTP_REQ_PATCH:
+        return "PATCH";
+      default:
+        return "UNKNOWN";
+    }
+}
+
+static void
+request_free (KbcRequest *self)
+{
+  if (self->data_free != NULL)
+    self->data_free (self->data);
+  g_free (self->path);
+  g_clear_pointer (&self->params, g_ptr_array_unref);
+  g_clear_pointer (&self->body, json_node_unref);
+  g_clear_pointer (&self->token, kbc_token_free);
+  g_clear_pointer (&self->user, kbc_user_free);
+  g_free (self);
+}
+
+const char *
+kbc_request_param (KbcRequest *self, guint index)
+{
+  if (self->params == NULL || index >= self->params->len)
+    return NULL;
+  return self->params->pdata[index];
+}
+
+const char *
+kbc_request_get_header (KbcRequest *self, const char *name)
+{
+  return evhttp_find_header (evhttp_request_get_input_headers (self->req), name);
+}
+
+void
+kbc_request_set_header (KbcRequest *self, const char *name, const char *value)
+{
+  struct evkeyvalq *headers = evhttp_request_get_output_headers (self->req);
+
+  evhttp_remove_header (headers, name);
+  evhttp_add_header (headers, name, value);
+}
+
+static void
+send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
+{
+  struct evbuffer *buffer = NULL;
+
+  kbc_request_set_header (self, "Cache-Control", "no-store");
+  if (body != NULL)
+    {
+      kbc_request_set_header (self, "Content-Type", "application/json");
+      buffer = evbuffer_new ();
+      evbuffer_add (buffer, body, body_len);
+    }
+  if (self->server->stopping)
+    kbc_request_set_header (self, "Connection", "close");
+
+  evhttp_send_reply (self->req, status, NULL, buffer);
+  if (buffer != NULL)
+    evbuffer_free (buffer);
+
+  /* Method, path, status and time only: bodies and headers carry secrets. */
+  if (!self->server->config.quiet)
+    g_message ("%s %s %u %.1f ms", self->method, self->path != NULL ? self->path : "-", status,
+               (g_get_monotonic_time () - self->start_us) / 1000.0);
+
+  request_free (self);
+}
+
+void
+kbc_request_reply_json (KbcRequest *self, guint status, JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  send_reply (self, status, text, strlen (text));
+}
+
+void
+kbc_request_reply_empty (KbcRequest *self, guint status)
+{
+  send_reply (self, status, NULL, 0);
+}
+
+void
+kbc_request_reply_error (KbcRequest *self,
+                         guint status,
+                         const char *code,
+                         const char *message,
+                         GPtrArray *fields)
+{
+  kbc_request_reply_error_extra (self, status, code, message, fields, NULL);
+}
+
+void
+kbc_request_reply_error_extra (KbcRequest *self,
+                               guint status,
+                               const char *code,
+                               const char *message,
+                               GPtrArray *fields,
+                               JsonObject *extra)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *exception_id = kbc_crypto_exception_id ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "exceptionId");
+  json_builder_add_string_value (builder, exception_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "error");
+  if (fields != NULL && fields->len > 0)
+    {
+      json_builder_set_member_name (builder, "errors");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i + 1 < fields->len; i += 2)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "key");
+          json_builder_add_string_value (builder, fields->pdata[i]);
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, fields->pdata[i + 1]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  if (extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, extra);
+      while (json_object_iter_next (&iter, &member, &value))
+        {
+          json_builder_set_member_name (builder, member);
+          json_builder_add_value (builder, json_node_copy (value));
+        }
+    }
+  json_builder_end_object (builder);
+
+  node = json_builder_get_root (builder);
+  kbc_request_reply_json (self, status, node);
+}
+
+void
+kbc_request_reply_invalid (KbcRequest *self, GPtrArray *fields)
+{
+  kbc_request_reply_error (self, 400, "validationFailed", "Invalid request data.", fields);
+}
+
+void
+kbc_request_reply_too_many (KbcRequest *self, guint retry_after)
+{
+  g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after, 1));
+
+  kbc_request_set_header (self, "Retry-After", seconds);
+  kbc_request_reply_error (self, 429, "tooManyAttempts",
+                           "Too many failed attempts. Please try again later.", NULL);
+}
+
+void
+kbc_request_reply_internal (KbcRequest *self, const GError *error)
+{
+  /* The GError text is ours (SQLite or key file), never user input. */
+  g_warning ("%s %s: %s", self->method, self->path, error != NULL ? error->message : "failed");
+  kbc_request_reply_error (self, 500, "internalError", "Internal server error.", NULL);
+}
+
+GPtrArray *
+kbc_field_errors_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+kbc_field_errors_add (GPtrArray *errors, const char *key, const char *message)
+{
+  g_ptr_array_add (errors, g_strdup (key));
+  g_ptr_array_add (errors, g_strdup (message));
+}
+
+static const char *
+get_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len, gboolean required)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const char *value;
+
+  object = self->body != NULL ? json_node_get_object (self->body) : NULL;
+  node = object != NULL ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        kbc_field_errors_add (errors, key, "This value should not be blank.");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      kbc_field_errors_add (errors, key, "This value should be of type string.");
+      return NULL;
+    }
+
+  value = json_node_get_string (node);
+  if (required && *value == '\0')
+    {
+      kbc_field_errors_add (errors, key, "This value should not be blank.");
+      return NULL;
+    }
+  if (max_len > 0 && strlen (value) > max_len)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "This value is too long. It should have %" G_GSIZE_FORMAT " characters or less.",
+          max_len);
+      kbc_field_errors_add (errors, key, message);
+      return NULL;
+    }
+  return value;
+}
+
+const char *
+kbc_request_require_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len)
+{
+  return get_string (self, errors, key, max_len, TRUE);
+}
+
+const char *
+kbc_request_optional_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len)
+{
+  return get_string (self, errors, key, max_len, FALSE);
+}
+
+/* ---- authentication ---- */
+
+/* Parses "<id>-<40 alphanumerics>" and finds the token. Replies and returns
+ * FALSE when it cannot be used. */
+static gboolean
+authenticate (KbcRequest *self)
+{
+  KbcStore *store = self->server->store;
+  g_autoptr (KbcToken) token = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 hash[KBC_SHA256_SIZE];
+  const char *header;
+  const char *dash;
+  const char *secret;
+  gint64 id = 0;
+  gboolean well_formed;
+
+  header = kbc_request_get_header (self, "X-KBC-ManageApiToken");
+  if (header == NULL || *header == '\0')
+    {
+      kbc_request_reply_error (self, 401, "tokenMissing", "Access token must be set", NULL);
+      return FALSE;
+    }
+
+  dash = strchr (header, '-');
+  secret = dash != NULL ? dash + 1 : NULL;
+  well_formed =
+      dash != NULL && dash > header && dash - header <= 18 && strlen (secret) == TOKEN_SECRET_LEN;
+  for (const char *p = header; well_formed && p < dash; p++)
+    well_formed = g_ascii_isdigit (*p);
+  for (const char *p = secret; well_formed && *p != '\0'; p++)
+    well_formed = g_ascii_isalnum (*p);
+  if (well_formed)
+    id = g_ascii_strtoll (header, NULL, 10);
+
+  if (id > 0)
+    token = kbc_store_token_by_id (store, id, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (self, error);
+      return FALSE;
+    }
+
+  /* Hash even when there is no such token, so both cost the same. */
+  kbc_crypto_sha256 (secret != NULL ? secret : "", secret != NULL ? strlen (secret) : 0, hash);
+  if (token == NULL || g_bytes_get_size (token->secret_hash) != KBC_SHA256_SIZE ||
+      !kbc_crypto_equal (hash, g_bytes_get_data (token->secret_hash, NULL), KBC_SHA256_SIZE))
+    {
+      kbc_request_reply_error (self, 401, "tokenInvalid", "Invalid access token", NULL);
+      return FALSE;
+    }
+
+  if (token->expires > 0 && token->expires <= self->now)
+    {
+      kbc_request_reply_error (self, 401, "tokenExpired", "Access token has expired", NULL);
+      return FALSE;
+    }
+  if (token->disabled)
+    {
+      kbc_request_reply_error (self, 401, "tokenDisabled", "Access token is disabled", NULL);
+      return FALSE;
+    }
+
+  user = kbc_store_user_by_id (store, token->user_id, &error);
+  if (user == NULL)
+    {
+      if (error != NULL)
+        kbc_request_reply_internal (self, error);
+      else
+        kbc_request_reply_error (self, 401, "tokenInvalid", "Invalid access token", NULL);
+      return FALSE;
+    }
+
+  if (!kbc_store_token_touch (store, token->id, self->now, &error))
+    {
+      kbc_request_reply_internal (self, error);
+      return FALSE;
+    }
+  token->last_used = self->now;
+
+  self->token = g_steal_pointer (&token);
+  self->user = g_steal_pointer (&user);
+  return TRUE;
+}
+
+/* ---- routing ---- */
+
+static gboolean
+match_pattern (const char *pattern, const char *path, GPtrArray **params)
+{
+  g_auto (GStrv) want = g_strsplit (pattern, "/", -1);
+  g_auto (GStrv) have = g_strsplit (path, "/", -1);
+  g_autoptr (GPtrArray) found = NULL;
+
+  if (g_strv_length (want) != g_strv_length (have))
+    return FALSE;
+
+  for (guint i = 0; want[i] != NULL; i++)
+    {
+      if (g_str_equal (want[i], "{}"))
+        {
+          if (*have[i] == '\0')
+            return FALSE;
+          if (found == NULL)
+            found = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (found, g_strdup (have[i]));
+        }
+      else if (!g_str_equal (want[i], have[i]))
+        return FALSE;
+    }
+
+  *params = g_steal_pointer (&found);
+  return TRUE;
+}
+
+static gboolean
+parse_body (KbcRequest *self)
+{
+  struct evbuffer *input = evhttp_request_get_input_buffer (self->req);
+  gsize length = evbuffer_get_length (input);
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (length > KBC_SERVER_MAX_BODY)
+    {
+      kbc_request_reply_error (self, 400, "bodyTooLarge",
+                               "Request body is too large (the limit is 65536 bytes).", NULL);
+      return FALSE;
+    }
+
+  text = g_malloc (length + 1);
+  evbuffer_copyout (input, text, length);
+  text[length] = '\0';
+
+  parser = json_parser_new ();
+  if (length == 0 || strlen (text) != length || !g_utf8_validate (text, length, NULL) ||
+      !json_parser_load_from_data (parser, text, length, &error))
+    {
+      kbc_request_reply_error (self, 400, "malformedJson", "Request body is not valid JSON.", NULL);
+      explicit_bzero (text, length);
+      return FALSE;
+    }
+  explicit_bzero (text, length);
+
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      kbc_request_reply_error (self, 400, "malformedJson", "Request body must be a JSON object.",
+                               NULL);
+      return FALSE;
+    }
+
+  self->body = json_node_ref (json_parser_get_root (parser));
+  return TRUE;
+}
+
+static void
+dispatch (struct evhttp_request *req, void *user_data)
+{
+  KbcServer *server = user_data;
+  KbcRequest *self;
+  const struct evhttp_uri *uri;
+  const KbcRoute *route = NULL;
+  g_autoptr (GString) allow = NULL;
+  const char *raw_path;
+  size_t path_len = 0;
+
+  self = g_new0 (KbcRequest, 1);
+  self->server = server;
+  self->req = req;
+  self->start_us = g_get_monotonic_time ();
+  self->now = kbc_server_now ();
+  self->method = method_name (evhttp_request_get_command (req));
+
+  uri = evhttp_request_get_evhttp_uri (req);
+  raw_path = uri != NULL ? evhttp_uri_get_path (uri) : NULL;
+  if (raw_path != NULL)
+    self->path = evhttp_uridecode (raw_path, 0, &path_len);
+  if (self->path == NULL || strlen (self->path) != path_len ||
+      !g_utf8_validate (self->path, -1, NULL))
+    {
+      g_free (self->path);
+      self->path = g_strdup ("-");
+      kbc_request_reply_error (self, 400, "badRequest", "Malformed request path.", NULL);
+      return;
+    }
+
+  if (server->stopping)
+    {
+      kbc_request_set_header (self, "Retry-After", "1");
+      kbc_request_reply_error (self, 503, "maintenance", "The server is shutting down.", NULL);
+      return;
+    }
+
+  for (guint i = 0; i < server->routes->len; i++)
+    {
+      const KbcRoute *candidate = &g_array_index (server->routes, KbcRoute, i);
+      g_autoptr (GPtrArray) params = NULL;
+
+      if (!match_pattern (candidate->pattern, self->path, &params))
+        continue;
+
+      if (g_str_equal (candidate->method, self->method))
+        {
+          route = candidate;
+          self->params = g_steal_pointer (&params);
+          break;
+        }
+
+      if (allow == NULL)
+        allow = g_string_new (candidate->method);
+      else
+        g_string_append_printf (allow, ", %s", candidate->method);
+    }
+
+  if (route == NULL && allow != NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf ("No route found for \"%s %s\": Method Not Allowed (Allow: %s)",
+                           self->method, self->path, allow->str);
+      kbc_request_set_header (self, "Allow", allow->str);
+      kbc_request_reply_error (self, 405, "methodNotAllowed", message, NULL);
+      return;
+    }
+  if (route == NULL)
+    {
+      g_autofree char *message =
+          g_strdup_printf ("No route found for \"%s %s\"", self->method, self->path);
+      kbc_request_reply_error (self, 404, "notFound", message, NULL);
+      return;
+    }
+
+  /* The pool has few threads but its queue would grow without bound. */
+  if ((route->flags & KBC_ROUTE_HASHES) &&
+      kbc_worker_pool_get_busy (server->pool) >= KBC_SERVER_MAX_QUEUED_HASHES)
+    {
+      kbc_request_set_header (self, "Retry-After", "1");
+      kbc_request_reply_error (self, 503, "serverBusy",
+                               "The server is busy. Please try again in a moment.", NULL);
+      return;
+    }
+
+  if ((route->flags & KBC_ROUTE_AUTH) && !authenticate (self))
+    return;
+  if ((route->flags & KBC_ROUTE_JSON_BODY) && !parse_body (self))
+    return;
+
+  route->handler (self);
+}
+
+/* ---- the server ---- */
+
+static void
+stop_when_idle (gpointer data)
+{
+  KbcServer *self = data;
+  struct timeval flush = { 0, 100 * 1000 };
+
+  /* A moment for the last replies to leave. */
+  if (self->stopping)
+    event_base_loopexit (self->base, &flush);
+}
+
+static void
+on_signal (evutil_socket_t fd, short what, void *user_data)
+{
+  KbcServer *self = user_data;
+
+  if (self->stopping)
+    {
+      event_base_loopbreak (self->base);
+      return;
+    }
+
+  g_message ("signal %d: stopping", (int) fd);
+  self->stopping = TRUE;
+  if (self->socket != NULL)
+    {
+      evhttp_del_accept_socket (self->http, self->socket);
+      self->socket = NULL;
+    }
+  if (kbc_worker_pool_get_busy (self->pool) == 0)
+    stop_when_idle (self);
+}
+
+static void
+nothing (gpointer data)
+{
+}
+
+KbcServer *
+kbc_server_new (KbcStore *store, const KbcServerConfig *config)
+{
+  static gsize threads_ready;
+  KbcServer *self;
+
+  /* Before the first event_base: the pool wakes the loop from its threads. */
+  if (g_once_init_enter (&threads_ready))
+    {
+      if (evthread_use_pthreads () != 0)
+        g_error ("libevent has no pthreads support");
+      g_once_init_leave (&threads_ready, 1);
+    }
+
+  self = g_new0 (KbcServer, 1);
+  self->config = *config;
+  if (self->config.session_lifetime <= 0 ||
+      self->config.session_lifetime > KBC_SERVER_SESSION_LIFETIME)
+    self->config.session_lifetime = KBC_SERVER_SESSION_LIFETIME;
+  if (self->config.ticket_lifetime <= 0 ||
+      self->config.ticket_lifetime > KBC_SERVER_TICKET_LIFETIME)
+    self->config.ticket_lifetime = KBC_SERVER_TICKET_LIFETIME;
+  if (self->config.hash_threads == 0)
+    self->config.hash_threads = KBC_SERVER_HASH_THREADS;
+
+  self->store = store;
+  self->routes = g_array_new (FALSE, FALSE, sizeof (KbcRoute));
+  self->checks_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->base = event_base_new ();
+  self->http = evhttp_new (self->base);
+  self->pool = kbc_worker_pool_new (self->base, self->config.hash_threads);
+  kbc_worker_pool_set_idle_func (self->pool, stop_when_idle, self);
+  kbc_worker_pool_push (self->pool, kbc_password_warm_up, nothing, NULL);
+
+  evhttp_set_allowed_methods (self->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                              EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+                                              EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+  evhttp_set_max_body_size (self->http, HARD_MAX_BODY);
+  evhttp_set_max_headers_size (self->http, MAX_HEADERS_SIZE);
+  evhttp_set_timeout (self->http, IDLE_TIMEOUT);
+  evhttp_set_gencb (self->http, dispatch, self);
+
+  self->signals[0] = evsignal_new (self->base, SIGTERM, on_signal, self);
+  self->signals[1] = evsignal_new (self->base, SIGINT, on_signal, self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->signals); i++)
+    event_add (self->signals[i], NULL);
+
+  return self;
+}
+
+void
+kbc_server_free (KbcServer *self)
+{
+  if (self == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->signals); i++)
+    g_clear_pointer (&self->signals[i], event_free);
+  /* Runs the completions of any job still queued, which answer their
+   * requests, before the connections go away. */
+  g_clear_pointer (&self->pool, kbc_worker_pool_free);
+  g_clear_pointer (&self->http, evhttp_free);
+  g_clear_pointer (&self->base, event_base_free);
+  g_clear_pointer (&self->routes, g_array_unref);
+  g_clear_pointer (&self->checks_in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->store, kbc_store_free);
+  g_free (self->url);
+  g_free (self);
+}
+
+void
+kbc_server_add_routes (KbcServer *self, const KbcRoute *routes, gsize n_routes)
+{
+  g_array_append_vals (self->routes, routes, n_routes);
+}
+
+guint16
+kbc_server_listen (KbcServer *self, const char *host, guint16 port, GError **error)
+{
+  struct sockaddr_storage address;
+  socklen_t address_len = sizeof address;
+  evutil_socket_t fd;
+
+  self->socket = evhttp_bind_socket_with_handle (self->http, host, port);
+  if (self->socket == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s port %u: %s", host,
+                   port, g_strerror (errno));
+      return 0;
+    }
+
+  fd = evhttp_bound_socket_get_fd (self->socket);
+  if (getsockname (fd, (struct sockaddr *) &address, &address_len) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "getsockname: %s", g_strerror (errno));
+      return 0;
+    }
+
+  if (address.ss_family == AF_INET6)
+    return ntohs (((struct sockaddr_in6 *) &address)->sin6_port);
+  return ntohs (((struct sockaddr_in *) &address)->sin_port);
+}
+
+void
+kbc_server_run (KbcServer *self)
+{
+  event_base_dispatch (self->base);
+}
+
+void
+kbc_server_push_work (KbcServer *self, KbcWorkFunc work, KbcWorkFunc done, gpointer data)
+{
+  kbc_worker_pool_push (self->pool, work, done, data);
+}

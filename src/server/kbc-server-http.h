@@ -1,0 +1,177 @@
+/* kbc-server-http.h: the HTTP server on libevent's evhttp
+ *
+ * Requests are routed by a table that each feature module adds to
+ * (kbc_server_add_routes). A handler gets a KbcRequest with the parsed JSON
+ * body and, for authenticated routes, the calling token and its user, and
+ * must eventually answer it exactly once with one of the kbc_request_reply_*
+ * calls, which send, log (method, path, status, duration: never a body or a
+ * header) and free the request. Handlers that do blocking work (argon2) push
+ * it to the server's worker pool and reply from the pool's completion, which
+ * runs back on the event loop.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "kbc-server-password.h"
+#include "kbc-server-store.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+#define KBC_SERVER_MAX_BODY          (64 * 1024)
+#define KBC_SERVER_SESSION_LIFETIME  (14 * 24 * 3600)
+#define KBC_SERVER_TICKET_LIFETIME   (5 * 60)
+#define KBC_SERVER_HASH_THREADS      2
+/* Jobs waiting for a hash thread before new ones get 503 (≈ 3 s of work). */
+#define KBC_SERVER_MAX_QUEUED_HASHES 32
+
+typedef struct
+{
+  gint64 session_lifetime;  /* seconds; at most KBC_SERVER_SESSION_LIFETIME */
+  gint64 ticket_lifetime;   /* seconds; at most KBC_SERVER_TICKET_LIFETIME */
+  guint  hash_threads;
+  gboolean quiet;           /* no request log */
+} KbcServerConfig;
+
+typedef struct _KbcServer  KbcServer;
+typedef struct _KbcRequest KbcRequest;
+
+struct _KbcServer
+{
+  KbcServerConfig             config;
+  struct event_base          *base;
+  struct evhttp              *http;
+  struct evhttp_bound_socket *socket;
+  KbcStore                   *store;    /* owned */
+  KbcWorkerPool              *pool;
+  GArray                     *routes;   /* KbcRoute */
+  GHashTable                 *checks_in_flight; /* lower-case email → count */
+  struct event               *signals[2];
+  gboolean                    stopping;
+  char                       *url;
+};
+
+typedef enum
+{
+  KBC_ROUTE_PUBLIC    = 0,
+  KBC_ROUTE_AUTH      = 1 << 0,  /* needs X-KBC-ManageApiToken */
+  KBC_ROUTE_JSON_BODY = 1 << 1,  /* a JSON object body is required */
+  KBC_ROUTE_HASHES    = 1 << 2,  /* may queue argon2 work: 503 when the queue is full */
+} KbcRouteFlags;
+
+typedef void (*KbcRouteHandler) (KbcRequest *request);
+
+typedef struct
+{
+  const char      *method;   /* "GET", "POST", … */
+  const char      *pattern;  /* "/manage/current-user/mfa/devices/{}": {} is one segment */
+  KbcRouteFlags    flags;
+  KbcRouteHandler  handler;
+} KbcRoute;
+
+struct _KbcRequest
+{
+  KbcServer             *server;
+  struct evhttp_request *req;
+  const char            *method;
+  char                  *path;
+  GPtrArray             *params;  /* the {} segments, decoded */
+  JsonNode              *body;    /* the object for KBC_ROUTE_JSON_BODY routes */
+  KbcToken              *token;   /* for KBC_ROUTE_AUTH routes */
+  KbcUser               *user;
+  gint64                 now;     /* seconds since the epoch, at arrival */
+  gint64                 start_us;
+  gpointer               data;    /* for the handler */
+  GDestroyNotify         data_free;
+};
+
+KbcServer  *kbc_server_new             (KbcStore              *store,
+                                        const KbcServerConfig *config);
+void        kbc_server_free            (KbcServer             *self);
+void        kbc_server_add_routes      (KbcServer             *self,
+                                        const KbcRoute        *routes,
+                                        gsize                  n_routes);
+/* Binds @host:@port (0: any free port) and returns the port bound. */
+guint16     kbc_server_listen          (KbcServer             *self,
+                                        const char            *host,
+                                        guint16                port,
+                                        GError               **error);
+/* Runs until SIGTERM or SIGINT, then finishes the work in flight. */
+void        kbc_server_run             (KbcServer             *self);
+
+gint64      kbc_server_now             (void);
+
+/* Runs @work on a pool thread, then @done on the loop with @data. */
+void        kbc_server_push_work       (KbcServer             *self,
+                                        KbcWorkFunc            work,
+                                        KbcWorkFunc            done,
+                                        gpointer               data);
+
+const char *kbc_request_param          (KbcRequest            *self,
+                                        guint                  index);
+const char *kbc_request_get_header     (KbcRequest            *self,
+                                        const char            *name);
+void        kbc_request_set_header     (KbcRequest            *self,
+                                        const char            *name,
+                                        const char            *value);
+
+/* Body fields. Each appends a {key, message} pair to @errors (a GPtrArray of
+ * strings, alternating) when the field is missing, of the wrong type, empty,
+ * or longer than @max_len bytes (0: no limit), and then returns NULL. */
+const char *kbc_request_require_string (KbcRequest            *self,
+                                        GPtrArray             *errors,
+                                        const char            *key,
+                                        gsize                  max_len);
+const char *kbc_request_optional_string (KbcRequest           *self,
+                                        GPtrArray             *errors,
+                                        const char            *key,
+                                        gsize                  max_len);
+GPtrArray  *kbc_field_errors_new       (void);
+void        kbc_field_errors_add       (GPtrArray             *errors,
+                                        const char            *key,
+                                        const char            *message);
+
+/* Each of these answers the request and frees it. */
+void        kbc_request_reply_json     (KbcRequest            *self,
+                                        guint                  status,
+                                        JsonNode              *node);
+void        kbc_request_reply_empty    (KbcRequest            *self,
+                                        guint                  status);
+/* {"error": @message, "code": @code, "exceptionId": …, "errors": [@fields…]} */
+void        kbc_request_reply_error    (KbcRequest            *self,
+                                        guint                  status,
+                                        const char            *code,
+                                        const char            *message,
+                                        GPtrArray             *fields);
+/* The same with more members (e.g. "remainingAttempts") from @extra. */
+void        kbc_request_reply_error_extra (KbcRequest         *self,
+                                        guint                  status,
+                                        const char            *code,
+                                        const char            *message,
+                                        GPtrArray             *fields,
+                                        JsonObject            *extra);
+/* 400 "Invalid request data." with @fields. */
+void        kbc_request_reply_invalid  (KbcRequest            *self,
+                                        GPtrArray             *fields);
+/* 429 with Retry-After. */
+void        kbc_request_reply_too_many (KbcRequest            *self,
+                                        guint                  retry_after);
+void        kbc_request_reply_internal (KbcRequest            *self,
+                                        const GError          *error);
+
+/* Formats a Unix time as Keboola does; NULL for 0. */
+char       *kbc_server_format_time     (gint64                 unix_time);
+void        kbc_json_add_time          (JsonBuilder           *builder,
+                                        const char            *member,
+                                        gint64                 unix_time);
+
+/* clang-format on */
+
+G_END_DECLS

@@ -1,0 +1,388 @@
+/* kbc-server-store-mfa.c: the multi-factor tables of the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-server-store.h"
+
+/* ---- TOTP ---- */
+
+void
+kbc_totp_row_free (KbcTotpRow *row)
+{
+  if (row == NULL)
+    return;
+  g_clear_pointer (&row->secret_sealed, g_bytes_unref);
+  g_free (row);
+}
+
+KbcTotpRow *
+kbc_store_totp_get (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT secret_sealed, enabled, pending_token_id, last_step"
+                            " FROM mfa_totp WHERE user_id = ?1");
+  KbcTotpRow *row;
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+
+  row = g_new0 (KbcTotpRow, 1);
+  row->user_id = user_id;
+  row->secret_sealed = kbc_stmt_dup_blob (stmt, 0);
+  row->enabled = sqlite3_column_int (stmt, 1) != 0;
+  row->pending_token_id = sqlite3_column_int64 (stmt, 2);
+  row->last_step = sqlite3_column_int64 (stmt, 3);
+  return row;
+}
+
+gboolean
+kbc_store_totp_put_pending (KbcStore *self,
+                            gint64 user_id,
+                            GBytes *secret_sealed,
+                            gint64 token_id,
+                            gint64 now,
+                            GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "INSERT OR REPLACE INTO mfa_totp (user_id, secret_sealed, enabled, pending_token_id,"
+            " last_step, created) VALUES (?1, ?2, 0, ?3, -1, ?4)");
+  gsize len;
+  gconstpointer data = g_bytes_get_data (secret_sealed, &len);
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_blob (stmt, 2, data, len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, token_id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_totp_activate (KbcStore *self, gint64 user_id, gint64 step, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "UPDATE mfa_totp SET enabled = 1, pending_token_id = NULL, last_step = ?2"
+            " WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, step);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_totp_advance (KbcStore *self, gint64 user_id, gint64 step, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "UPDATE mfa_totp SET last_step = ?2 WHERE user_id = ?1 AND last_step < ?2");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, step);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+  return sqlite3_changes (kbc_store_get_db (self)) == 1;
+}
+
+gboolean
+kbc_store_totp_delete (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM mfa_totp WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return kbc_store_run (self, stmt, error);
+}
+
+/* ---- recovery codes ---- */
+
+void
+kbc_recovery_code_free (KbcRecoveryCode *code)
+{
+  if (code == NULL)
+    return;
+  g_clear_pointer (&code->salt, g_bytes_unref);
+  g_clear_pointer (&code->hash, g_bytes_unref);
+  g_free (code);
+}
+
+gboolean
+kbc_store_recovery_clear (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM recovery_codes WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_recovery_replace (KbcStore *self, gint64 user_id, GPtrArray *codes, GError **error)
+{
+  if (!kbc_store_recovery_clear (self, user_id, error))
+    return FALSE;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      KbcRecoveryCode *code = codes->pdata[i];
+      g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+          self, "INSERT INTO recovery_codes (user_id, salt, hash) VALUES (?1, ?2, ?3)");
+      gsize salt_len;
+      gsize hash_len;
+      gconstpointer salt = g_bytes_get_data (code->salt, &salt_len);
+      gconstpointer hash = g_bytes_get_data (code->hash, &hash_len);
+
+      sqlite3_bind_int64 (stmt, 1, user_id);
+      sqlite3_bind_blob (stmt, 2, salt, salt_len, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (stmt, 3, hash, hash_len, SQLITE_TRANSIENT);
+      if (!kbc_store_run (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+kbc_store_recovery_unused (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT id, salt, hash FROM recovery_codes WHERE user_id = ?1 AND used IS NULL");
+  g_autoptr (GPtrArray) codes =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_recovery_code_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KbcRecoveryCode *code = g_new0 (KbcRecoveryCode, 1);
+
+      code->id = sqlite3_column_int64 (stmt, 0);
+      code->salt = kbc_stmt_dup_blob (stmt, 1);
+      code->hash = kbc_stmt_dup_blob (stmt, 2);
+      g_ptr_array_add (codes, code);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&codes);
+}
+
+gboolean
+kbc_store_recovery_use (KbcStore *self, gint64 code_id, gint64 now, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "UPDATE recovery_codes SET used = ?2 WHERE id = ?1 AND used IS NULL");
+
+  sqlite3_bind_int64 (stmt, 1, code_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+  return sqlite3_changes (kbc_store_get_db (self)) == 1;
+}
+
+guint
+kbc_store_recovery_remaining (KbcStore *self, gint64 user_id)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT count(*) FROM recovery_codes WHERE user_id = ?1 AND used IS NULL");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int (stmt, 0);
+  return 0;
+}
+
+/* ---- devices ---- */
+
+void
+kbc_device_free (KbcDevice *device)
+{
+  if (device == NULL)
+    return;
+  g_free (device->name);
+  g_free (device->type);
+  g_free (device->aaguid);
+  g_free (device);
+}
+
+guint
+kbc_store_device_count (KbcStore *self, gint64 user_id)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT count(*) FROM mfa_devices WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int (stmt, 0);
+  return 0;
+}
+
+GPtrArray *
+kbc_store_device_list (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT id, name, type, aaguid, created, last_used FROM mfa_devices"
+                            " WHERE user_id = ?1 ORDER BY created DESC, id DESC");
+  g_autoptr (GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_device_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      KbcDevice *device = g_new0 (KbcDevice, 1);
+
+      device->id = sqlite3_column_int64 (stmt, 0);
+      device->name = kbc_stmt_dup_text (stmt, 1);
+      device->type = kbc_stmt_dup_text (stmt, 2);
+      device->aaguid = kbc_stmt_dup_text (stmt, 3);
+      device->created = sqlite3_column_int64 (stmt, 4);
+      device->last_used = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (devices, device);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&devices);
+}
+
+static gboolean
+one_row_changed (KbcStore *self, gint64 device_id, GError **error)
+{
+  if (sqlite3_changes (kbc_store_get_db (self)) == 1)
+    return TRUE;
+  g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND, "no device %" G_GINT64_FORMAT,
+               device_id);
+  return FALSE;
+}
+
+gboolean
+kbc_store_device_rename (KbcStore *self,
+                         gint64 user_id,
+                         gint64 device_id,
+                         const char *name,
+                         GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "UPDATE mfa_devices SET name = ?3 WHERE id = ?2 AND user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
+  return kbc_store_run (self, stmt, error) && one_row_changed (self, device_id, error);
+}
+
+gboolean
+kbc_store_device_delete (KbcStore *self, gint64 user_id, gint64 device_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "DELETE FROM mfa_devices WHERE id = ?2 AND user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, device_id);
+  return kbc_store_run (self, stmt, error) && one_row_changed (self, device_id, error);
+}
+
+gboolean
+kbc_store_device_delete_all (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM mfa_devices WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return kbc_store_run (self, stmt, error);
+}
+
+/* ---- login tickets ---- */
+
+gint64
+kbc_store_ticket_insert (KbcStore *self,
+                         const guint8 *ticket_hash,
+                         gint64 user_id,
+                         gint64 now,
+                         gint64 expires,
+                         GError **error)
+{
+  g_autoptr (KbcStmt) prune = kbc_store_stmt (self, "DELETE FROM login_tickets WHERE expires < ?1");
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self,
+      "INSERT INTO login_tickets (ticket_hash, user_id, created, expires) VALUES (?1, ?2, ?3, ?4)");
+
+  sqlite3_bind_int64 (prune, 1, now - 3600);
+  if (!kbc_store_run (self, prune, error))
+    return 0;
+
+  sqlite3_bind_blob (stmt, 1, ticket_hash, 32, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, expires);
+  if (!kbc_store_run (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (kbc_store_get_db (self));
+}
+
+gboolean
+kbc_store_ticket_get (KbcStore *self,
+                      const guint8 *ticket_hash,
+                      KbcLoginTicket *ticket,
+                      GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT id, user_id, expires, attempts FROM login_tickets WHERE ticket_hash = ?1");
+  int rc;
+
+  sqlite3_bind_blob (stmt, 1, ticket_hash, 32, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return FALSE;
+  if (rc != SQLITE_ROW)
+    return kbc_store_fail (self, rc, error);
+
+  ticket->id = sqlite3_column_int64 (stmt, 0);
+  ticket->user_id = sqlite3_column_int64 (stmt, 1);
+  ticket->expires = sqlite3_column_int64 (stmt, 2);
+  ticket->attempts = sqlite3_column_int (stmt, 3);
+  return TRUE;
+}
+
+guint
+kbc_store_ticket_fail (KbcStore *self, gint64 ticket_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "UPDATE login_tickets SET attempts = attempts + 1 WHERE id = ?1 RETURNING attempts");
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int (stmt, 0);
+  if (rc != SQLITE_DONE)
+    kbc_store_fail (self, rc, error);
+  return G_MAXUINT;
+}
+
+gboolean
+kbc_store_ticket_delete (KbcStore *self, gint64 ticket_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM login_tickets WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_ticket_expire_user (KbcStore *self, gint64 user_id, gint64 now, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "UPDATE login_tickets SET expires = ?2 WHERE user_id = ?1 AND expires > ?2");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return kbc_store_run (self, stmt, error);
+}

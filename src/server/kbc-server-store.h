@@ -1,0 +1,331 @@
+/* kbc-server-store.h: the server's SQLite database
+ *
+ * One connection per process, in WAL mode with a busy timeout, so the admin
+ * subcommands work while `serve` runs on the same file. The schema grows by
+ * numbered migrations (PRAGMA user_version). Every statement is prepared once
+ * from a constant SQL string and cached; values are always bound, never
+ * formatted into SQL.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+#define KBC_STORE_ERROR (kbc_store_error_quark ())
+
+typedef enum
+{
+  KBC_STORE_ERROR_FAILED,  /* SQLite said no */
+  KBC_STORE_ERROR_EXISTS,  /* a unique value is taken */
+  KBC_STORE_ERROR_NOT_FOUND,
+  KBC_STORE_ERROR_KEY,     /* the secret key file is missing or unusable */
+} KbcStoreError;
+
+GQuark         kbc_store_error_quark (void);
+
+typedef struct _KbcStore KbcStore;
+
+/* Opens (creating when missing) the database at @path and brings its schema
+ * up to date. Also opens or creates the key file next to it (see
+ * kbc_store_get_key()). */
+KbcStore      *kbc_store_open            (const char   *path,
+                                          GError      **error);
+void           kbc_store_free            (KbcStore     *self);
+sqlite3       *kbc_store_get_db          (KbcStore     *self);
+int            kbc_store_get_version     (KbcStore     *self);
+
+/* The 32-byte key that encrypts secrets at rest (TOTP seeds), kept in
+ * "<db>.key" with mode 0600, apart from the database so that a copy of the
+ * database alone does not reveal them. */
+const guint8  *kbc_store_get_key         (KbcStore     *self);
+
+/* A cached prepared statement for the constant @sql. Use it as
+ * g_autoptr(KbcStmt): it is reset and its bindings cleared when it goes out
+ * of scope, which also ends its read transaction. Aborts on invalid SQL (a
+ * programming error). */
+typedef sqlite3_stmt KbcStmt;
+KbcStmt       *kbc_store_stmt            (KbcStore     *self,
+                                          const char   *sql);
+void           kbc_stmt_release          (KbcStmt      *stmt);
+
+/* Steps a statement that returns no rows. */
+gboolean       kbc_store_run             (KbcStore     *self,
+                                          KbcStmt      *stmt,
+                                          GError      **error);
+gboolean       kbc_store_begin           (KbcStore     *self,
+                                          GError      **error);
+gboolean       kbc_store_commit          (KbcStore     *self,
+                                          GError      **error);
+void           kbc_store_rollback        (KbcStore     *self);
+
+/* Sets @error from SQLite's last error for @rc; returns FALSE. */
+gboolean       kbc_store_fail            (KbcStore     *self,
+                                          int           rc,
+                                          GError      **error);
+
+/* Helpers for column reads. */
+char          *kbc_stmt_dup_text         (KbcStmt      *stmt,
+                                          int           column);
+GBytes        *kbc_stmt_dup_blob         (KbcStmt      *stmt,
+                                          int           column);
+
+/* ---- users ---- */
+
+typedef struct
+{
+  gint64    id;
+  char     *email;
+  char     *name;
+  char     *password_hash;  /* argon2id encoded */
+  gint64    created;
+  gboolean  is_super_admin;
+  gboolean  can_access_logs;
+  char     *features;       /* a JSON array */
+} KbcUser;
+
+void           kbc_user_free             (KbcUser      *user);
+
+/* NULL with no error when there is no such user. Email is case-insensitive. */
+KbcUser       *kbc_store_user_by_email   (KbcStore     *self,
+                                          const char   *email,
+                                          GError      **error);
+KbcUser       *kbc_store_user_by_id      (KbcStore     *self,
+                                          gint64        id,
+                                          GError      **error);
+/* Fails with KBC_STORE_ERROR_EXISTS when the email is taken. */
+gint64         kbc_store_user_insert     (KbcStore     *self,
+                                          const char   *email,
+                                          const char   *name,
+                                          const char   *password_hash,
+                                          gint64        now,
+                                          GError      **error);
+gboolean       kbc_store_user_set_password (KbcStore   *self,
+                                          gint64        user_id,
+                                          const char   *password_hash,
+                                          GError      **error);
+
+/* ---- tokens (session and personal) ---- */
+
+#define KBC_TOKEN_TYPE_SESSION "session"
+#define KBC_TOKEN_TYPE_ADMIN   "admin"
+
+typedef struct
+{
+  gint64    id;
+  gint64    user_id;
+  GBytes   *secret_hash;   /* SHA-256 of the 40-character secret */
+  char     *type;
+  char     *description;
+  gint64    created;
+  gint64    last_used;     /* 0: never */
+  gint64    expires;       /* 0: never */
+  gboolean  disabled;
+} KbcToken;
+
+void           kbc_token_free            (KbcToken     *token);
+
+gint64         kbc_store_token_insert    (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *type,
+                                          const char   *description,
+                                          const guint8 *secret_hash,
+                                          gint64        now,
+                                          gint64        expires,
+                                          GError      **error);
+KbcToken      *kbc_store_token_by_id     (KbcStore     *self,
+                                          gint64        id,
+                                          GError      **error);
+gboolean       kbc_store_token_touch     (KbcStore     *self,
+                                          gint64        id,
+                                          gint64        now,
+                                          GError      **error);
+/* Returns FALSE with KBC_STORE_ERROR_NOT_FOUND when there was no such token. */
+gboolean       kbc_store_token_delete    (KbcStore     *self,
+                                          gint64        id,
+                                          GError      **error);
+gboolean       kbc_store_token_expire    (KbcStore     *self,
+                                          gint64        id,
+                                          gint64        now,
+                                          GError      **error);
+/* Deletes the user's session tokens except @keep_id (0: all of them). */
+gboolean       kbc_store_sessions_revoke_others (KbcStore *self,
+                                          gint64        user_id,
+                                          gint64        keep_id,
+                                          GError      **error);
+
+/* ---- failed credential checks (the sign-in rate limit) ---- */
+
+/* Records a failure for the account named by @email (lower-cased; the account
+ * need not exist, so the limit reveals nothing). */
+gboolean       kbc_store_failure_add     (KbcStore     *self,
+                                          const char   *email,
+                                          gint64        now,
+                                          GError      **error);
+/* Counts the failures since @since and the time of the oldest of them. */
+gboolean       kbc_store_failure_count   (KbcStore     *self,
+                                          const char   *email,
+                                          gint64        since,
+                                          guint        *count,
+                                          gint64       *oldest,
+                                          GError      **error);
+gboolean       kbc_store_failure_clear   (KbcStore     *self,
+                                          const char   *email,
+                                          GError      **error);
+
+/* ---- security events (replayed codes, cloned keys) ---- */
+
+gboolean       kbc_store_event_add       (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *type,
+                                          gint64        now,
+                                          GError      **error);
+guint          kbc_store_event_count     (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *type);
+
+/* ---- multi-factor authentication (kbc-server-store-mfa.c) ---- */
+
+typedef struct
+{
+  gint64    user_id;
+  GBytes   *secret_sealed;     /* see kbc-server-crypto.h */
+  gboolean  enabled;           /* FALSE: enrolled, waiting for activation */
+  gint64    pending_token_id;  /* the session that enrolled it */
+  gint64    last_step;         /* the last accepted TOTP step, -1: none */
+} KbcTotpRow;
+
+void           kbc_totp_row_free         (KbcTotpRow   *row);
+
+KbcTotpRow    *kbc_store_totp_get        (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* Replaces any enrolment with a pending one. */
+gboolean       kbc_store_totp_put_pending (KbcStore    *self,
+                                          gint64        user_id,
+                                          GBytes       *secret_sealed,
+                                          gint64        token_id,
+                                          gint64        now,
+                                          GError      **error);
+gboolean       kbc_store_totp_activate   (KbcStore     *self,
+                                          gint64        user_id,
+                                          gint64        step,
+                                          GError      **error);
+/* Moves last_step forward to @step; FALSE with no error when @step is not
+ * newer (a replay that raced us). */
+gboolean       kbc_store_totp_advance    (KbcStore     *self,
+                                          gint64        user_id,
+                                          gint64        step,
+                                          GError      **error);
+gboolean       kbc_store_totp_delete     (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+
+typedef struct
+{
+  gint64  id;
+  GBytes *salt;
+  GBytes *hash;
+} KbcRecoveryCode;
+
+void           kbc_recovery_code_free    (KbcRecoveryCode *code);
+
+/* Replaces the user's codes with @codes (KbcRecoveryCode, ids ignored). */
+gboolean       kbc_store_recovery_replace (KbcStore    *self,
+                                          gint64        user_id,
+                                          GPtrArray    *codes,
+                                          GError      **error);
+/* The unused codes, as KbcRecoveryCode. */
+GPtrArray     *kbc_store_recovery_unused (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* Marks a code used; FALSE with no error when it was already used. */
+gboolean       kbc_store_recovery_use    (KbcStore     *self,
+                                          gint64        code_id,
+                                          gint64        now,
+                                          GError      **error);
+guint          kbc_store_recovery_remaining (KbcStore  *self,
+                                          gint64        user_id);
+gboolean       kbc_store_recovery_clear  (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *type;
+  char   *aaguid;
+  gint64  created;
+  gint64  last_used;
+} KbcDevice;
+
+void           kbc_device_free           (KbcDevice    *device);
+guint          kbc_store_device_count    (KbcStore     *self,
+                                          gint64        user_id);
+/* KbcDevice, newest first. */
+GPtrArray     *kbc_store_device_list     (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* FALSE with KBC_STORE_ERROR_NOT_FOUND when the user has no such device. */
+gboolean       kbc_store_device_rename   (KbcStore     *self,
+                                          gint64        user_id,
+                                          gint64        device_id,
+                                          const char   *name,
+                                          GError      **error);
+gboolean       kbc_store_device_delete   (KbcStore     *self,
+                                          gint64        user_id,
+                                          gint64        device_id,
+                                          GError      **error);
+gboolean       kbc_store_device_delete_all (KbcStore   *self,
+                                          gint64        user_id,
+                                          GError      **error);
+
+typedef struct
+{
+  gint64  id;
+  gint64  user_id;
+  gint64  expires;
+  guint   attempts;
+} KbcLoginTicket;
+
+gint64         kbc_store_ticket_insert   (KbcStore     *self,
+                                          const guint8 *ticket_hash,
+                                          gint64        user_id,
+                                          gint64        now,
+                                          gint64        expires,
+                                          GError      **error);
+/* FALSE with no error when there is no such ticket. */
+gboolean       kbc_store_ticket_get      (KbcStore     *self,
+                                          const guint8 *ticket_hash,
+                                          KbcLoginTicket *ticket,
+                                          GError      **error);
+/* Counts a wrong code and returns the new count. */
+guint          kbc_store_ticket_fail     (KbcStore     *self,
+                                          gint64        ticket_id,
+                                          GError      **error);
+gboolean       kbc_store_ticket_delete   (KbcStore     *self,
+                                          gint64        ticket_id,
+                                          GError      **error);
+/* Ends every pending sign-in of @user_id (and drops long-dead tickets). */
+gboolean       kbc_store_ticket_expire_user (KbcStore  *self,
+                                          gint64        user_id,
+                                          gint64        now,
+                                          GError      **error);
+
+/* clang-format on */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStmt, kbc_stmt_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcRecoveryCode, kbc_recovery_code_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcDevice, kbc_device_free)
+
+G_END_DECLS

@@ -1,0 +1,447 @@
+/* kbc-test-server.c: a real kbc-account-server for one test
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-test-server.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define START_TIMEOUT_US (30 * G_USEC_PER_SEC)
+#define STOP_TIMEOUT_US  (10 * G_USEC_PER_SEC)
+
+struct _KbcTestServer
+{
+  char *dir;
+  char *db;
+  char *port_file;
+  char *url;
+  guint16 port;
+  GPtrArray *serve_args; /* extra `serve` arguments */
+  GSubprocess *process;
+  SoupSession *session;
+};
+
+static const char *
+server_binary (void)
+{
+  const char *path = g_getenv ("KBC_ACCOUNT_SERVER");
+
+  if (path == NULL || *path == '\0')
+    g_error ("KBC_ACCOUNT_SERVER is not set: run the tests through meson");
+  return path;
+}
+
+static int
+run_admin (KbcTestServer *self, const char *stdin_text, char **out, char **err, va_list args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) server_binary ());
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, self->db);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                   G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text != NULL ? stdin_text : "", NULL, &stdout_text,
+                                 &stderr_text, &error);
+  g_assert_no_error (error);
+
+  if (stdout_text != NULL)
+    g_strchomp (stdout_text);
+  if (stderr_text != NULL)
+    g_strchomp (stderr_text);
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
+
+  if (!g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
+}
+
+char *
+kbc_test_server_admin (KbcTestServer *self, const char *stdin_text, ...)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+  int status;
+
+  va_start (args, stdin_text);
+  status = run_admin (self, stdin_text, &out, &err, args);
+  va_end (args);
+
+  if (status != 0)
+    g_error ("kbc-account-server exited with %d: %s", status, err);
+  return g_steal_pointer (&out);
+}
+
+int
+kbc_test_server_admin_full (KbcTestServer *self,
+                            const char *stdin_text,
+                            char **out,
+                            char **err,
+                            ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, err);
+  status = run_admin (self, stdin_text, out, err, args);
+  va_end (args);
+  return status;
+}
+
+gint64
+kbc_test_server_add_user (KbcTestServer *self,
+                          const char *email,
+                          const char *name,
+                          const char *password)
+{
+  g_autofree char *out = NULL;
+  gint64 id;
+
+  out =
+      kbc_test_server_admin (self, password, "user", "add", "--email", email, "--name", name, NULL);
+  id = g_ascii_strtoll (out, NULL, 10);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static gboolean
+process_running (KbcTestServer *self)
+{
+  /* GLib's worker thread reaps the child; the identifier is gone after. */
+  return self->process != NULL && g_subprocess_get_identifier (self->process) != NULL;
+}
+
+/* A test that aborts must not leave its server behind (holding the test's
+ * output pipe open, so the harness would wait for it). */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts `serve` on @port (0: any) and waits for the port file. FALSE when
+ * the server exited instead (e.g. the port was taken). */
+static gboolean
+start (KbcTestServer *self, guint16 port)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  gint64 deadline;
+
+  g_unlink (self->port_file);
+
+  g_ptr_array_add (argv, g_strdup (server_binary ()));
+  g_ptr_array_add (argv, g_strdup ("serve"));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (self->db));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup_printf ("127.0.0.1:%u", port));
+  g_ptr_array_add (argv, g_strdup ("--port-file"));
+  g_ptr_array_add (argv, g_strdup (self->port_file));
+  for (guint i = 0; i < self->serve_args->len; i++)
+    g_ptr_array_add (argv, g_strdup (self->serve_args->pdata[i]));
+  g_ptr_array_add (argv, NULL);
+
+  /* Standard output is the TAP stream: the server's lines go to stderr. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process =
+      g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (self->port_file, &text, NULL, NULL))
+        {
+          guint64 value = 0;
+
+          if (!g_ascii_string_to_unsigned (text, 10, 1, 65535, &value, NULL))
+            g_error ("port file holds “%s”", text);
+          self->port = value;
+          g_free (self->url);
+          self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
+          return TRUE;
+        }
+
+      if (!process_running (self))
+        {
+          g_clear_object (&self->process);
+          return FALSE;
+        }
+      g_usleep (10 * 1000);
+    }
+
+  g_error ("kbc-account-server did not start within 30 s");
+  return FALSE;
+}
+
+static KbcTestServer *
+server_new (GPtrArray *serve_args)
+{
+  KbcTestServer *self = g_new0 (KbcTestServer, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  self->dir = g_dir_make_tmp ("kbc-test-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db = g_build_filename (self->dir, "kbc.db", NULL);
+  self->port_file = g_build_filename (self->dir, "port", NULL);
+  self->serve_args = serve_args;
+
+  out = kbc_test_server_admin (self, NULL, "init", NULL);
+  if (!start (self, 0))
+    g_error ("kbc-account-server exited before it listened");
+  return self;
+}
+
+KbcTestServer *
+kbc_test_server_new (void)
+{
+  return server_new (g_ptr_array_new_with_free_func (g_free));
+}
+
+KbcTestServer *
+kbc_test_server_new_with_args (const char *first_arg, ...)
+{
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  va_end (ap);
+
+  return server_new (args);
+}
+
+KbcTestServer *
+kbc_test_server_new_demo (void)
+{
+  KbcTestServer *self = kbc_test_server_new ();
+  g_autofree char *id = kbc_test_server_admin (self, NULL, "seed-demo", NULL);
+
+  g_assert_cmpint (g_ascii_strtoll (id, NULL, 10), >, 0);
+  return self;
+}
+
+void
+kbc_test_server_stop (KbcTestServer *self)
+{
+  gint64 deadline;
+
+  if (self->process == NULL)
+    return;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  deadline = g_get_monotonic_time () + STOP_TIMEOUT_US;
+  while (process_running (self) && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+
+  if (process_running (self))
+    {
+      g_test_message ("kbc-account-server ignored SIGTERM; killing it");
+      g_subprocess_force_exit (self->process);
+    }
+  g_subprocess_wait (self->process, NULL, NULL);
+  g_clear_object (&self->process);
+  /* Connections to the old process are dead. */
+  g_clear_object (&self->session);
+}
+
+void
+kbc_test_server_restart (KbcTestServer *self)
+{
+  kbc_test_server_stop (self);
+  if (!start (self, self->port) && !start (self, 0))
+    g_error ("kbc-account-server did not restart");
+}
+
+void
+kbc_test_server_free (KbcTestServer *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) dir = NULL;
+  g_autoptr (GFileEnumerator) children = NULL;
+
+  if (self == NULL)
+    return;
+
+  kbc_test_server_stop (self);
+
+  dir = g_file_new_for_path (self->dir);
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+
+      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (self->dir, g_file_info_get_name (info), NULL);
+          g_unlink (path);
+          g_object_unref (info);
+        }
+    }
+  g_rmdir (self->dir);
+
+  g_clear_object (&self->session);
+  g_ptr_array_unref (self->serve_args);
+  g_free (self->dir);
+  g_free (self->db);
+  g_free (self->port_file);
+  g_free (self->url);
+  g_free (self);
+}
+
+const char *
+kbc_test_server_get_url (KbcTestServer *self)
+{
+  return self->url;
+}
+
+const char *
+kbc_test_server_get_db (KbcTestServer *self)
+{
+  return self->db;
+}
+
+guint16
+kbc_test_server_get_port (KbcTestServer *self)
+{
+  return self->port;
+}
+
+/* ---- HTTP ---- */
+
+void
+kbc_test_response_free (KbcTestResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->body);
+  g_clear_pointer (&response->json, json_node_unref);
+  g_free (response->retry_after);
+  g_free (response->allow);
+  g_free (response->content_type);
+  g_free (response);
+}
+
+JsonObject *
+kbc_test_response_object (KbcTestResponse *response)
+{
+  if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    g_error ("expected a JSON object, got (%u) “%s”", response->status, response->body);
+  return json_node_get_object (response->json);
+}
+
+const char *
+kbc_test_response_string (KbcTestResponse *response, const char *member)
+{
+  JsonObject *object = kbc_test_response_object (response);
+
+  if (!json_object_has_member (object, member))
+    return NULL;
+  return json_object_get_string_member (object, member);
+}
+
+KbcTestResponse *
+kbc_test_server_request (KbcTestServer *self,
+                         const char *method,
+                         const char *path,
+                         const char *token,
+                         const char *body)
+{
+  g_autoptr (SoupMessage) message = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_strconcat (self->url, path, NULL);
+  SoupMessageHeaders *headers;
+  KbcTestResponse *response;
+  gconstpointer data;
+  gsize len;
+
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("timeout", 30, NULL);
+
+  message = soup_message_new (method, uri);
+  g_assert_nonnull (message);
+  if (token != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "X-KBC-ManageApiToken", token);
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) request_body = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (message, "application/json", request_body);
+    }
+
+  bytes = soup_session_send_and_read (self->session, message, NULL, &error);
+  g_assert_no_error (error);
+
+  response = g_new0 (KbcTestResponse, 1);
+  response->status = soup_message_get_status (message);
+  data = g_bytes_get_data (bytes, &len);
+  response->body = g_strndup (data != NULL ? data : "", len);
+  response->body_len = len;
+  headers = soup_message_get_response_headers (message);
+  response->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  response->allow = g_strdup (soup_message_headers_get_one (headers, "Allow"));
+  response->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  if (len > 0)
+    response->json = json_from_string (response->body, NULL);
+  return response;
+}
+
+char *
+kbc_test_server_login (KbcTestServer *self, const char *email, const char *password)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  g_autofree char *body = NULL;
+  const char *token;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  body = json_to_string (node, FALSE);
+
+  response = kbc_test_server_request (self, "POST", "/manage/auth/login", NULL, body);
+  if (response->status != 201)
+    g_error ("sign-in as %s failed: %u %s", email, response->status, response->body);
+  token = kbc_test_response_string (response, "token");
+  g_assert_nonnull (token);
+  return g_strdup (token);
+}

@@ -1,0 +1,336 @@
+/* test-server-cli.c: the kbc-account-server command line (init, serve,
+ * seed-demo, user add), also while `serve` runs on the same database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-demo.h"
+#include "kbc-test-server.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PASSWORD "Copper-Kettle-Morning-93"
+
+static void
+assert_one_line_reason (const char *err, const char *topic)
+{
+  g_assert_nonnull (err);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_str_has_prefix (err, "kbc-account-server: "));
+  g_assert_null (strchr (err, '\n'));
+  if (topic != NULL)
+    g_assert_nonnull (strstr (err, topic));
+}
+
+static void
+test_user_add (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *token = NULL;
+  gint64 first;
+  int status;
+
+  status = kbc_test_server_admin_full (server, PASSWORD, &out, &err, "user", "add", "--email",
+                                       "ada@example.test", "--name", "Ada Lovelace", NULL);
+  g_assert_cmpint (status, ==, 0);
+  /* The id, alone on its line. */
+  g_assert_true (g_regex_match_simple ("^[0-9]+$", out, 0, 0));
+  g_assert_cmpstr (err, ==, "");
+  first = g_ascii_strtoll (out, NULL, 10);
+
+  /* A password typed at a terminal ends with a newline, which is not part of it. */
+  g_assert_cmpint (
+      kbc_test_server_add_user (server, "grace@example.test", "Grace Hopper", PASSWORD "\n"), >,
+      first);
+  token = kbc_test_server_login (server, "grace@example.test", PASSWORD);
+  g_assert_nonnull (token);
+  g_clear_pointer (&token, g_free);
+
+  /* Names may be any UTF-8. */
+  g_assert_cmpint (kbc_test_server_add_user (server, "karel@example.test", "Karel Čapek", PASSWORD),
+                   >, first);
+  token = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+  g_assert_nonnull (token);
+}
+
+static void
+test_user_add_bad_input (void)
+{
+  static const struct
+  {
+    const char *email;
+    const char *name;
+    const char *password;
+    const char *topic;
+  } cases[] = {
+    { "ada@example.test", "Ada Again", PASSWORD, "email" }, /* taken */
+    { "ADA@EXAMPLE.TEST", "Ada Again", PASSWORD, "email" }, /* taken, other case */
+    { "not-an-email", "Nobody", PASSWORD, "email" },
+    { "two@@example.test", "Nobody", PASSWORD, "email" },
+    { "spa ce@example.test", "Nobody", PASSWORD, "email" },
+    { "", "Nobody", PASSWORD, "email" },
+    { "bob@example.test", "", PASSWORD, "name" },
+    { "bob@example.test", "   ", PASSWORD, "name" },
+    { "bob@example.test", "Bob", "", "password" },
+    { "bob@example.test", "Bob", "short", "password" },
+    { "bob@example.test", "Bob", "characteristics", "password" },
+    { "bob@example.test", "Bob", "my-bob@example.test-pw", "password" },
+  };
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+
+  kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      status =
+          kbc_test_server_admin_full (server, cases[i].password, &out, &err, "user", "add",
+                                      "--email", cases[i].email, "--name", cases[i].name, NULL);
+      g_assert_cmpint (status, !=, 0);
+      g_assert_cmpstr (out, ==, "");
+      assert_one_line_reason (err, cases[i].topic);
+    }
+
+  /* None of them was created. */
+  {
+    g_autoptr (KbcTestResponse) response = NULL;
+
+    response = kbc_test_server_request (
+        server, "POST", "/manage/auth/login", NULL,
+        "{\"email\": \"bob@example.test\", \"password\": \"my-bob@example.test-pw\"}");
+    g_assert_cmpuint (response->status, ==, 401);
+  }
+}
+
+static void
+test_usage_errors (void)
+{
+  static const char *const cases[][4] = {
+    { "frobnicate", NULL },
+    { "user", NULL },
+    { "user", "remove", NULL },
+    { "user", "add", "--no-such-option", NULL },
+    { "serve", "--listen", "nonsense", NULL },
+    { "init", "extra-argument", NULL },
+  };
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      status = kbc_test_server_admin_full (server, NULL, &out, &err, cases[i][0], cases[i][1],
+                                           cases[i][2], cases[i][3], NULL);
+      g_assert_cmpint (status, !=, 0);
+      assert_one_line_reason (err, NULL);
+    }
+}
+
+static void
+test_seed_demo (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *first = kbc_test_server_admin (server, NULL, "seed-demo", NULL);
+  g_autofree char *second = kbc_test_server_admin (server, NULL, "seed-demo", NULL);
+  g_autofree char *token = NULL;
+  g_autoptr (KbcTestResponse) who = NULL;
+  JsonObject *user;
+
+  /* Idempotent: the same account, the same id. */
+  g_assert_true (g_regex_match_simple ("^[0-9]+$", first, 0, 0));
+  g_assert_cmpstr (first, ==, second);
+
+  token = kbc_test_server_login (server, KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
+  who = kbc_test_server_request (server, "GET", "/manage/tokens/verify", token, NULL);
+  g_assert_cmpuint (who->status, ==, 200);
+  user = json_object_get_object_member (kbc_test_response_object (who), "user");
+  g_assert_cmpstr (json_object_get_string_member (user, "email"), ==, KBC_DEMO_EMAIL);
+  g_assert_cmpstr (json_object_get_string_member (user, "name"), ==, KBC_DEMO_NAME);
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, g_ascii_strtoll (first, NULL, 10));
+}
+
+typedef struct
+{
+  KbcTestServer *server;
+  guint index;
+  gint64 id;
+} AddJob;
+
+static gpointer
+add_user_thread (gpointer data)
+{
+  AddJob *job = data;
+  g_autofree char *email = g_strdup_printf ("user%u@example.test", job->index);
+
+  job->id = kbc_test_server_add_user (job->server, email, "Parallel User", PASSWORD);
+  return NULL;
+}
+
+static void
+test_while_serving (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *second = NULL;
+  GThread *threads[4];
+  AddJob jobs[4];
+  gint64 id;
+
+  /* The server holds the database open (and a session in it) … */
+  id = kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+  token = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+
+  /* … while several commands write to it at once … */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      jobs[i].server = server;
+      jobs[i].index = i;
+      jobs[i].id = 0;
+      threads[i] = g_thread_new ("user-add", add_user_thread, &jobs[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpint (jobs[i].id, >, id);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpint (jobs[i].id, !=, jobs[j].id);
+    }
+
+  /* … and the server sees their work at once, and still serves its own. */
+  second = kbc_test_server_login (server, "user2@example.test", PASSWORD);
+  g_assert_nonnull (second);
+  {
+    g_autoptr (KbcTestResponse) who =
+        kbc_test_server_request (server, "GET", "/manage/tokens/verify", token, NULL);
+    g_assert_cmpuint (who->status, ==, 200);
+  }
+}
+
+static void
+test_serve_output (void)
+{
+  g_autoptr (KbcTestServer) fixture = kbc_test_server_new ();
+  g_autofree char *port_file = g_strconcat (kbc_test_server_get_db (fixture), ".port2", NULL);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *digits = NULL;
+  g_autofree char *expected = NULL;
+  gint64 deadline;
+
+  /* A second server on the same database, watched from outside. */
+  process =
+      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("KBC_ACCOUNT_SERVER"),
+                        "serve", "--db", kbc_test_server_get_db (fixture), "--listen",
+                        "127.0.0.1:0", "--port-file", port_file, "--quiet", NULL);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_regex_match_simple ("^listening on http://127\\.0\\.0\\.1:[0-9]+$", line, 0, 0));
+
+  /* The port file exists once the line is printed: digits only. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!g_file_get_contents (port_file, &digits, NULL, NULL) &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_nonnull (digits);
+  g_assert_true (g_regex_match_simple ("^[0-9]+$", digits, 0, 0));
+  expected = g_strconcat ("listening on http://127.0.0.1:", digits, NULL);
+  g_assert_cmpstr (line, ==, expected);
+
+  /* SIGTERM: a clean exit. */
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_unlink (port_file);
+}
+
+static void
+test_restart (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autoptr (KbcTestResponse) after = NULL;
+  guint16 port = kbc_test_server_get_port (server);
+
+  kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+  token = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+
+  /* Sessions live in the database: they survive a restart. */
+  kbc_test_server_restart (server);
+  g_test_message ("port %u, then %u", port, kbc_test_server_get_port (server));
+  after = kbc_test_server_request (server, "GET", "/manage/tokens/verify", token, NULL);
+  g_assert_cmpuint (after->status, ==, 200);
+}
+
+static void
+test_database (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  const char *path = kbc_test_server_get_db (server);
+  g_autofree char *key_path = g_strconcat (path, ".key", NULL);
+  g_autofree char *out = NULL;
+  struct stat st;
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  /* init again is harmless (the migrations are already applied). */
+  out = kbc_test_server_admin (server, NULL, "init", NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* The database and its key are the user's alone. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 077, ==, 0);
+  g_assert_cmpint (g_stat (key_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (st.st_size, ==, 32);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/kbc/server-cli/user-add", test_user_add);
+  g_test_add_func ("/kbc/server-cli/user-add-bad-input", test_user_add_bad_input);
+  g_test_add_func ("/kbc/server-cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/kbc/server-cli/seed-demo", test_seed_demo);
+  g_test_add_func ("/kbc/server-cli/while-serving", test_while_serving);
+  g_test_add_func ("/kbc/server-cli/serve-output", test_serve_output);
+  g_test_add_func ("/kbc/server-cli/restart", test_restart);
+  g_test_add_func ("/kbc/server-cli/database", test_database);
+
+  return g_test_run ();
+}
