@@ -10,7 +10,7 @@ packages=(
   libssl-dev libargon2-dev libpwquality-dev cracklib-runtime
   libevent-dev liboath-dev
   xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 gettext
-  desktop-file-utils appstream-util libglib2.0-bin libgtk-4-bin
+  desktop-file-utils appstream-util appstream libxml2-utils libglib2.0-bin libgtk-4-bin
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
   ca-certificates json-glib-tools

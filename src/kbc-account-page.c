@@ -1,0 +1,140 @@
+/* kbc-account-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-account-page.h"
+
+#include "kbc-password-group.h"
+#include "kbc-profile-group.h"
+
+struct _KbcAccountPage
+{
+  AdwPreferencesPage parent_instance;
+
+  /* Owned references */
+  KbcAccount *account;
+};
+
+G_DEFINE_FINAL_TYPE (KbcAccountPage, kbc_account_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum
+{
+  PROP_0,
+  PROP_ACCOUNT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef GtkWidget *(*KbcGroupNew) (KbcAccount *account);
+
+/* The page's groups, top to bottom, each its own widget with its own
+ * cancellable. Multi-factor authentication and security keys add theirs here. */
+static const KbcGroupNew groups[] = {
+  kbc_profile_group_new,
+  kbc_password_group_new,
+};
+
+static void
+kbc_account_page_constructed (GObject *object)
+{
+  KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
+
+  G_OBJECT_CLASS (kbc_account_page_parent_class)->constructed (object);
+
+  g_assert (KBC_IS_ACCOUNT (self->account));
+
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (self),
+                              ADW_PREFERENCES_GROUP (groups[i](self->account)));
+}
+
+static void
+kbc_account_page_dispose (GObject *object)
+{
+  KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_ACCOUNT_PAGE);
+  g_clear_object (&self->account);
+
+  G_OBJECT_CLASS (kbc_account_page_parent_class)->dispose (object);
+}
+
+static void
+kbc_account_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_account_page_set_property (GObject *object,
+                               guint prop_id,
+                               const GValue *value,
+                               GParamSpec *pspec)
+{
+  KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_ACCOUNT:
+        self->account = g_value_dup_object (value);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_account_page_class_init (KbcAccountPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kbc_account_page_constructed;
+  object_class->dispose = kbc_account_page_dispose;
+  object_class->get_property = kbc_account_page_get_property;
+  object_class->set_property = kbc_account_page_set_property;
+
+  properties[PROP_ACCOUNT] =
+      g_param_spec_object ("account", NULL, NULL, KBC_TYPE_ACCOUNT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/kbc-account-page.ui");
+}
+
+static void
+kbc_account_page_init (KbcAccountPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kbc_account_page_new (KbcAccount *account)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (KBC_TYPE_ACCOUNT_PAGE, "account", account, NULL);
+}
+
+KbcAccount *
+kbc_account_page_get_account (KbcAccountPage *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT_PAGE (self), NULL);
+
+  return self->account;
+}

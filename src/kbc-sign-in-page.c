@@ -1,0 +1,631 @@
+/* kbc-sign-in-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-sign-in-page.h"
+
+#include <glib/gi18n.h>
+
+#include "kbc-demo.h"
+#include "kbc-error.h"
+#include "kbc-stack.h"
+
+struct _KbcSignInPage
+{
+  GtkWidget parent_instance;
+
+  /* Template children */
+  AdwComboRow *stack_row;
+  GtkStringList *stack_model;
+  AdwEntryRow *custom_url_row;
+  AdwPreferencesGroup *demo_group;
+  AdwActionRow *demo_row;
+  AdwEntryRow *email_row;
+  AdwPasswordEntryRow *password_row;
+  GtkRevealer *message_revealer;
+  GtkLabel *message_label;
+  GtkButton *sign_in_button;
+  GtkSpinner *spinner;
+
+  /* Owned references */
+  GSettings *settings;
+  KbcLocalServer *local_server;
+  GCancellable *cancellable;
+  KbcAccount *account; /* while signing in */
+
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (KbcSignInPage, kbc_sign_in_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_LOCAL_SERVER,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum
+{
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const KbcStackInfo *
+get_stack (KbcSignInPage *self)
+{
+  guint n_stacks;
+  const KbcStackInfo *stacks = kbc_stack_get_all (&n_stacks);
+  guint selected = adw_combo_row_get_selected (self->stack_row);
+
+  return &stacks[MIN (selected, n_stacks - 1)];
+}
+
+static gboolean
+stack_is (KbcSignInPage *self, const char *id)
+{
+  return g_strcmp0 (get_stack (self)->id, id) == 0;
+}
+
+static gboolean
+is_filled (gpointer editable)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (editable))[0] != '\0';
+}
+
+static void
+update_actions (KbcSignInPage *self)
+{
+  gboolean can_submit = !self->busy && is_filled (self->email_row) &&
+                        is_filled (self->password_row) &&
+                        (!stack_is (self, KBC_STACK_CUSTOM) || is_filled (self->custom_url_row));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit", can_submit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.use-demo", !self->busy);
+}
+
+static void
+set_busy (KbcSignInPage *self, gboolean busy)
+{
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->custom_url_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  update_actions (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_message (KbcSignInPage *self, const char *message, gboolean is_error)
+{
+  if (message == NULL || message[0] == '\0')
+    {
+      gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+      gtk_label_set_label (self->message_label, "");
+      return;
+    }
+
+  gtk_label_set_label (self->message_label, message);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+}
+
+static void
+local_server_prestart_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = kbc_local_server_start_finish (KBC_LOCAL_SERVER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A sign-in in progress reports the same error itself. */
+  if (url == NULL && !self->busy && stack_is (self, KBC_STACK_LOCAL))
+    show_message (self, error->message, TRUE);
+}
+
+/* "This computer" starts its server as soon as it is chosen and shown, so
+ * that signing in does not wait for it. */
+static void
+prestart_local_server (KbcSignInPage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || !stack_is (self, KBC_STACK_LOCAL) ||
+      kbc_local_server_get_running (self->local_server))
+    return;
+
+  kbc_local_server_start_async (self->local_server, self->cancellable, local_server_prestart_cb,
+                                self);
+}
+
+static const char *
+get_stack_description (const KbcStackInfo *stack)
+{
+  if (g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0)
+    return _ ("A server with a demo account, on this computer");
+  if (g_strcmp0 (stack->id, KBC_STACK_CUSTOM) == 0)
+    return _ ("Any stack, by its URL");
+
+  return stack->url;
+}
+
+/* The list of stacks shows each one's URL or what it is under its name. */
+static void
+stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  GtkWidget *box, *title, *subtitle;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  title = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  subtitle = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *title = gtk_widget_get_first_child (box);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  guint n_stacks;
+  const KbcStackInfo *stacks = kbc_stack_get_all (&n_stacks);
+  guint position = gtk_list_item_get_position (item);
+
+  if (position >= n_stacks)
+    return;
+
+  gtk_label_set_label (GTK_LABEL (title), _ (stacks[position].name));
+  gtk_label_set_label (GTK_LABEL (subtitle), get_stack_description (&stacks[position]));
+}
+
+static void
+stack_row_selected_cb (KbcSignInPage *self)
+{
+  const KbcStackInfo *stack = get_stack (self);
+  gboolean is_custom = g_strcmp0 (stack->id, KBC_STACK_CUSTOM) == 0;
+  gboolean is_local = g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_url_row), is_custom);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_group), is_local);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
+
+  if (!self->busy)
+    show_message (self, NULL, FALSE);
+
+  update_actions (self);
+  prestart_local_server (self);
+}
+
+static void
+form_changed_cb (KbcSignInPage *self, GtkEditable *editable)
+{
+  if (editable == GTK_EDITABLE (self->custom_url_row))
+    gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
+
+  update_actions (self);
+}
+
+static void
+login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KbcAccount) account = NULL;
+  KbcLoginResult login;
+
+  login = kbc_account_login_finish (KBC_ACCOUNT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  account = g_steal_pointer (&self->account);
+  set_busy (self, FALSE);
+
+  if (error != NULL)
+    {
+      show_message (self, error->message, TRUE);
+      if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED))
+        {
+          gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+          gtk_editable_select_region (GTK_EDITABLE (self->password_row), 0, -1);
+        }
+      return;
+    }
+
+  if (login == KBC_LOGIN_MFA_REQUIRED)
+    {
+      /* The code step arrives with multi-factor authentication support. */
+      show_message (
+          self,
+          _ ("This account uses multi-factor authentication, which this version of KBC Account cannot complete yet."),
+          TRUE);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_message (self, NULL, FALSE);
+  g_signal_emit (self, signals[SIGNED_IN], 0, account, get_stack (self)->id);
+}
+
+static void
+begin_login (KbcSignInPage *self, const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *email = NULL;
+
+  g_clear_object (&self->account);
+  self->account = kbc_account_new (url, &error);
+  if (self->account == NULL)
+    {
+      set_busy (self, FALSE);
+      show_message (self, error->message, TRUE);
+      if (stack_is (self, KBC_STACK_CUSTOM))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->custom_url_row), "error");
+          gtk_widget_grab_focus (GTK_WIDGET (self->custom_url_row));
+        }
+      return;
+    }
+
+  email = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->email_row))));
+  kbc_account_login_async (self->account, email,
+                           gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                           self->cancellable, login_cb, self);
+}
+
+static void
+local_server_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  url = kbc_local_server_start_finish (KBC_LOCAL_SERVER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (url == NULL)
+    {
+      set_busy (self, FALSE);
+      show_message (self, error->message, TRUE);
+      return;
+    }
+
+  begin_login (self, url);
+}
+
+static void
+submit_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
+  const KbcStackInfo *stack = get_stack (self);
+  g_autofree char *url = NULL;
+
+  if (self->busy)
+    return;
+
+  set_busy (self, TRUE);
+  show_message (self, NULL, FALSE);
+
+  if (g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0)
+    {
+      kbc_local_server_start_async (self->local_server, self->cancellable, local_server_ready_cb,
+                                    self);
+      return;
+    }
+
+  if (g_strcmp0 (stack->id, KBC_STACK_CUSTOM) == 0)
+    url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
+  else
+    url = g_strdup (stack->url);
+
+  begin_login (self, url);
+}
+
+static void
+use_demo_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->email_row), KBC_DEMO_EMAIL);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), KBC_DEMO_PASSWORD);
+  gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+}
+
+static void
+kbc_sign_in_page_map (GtkWidget *widget)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (kbc_sign_in_page_parent_class)->map (widget);
+
+  /* Enter in any field signs in. */
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->sign_in_button));
+
+  prestart_local_server (self);
+}
+
+static void
+kbc_sign_in_page_unmap (GtkWidget *widget)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (GTK_IS_WINDOW (root) &&
+      gtk_window_get_default_widget (GTK_WINDOW (root)) == GTK_WIDGET (self->sign_in_button))
+    gtk_window_set_default_widget (GTK_WINDOW (root), NULL);
+
+  GTK_WIDGET_CLASS (kbc_sign_in_page_parent_class)->unmap (widget);
+}
+
+static void
+kbc_sign_in_page_constructed (GObject *object)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (object);
+  g_autofree char *stack_id = NULL;
+  g_autofree char *custom_url = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *demo = NULL;
+  g_autofree char *demo_markup = NULL;
+  g_autoptr (GtkListItemFactory) factory = NULL;
+  const KbcStackInfo *stacks;
+  guint n_stacks;
+
+  G_OBJECT_CLASS (kbc_sign_in_page_parent_class)->constructed (object);
+
+  g_assert (G_IS_SETTINGS (self->settings));
+  g_assert (KBC_IS_LOCAL_SERVER (self->local_server));
+
+  stacks = kbc_stack_get_all (&n_stacks);
+  for (guint i = 0; i < n_stacks; i++)
+    gtk_string_list_append (self->stack_model, _ (stacks[i].name));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (stack_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (stack_item_bind_cb), NULL);
+  adw_combo_row_set_list_factory (self->stack_row, factory);
+
+  /* Translators: the demo account's email, then its password, on two lines. */
+  demo = g_strdup_printf (_ ("Email: %s\nPassword: %s"), KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
+  demo_markup = g_markup_escape_text (demo, -1);
+  adw_action_row_set_subtitle (self->demo_row, demo_markup);
+
+  stack_id = g_settings_get_string (self->settings, "last-stack");
+  custom_url = g_settings_get_string (self->settings, "last-custom-url");
+  email = g_settings_get_string (self->settings, "last-email");
+  gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), custom_url);
+  gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
+  adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (stack_id));
+  stack_row_selected_cb (self);
+}
+
+static void
+kbc_sign_in_page_dispose (GObject *object)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_SIGN_IN_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->local_server);
+
+  G_OBJECT_CLASS (kbc_sign_in_page_parent_class)->dispose (object);
+}
+
+static void
+kbc_sign_in_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        g_value_set_object (value, self->settings);
+        break;
+
+      case PROP_LOCAL_SERVER:
+        g_value_set_object (value, self->local_server);
+        break;
+
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_sign_in_page_set_property (GObject *object,
+                               guint prop_id,
+                               const GValue *value,
+                               GParamSpec *pspec)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SETTINGS:
+        self->settings = g_value_dup_object (value);
+        break;
+
+      case PROP_LOCAL_SERVER:
+        self->local_server = g_value_dup_object (value);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kbc_sign_in_page_constructed;
+  object_class->dispose = kbc_sign_in_page_dispose;
+  object_class->get_property = kbc_sign_in_page_get_property;
+  object_class->set_property = kbc_sign_in_page_set_property;
+
+  widget_class->map = kbc_sign_in_page_map;
+  widget_class->unmap = kbc_sign_in_page_unmap;
+
+  properties[PROP_SETTINGS] =
+      g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOCAL_SERVER] =
+      g_param_spec_object ("local-server", NULL, NULL, KBC_TYPE_LOCAL_SERVER,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+      g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNED_IN] =
+      g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 2, KBC_TYPE_ACCOUNT, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/kbc-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, stack_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, stack_model);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, custom_url_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, demo_group);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, demo_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, email_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, stack_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, submit_activated);
+  gtk_widget_class_install_action (widget_class, "sign-in.use-demo", NULL, use_demo_activated);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+kbc_sign_in_page_init (KbcSignInPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  update_actions (self);
+}
+
+KbcSignInPage *
+kbc_sign_in_page_new (GSettings *settings, KbcLocalServer *local_server)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (KBC_IS_LOCAL_SERVER (local_server), NULL);
+
+  return g_object_new (KBC_TYPE_SIGN_IN_PAGE, "settings", settings, "local-server", local_server,
+                       NULL);
+}
+
+gboolean
+kbc_sign_in_page_get_busy (KbcSignInPage *self)
+{
+  g_return_val_if_fail (KBC_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return self->busy;
+}
+
+void
+kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
+{
+  g_autofree char *email = NULL;
+
+  g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
+
+  /* A sign-in in flight belongs to the session that just ended. */
+  if (self->busy)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      g_clear_object (&self->account);
+      set_busy (self, FALSE);
+    }
+
+  email = g_settings_get_string (self->settings, "last-email");
+  if (email[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_message (self, message, FALSE);
+}
+
+void
+kbc_sign_in_page_select_local (KbcSignInPage *self, gboolean sign_in_as_demo)
+{
+  g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
+
+  adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (KBC_STACK_LOCAL));
+
+  if (sign_in_as_demo && !is_filled (self->email_row))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.use-demo", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
+    }
+}
+
+void
+kbc_sign_in_page_set_custom_url (KbcSignInPage *self, const char *url)
+{
+  g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
+
+  adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (KBC_STACK_CUSTOM));
+  gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), url);
+}
+
+const char *
+kbc_sign_in_page_get_message (KbcSignInPage *self)
+{
+  g_return_val_if_fail (KBC_IS_SIGN_IN_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->message_revealer))
+    return NULL;
+
+  return gtk_label_get_label (self->message_label);
+}

@@ -1,0 +1,372 @@
+/* kbc-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-window.h"
+
+#include <glib/gi18n.h>
+
+#include "kbc-account-page.h"
+
+struct _KbcWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template children */
+  AdwToastOverlay *toast_overlay;
+  GtkStack *view_stack;
+  AdwStatusPage *busy_page;
+  GtkSpinner *busy_spinner;
+  AdwBin *sign_in_bin;
+  AdwLeaflet *leaflet;
+  GtkListBox *sidebar;
+  AdwWindowTitle *page_title;
+  GtkMenuButton *account_button;
+  AdwAvatar *account_avatar;
+  GtkWidget *account_header;
+  AdwAvatar *account_header_avatar;
+  GtkLabel *account_name_label;
+  GtkLabel *account_email_label;
+  GtkStack *page_stack;
+
+  /* Owned references */
+  GSettings *settings;
+  KbcSignInPage *sign_in_page;
+  KbcAccount *account; /* the account the pages are built for */
+  GPtrArray *bindings;
+
+  gboolean local_offered;
+};
+
+G_DEFINE_FINAL_TYPE (KbcWindow, kbc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef GtkWidget *(*KbcPageNew) (KbcAccount *account);
+
+/* The account's pages, in sidebar order. Tokens, Notifications, Invitations,
+ * Promo codes and Organizations each add one line here. */
+static const struct
+{
+  const char *name;
+  const char *title;
+  const char *icon_name;
+  KbcPageNew new_page;
+} pages[] = {
+  { "account", N_ ("Account & Security"), "security-high-symbolic", kbc_account_page_new },
+};
+
+static GtkWidget *
+create_sidebar_row (const char *name, const char *title, const char *icon_name)
+{
+  GtkWidget *row, *box, *image, *label;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  image = gtk_image_new_from_icon_name (icon_name);
+  label = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+
+  row = gtk_list_box_row_new ();
+  gtk_widget_set_name (row, name);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+
+  return row;
+}
+
+static void
+clear_pages (KbcWindow *self)
+{
+  GtkListBoxRow *row;
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
+
+  while ((row = gtk_list_box_get_row_at_index (self->sidebar, 0)) != NULL)
+    gtk_list_box_remove (self->sidebar, GTK_WIDGET (row));
+
+  /* Removing a page disposes it, which cancels its work in flight. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
+    gtk_stack_remove (self->page_stack, child);
+
+  g_clear_object (&self->account);
+}
+
+static void
+bind (KbcWindow *self, const char *source_property, gpointer target, const char *target_property)
+{
+  GBinding *binding = g_object_bind_property (self->account, source_property, target,
+                                              target_property, G_BINDING_SYNC_CREATE);
+
+  g_ptr_array_add (self->bindings, binding);
+}
+
+static void
+build_pages (KbcWindow *self, KbcAccount *account)
+{
+  clear_pages (self);
+  self->account = g_object_ref (account);
+
+  bind (self, "user-name", self->account_avatar, "text");
+  bind (self, "user-name", self->account_header_avatar, "text");
+  bind (self, "user-name", self->account_name_label, "label");
+  bind (self, "user-email", self->account_email_label, "label");
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      const char *title = _ (pages[i].title);
+      GtkWidget *page = pages[i].new_page (account);
+
+      gtk_stack_add_titled (self->page_stack, page, pages[i].name, title);
+      gtk_list_box_append (self->sidebar,
+                           create_sidebar_row (pages[i].name, title, pages[i].icon_name));
+    }
+
+  gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+sidebar_row_selected_cb (KbcWindow *self, GtkListBoxRow *row)
+{
+  const char *name;
+  GtkStackPage *page;
+
+  if (row == NULL)
+    return;
+
+  name = gtk_widget_get_name (GTK_WIDGET (row));
+  gtk_stack_set_visible_child_name (self->page_stack, name);
+  page = gtk_stack_get_page (self->page_stack, gtk_stack_get_visible_child (self->page_stack));
+  adw_window_title_set_title (self->page_title, gtk_stack_page_get_title (page));
+}
+
+static void
+sidebar_row_activated_cb (KbcWindow *self, GtkListBoxRow *row)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_sidebar_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcWindow *self = KBC_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+show_busy (KbcWindow *self, const char *title)
+{
+  adw_status_page_set_title (self->busy_page, title);
+  gtk_spinner_start (self->busy_spinner);
+  gtk_stack_set_visible_child_name (self->view_stack, "busy");
+}
+
+static void
+state_changed_cb (KbcWindow *self)
+{
+  KbcApplication *app = KBC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app == NULL)
+    return;
+
+  if (kbc_application_get_state (app) != KBC_SESSION_RESTORING &&
+      kbc_application_get_state (app) != KBC_SESSION_SIGNING_OUT)
+    gtk_spinner_stop (self->busy_spinner);
+
+  switch (kbc_application_get_state (app))
+    {
+      case KBC_SESSION_RESTORING:
+        show_busy (self, _ ("Restoring Your Session…"));
+        break;
+
+      case KBC_SESSION_SIGNING_OUT:
+        show_busy (self, _ ("Signing Out…"));
+        break;
+
+      case KBC_SESSION_SIGNED_OUT:
+        clear_pages (self);
+        kbc_sign_in_page_reset (self->sign_in_page, kbc_application_get_sign_in_message (app));
+        if (kbc_application_get_use_local (app) && !self->local_offered)
+          {
+            self->local_offered = TRUE;
+            kbc_sign_in_page_select_local (self->sign_in_page, TRUE);
+          }
+        gtk_stack_set_visible_child_name (self->view_stack, "sign-in");
+        break;
+
+      case KBC_SESSION_SIGNED_IN:
+        if (self->account != kbc_application_get_account (app))
+          build_pages (self, kbc_application_get_account (app));
+        gtk_stack_set_visible_child_name (self->view_stack, "main");
+        break;
+
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+static void
+signed_in_cb (KbcWindow *self, KbcAccount *account, const char *stack_id, KbcSignInPage *page)
+{
+  KbcApplication *app = KBC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app != NULL)
+    kbc_application_adopt_session (app, account, stack_id);
+}
+
+/* After construction: GtkWindow:application is not a construct property. */
+static void
+setup (KbcWindow *self, KbcApplication *app)
+{
+  self->settings = g_object_ref (kbc_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  self->sign_in_page =
+      kbc_sign_in_page_new (self->settings, kbc_application_get_local_server (app));
+  adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (app, "notify::state", G_CALLBACK (state_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  state_changed_cb (self);
+}
+
+static gboolean
+kbc_window_close_request (GtkWindow *window)
+{
+  KbcWindow *self = KBC_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (kbc_window_parent_class)->close_request (window);
+}
+
+static void
+kbc_window_dispose (GObject *object)
+{
+  KbcWindow *self = KBC_WINDOW (object);
+
+  if (self->bindings != NULL)
+    clear_pages (self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_WINDOW);
+
+  self->sign_in_page = NULL;
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->bindings, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kbc_window_parent_class)->dispose (object);
+}
+
+static void
+kbc_window_class_init (KbcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = kbc_window_dispose;
+
+  window_class->close_request = kbc_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/kbc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, busy_page);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, sign_in_bin);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, page_title);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_avatar);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_header);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_header_avatar);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_name_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, account_email_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, page_stack);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "sidebar.show", NULL, show_sidebar_activated);
+
+  g_type_ensure (KBC_TYPE_SIGN_IN_PAGE);
+}
+
+static void
+kbc_window_init (KbcWindow *self)
+{
+  GtkPopover *popover;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bindings = g_ptr_array_new ();
+
+  popover = gtk_menu_button_get_popover (self->account_button);
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->account_header, "account-header");
+}
+
+KbcWindow *
+kbc_window_new (KbcApplication *application)
+{
+  KbcWindow *self;
+
+  g_return_val_if_fail (KBC_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (KBC_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+
+  return self;
+}
+
+void
+kbc_window_add_toast (KbcWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (KBC_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+KbcSignInPage *
+kbc_window_get_sign_in_page (KbcWindow *self)
+{
+  g_return_val_if_fail (KBC_IS_WINDOW (self), NULL);
+
+  return self->sign_in_page;
+}
+
+const char *
+kbc_window_get_view (KbcWindow *self)
+{
+  g_return_val_if_fail (KBC_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->view_stack);
+}
+
+GtkWidget *
+kbc_window_get_page (KbcWindow *self, const char *name)
+{
+  g_return_val_if_fail (KBC_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->page_stack, name);
+}

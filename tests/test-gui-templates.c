@@ -1,0 +1,193 @@
+/* test-gui-templates.c: every template loads, and the forms behave before any network
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kbc-account-page.h"
+#include "kbc-error.h"
+#include "kbc-password-group.h"
+#include "kbc-profile-group.h"
+#include "test-gui-util.h"
+
+static void
+assert_accel (GtkApplication *app, const char *action, const char *accel)
+{
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (app, action);
+
+  g_assert_true (g_strv_contains ((const char *const *) accels, accel));
+}
+
+static gboolean
+has_about_window (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (window))
+        {
+          *(GtkWindow **) data = window;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+check_window (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  GtkWindow *about = NULL;
+
+  kbc_gui_wait_view (window, "sign-in");
+
+  /* The shortcuts window, from the resource, and the shortcuts it lists. */
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (
+      gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
+  assert_accel (GTK_APPLICATION (app), "app.quit", "<Control>q");
+  assert_accel (GTK_APPLICATION (app), "window.close", "<Control>w");
+  assert_accel (GTK_APPLICATION (app), "win.show-help-overlay", "<Control>question");
+
+  /* Signing out is only possible when signed in. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  kbc_gui_wait_until (has_about_window, &about, "the About window");
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
+                   "KBC Account");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
+}
+
+static void
+test_window (void)
+{
+  kbc_gui_reset_settings ();
+  kbc_gui_app_run (check_window, NULL);
+}
+
+static void
+test_account_page (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KbcAccount) account = kbc_account_new ("http://127.0.0.1:9", &error);
+  GtkWidget *window, *page, *group, *button;
+
+  g_assert_no_error (error);
+  /* In a window: actions reach buttons only in a rooted widget tree. */
+  page = kbc_account_page_new (account);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_nonnull (kbc_gui_find_descendant (page, KBC_TYPE_PROFILE_GROUP));
+  group = kbc_gui_find_descendant (page, KBC_TYPE_PASSWORD_GROUP);
+  g_assert_nonnull (group);
+  g_assert_true (kbc_gui_has_label (page, "identifier of your account and cannot be changed"));
+  g_assert_true (kbc_gui_has_label (page, "At least 12 characters"));
+
+  /* Change Password waits for all three fields and a matching confirmation. */
+  button = kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "change_button");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  gtk_editable_set_text (
+      GTK_EDITABLE (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "current_row")),
+      "Current-Password-1");
+  gtk_editable_set_text (GTK_EDITABLE (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "new_row")),
+                         "Brand-New-Password-2");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  gtk_editable_set_text (
+      GTK_EDITABLE (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "confirm_row")),
+      "Brand-New-Password-3");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_true (
+      gtk_widget_get_visible (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "confirm_caption")));
+  gtk_editable_set_text (
+      GTK_EDITABLE (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "confirm_row")),
+      "Brand-New-Password-2");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_false (
+      gtk_widget_get_visible (kbc_gui_child (group, KBC_TYPE_PASSWORD_GROUP, "confirm_caption")));
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kbc_gui_unref_finalized (page);
+}
+
+static gboolean
+page_settled (gpointer data)
+{
+  return !kbc_sign_in_page_get_busy (data) && kbc_sign_in_page_get_message (data) != NULL;
+}
+
+static void
+test_custom_url (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *scratch = g_dir_make_tmp ("kbc-templates-XXXXXX", NULL);
+  g_autoptr (KbcLocalServer) server = kbc_local_server_new (scratch);
+  g_autoptr (KbcClient) client = NULL;
+  KbcSignInPage *page;
+  GtkWidget *window, *url_row, *email_row, *password_row, *button;
+
+  kbc_gui_reset_settings ();
+  page = kbc_sign_in_page_new (kbc_gui_get_settings (), server);
+  url_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "custom_url_row");
+  email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  button = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
+
+  /* "This computer" is the default; the custom URL field appears for Custom. */
+  g_assert_false (gtk_widget_get_visible (url_row));
+  kbc_sign_in_page_set_custom_url (page, "");
+  g_assert_true (gtk_widget_get_visible (url_row));
+
+  /* In a window: actions reach buttons only in a rooted widget tree. */
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+
+  gtk_editable_set_text (GTK_EDITABLE (email_row), "someone@example.com");
+  gtk_editable_set_text (GTK_EDITABLE (password_row), "Some-Password-1");
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  /* Plain http:// to anything but this computer is refused, with the client's reason. */
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "http://connection.example.com");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.submit", NULL);
+  kbc_gui_wait_until (page_settled, page, "the URL to be refused");
+
+  client = kbc_client_new ("http://connection.example.com", &error);
+  g_assert_null (client);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_INSECURE_URL);
+  g_assert_cmpstr (kbc_sign_in_page_get_message (page), ==, error->message);
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+
+  /* Editing the URL clears the mark. */
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "https://connection.example.com");
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kbc_gui_unref_finalized (page);
+  kbc_gui_remove_tree (scratch);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  g_test_add_func ("/kbc/gui/templates/window", test_window);
+  g_test_add_func ("/kbc/gui/templates/account-page", test_account_page);
+  g_test_add_func ("/kbc/gui/templates/custom-url", test_custom_url);
+
+  return g_test_run ();
+}

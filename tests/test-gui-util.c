@@ -1,0 +1,391 @@
+/* test-gui-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "test-gui-util.h"
+
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "kbc-keyring.h"
+
+/* A failure guard, not a measurement: far above what any step needs. */
+#define DEADLINE_SECONDS 30
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+kbc_gui_wait_until (KbcGuiCondition condition, gpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (20, tick_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+GSettings *
+kbc_gui_get_settings (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    settings = g_settings_new (APP_ID);
+
+  return settings;
+}
+
+void
+kbc_gui_reset_settings (void)
+{
+  GSettings *settings = kbc_gui_get_settings ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static KbcWindow *
+get_window (KbcApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (KBC_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+typedef struct
+{
+  KbcGuiAppFunc func;
+  gpointer data;
+  KbcApplication *app;
+  gpointer window;
+  gboolean ran;
+} AppRun;
+
+static gboolean
+run_test_cb (gpointer user_data)
+{
+  AppRun *run = user_data;
+  KbcApplication *app = run->app;
+  KbcWindow *window = get_window (app);
+
+  g_assert_nonnull (window);
+  /* GTK 4.8 warns when a text cursor blink fires after its entry lost focus
+   * (a race in GtkText, not in the app); tests do not need blinking. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  run->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &run->window);
+
+  run->func (app, window, run->data);
+  run->ran = TRUE;
+
+  /* The last window going releases the application: g_application_run() returns. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_application_quit (G_APPLICATION (app));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activated_cb (GApplication *app, AppRun *run)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, run_test_cb, run, NULL);
+}
+
+void
+kbc_gui_app_run (KbcGuiAppFunc func, gpointer data)
+{
+  KbcApplication *app = kbc_application_new ();
+  AppRun run = { func, data, app, NULL, FALSE };
+  gpointer app_ptr = app;
+  int status;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), &run);
+
+  status = g_application_run (G_APPLICATION (app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (run.ran);
+
+  g_object_add_weak_pointer (G_OBJECT (app), &app_ptr);
+  g_object_unref (app);
+  kbc_gui_wait_until (is_null, &run.window, "the window to be finalized");
+  kbc_gui_wait_until (is_null, &app_ptr, "the application to be finalized");
+}
+
+typedef struct
+{
+  KbcWindow *window;
+  const char *view;
+} ViewWait;
+
+static gboolean
+view_is (gpointer data)
+{
+  ViewWait *wait = data;
+
+  return g_strcmp0 (kbc_window_get_view (wait->window), wait->view) == 0;
+}
+
+void
+kbc_gui_wait_view (KbcWindow *window, const char *view)
+{
+  ViewWait wait = { window, view };
+  g_autofree char *what = g_strdup_printf ("the view “%s”", view);
+
+  kbc_gui_wait_until (view_is, &wait, what);
+}
+
+static void
+busy_changed_cb (KbcSignInPage *page, GParamSpec *pspec, guint *submits)
+{
+  if (kbc_sign_in_page_get_busy (page))
+    (*submits)++;
+}
+
+static gboolean
+has_submitted (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+void
+kbc_gui_sign_in (KbcWindow *window, const char *url, const char *email, const char *password)
+{
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *email_row, *password_row, *button;
+  guint submits;
+  gulong handler;
+
+  if (url != NULL)
+    kbc_sign_in_page_set_custom_url (page, url);
+
+  email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  button = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
+
+  gtk_editable_set_text (GTK_EDITABLE (email_row), email);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), password);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  submits = 0;
+  handler = g_signal_connect (page, "notify::busy", G_CALLBACK (busy_changed_cb), &submits);
+  g_assert_true (gtk_widget_activate (button));
+  /* The button clicks after its press animation: wait for the submission. */
+  kbc_gui_wait_until (has_submitted, &submits, "the Sign In button to submit");
+  g_signal_handler_disconnect (page, handler);
+}
+
+static gboolean
+sign_in_settled (gpointer data)
+{
+  KbcSignInPage *page = data;
+
+  return !kbc_sign_in_page_get_busy (page) && kbc_sign_in_page_get_message (page) != NULL;
+}
+
+const char *
+kbc_gui_wait_sign_in_message (KbcWindow *window)
+{
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+
+  kbc_gui_wait_until (sign_in_settled, page, "a message on the sign-in page");
+  return kbc_sign_in_page_get_message (page);
+}
+
+char *
+kbc_gui_keyring_lookup (const char *stack_url, const char *email)
+{
+  g_autoptr (GError) error = NULL;
+  char *token;
+
+  token = secret_password_lookup_sync (kbc_keyring_get_schema (), NULL, &error, "stack-url",
+                                       stack_url, "email", email, NULL);
+  g_assert_no_error (error);
+
+  return token;
+}
+
+typedef struct
+{
+  const char *stack_url;
+  const char *email;
+  gboolean present;
+} KeyringWait;
+
+static gboolean
+keyring_is (gpointer data)
+{
+  KeyringWait *wait = data;
+  g_autofree char *token = kbc_gui_keyring_lookup (wait->stack_url, wait->email);
+
+  return (token != NULL) == wait->present;
+}
+
+void
+kbc_gui_wait_keyring (const char *stack_url, const char *email, gboolean present)
+{
+  KeyringWait wait = { stack_url, email, present };
+
+  kbc_gui_wait_until (keyring_is, &wait,
+                      present ? "the session in the keyring" : "the keyring entry to go");
+}
+
+void
+kbc_gui_unref_finalized (gpointer object)
+{
+  gpointer pointer = object;
+
+  g_object_add_weak_pointer (object, &pointer);
+  g_object_unref (object);
+  kbc_gui_wait_until (is_null, &pointer, "an object to be finalized");
+}
+
+GtkWidget *
+kbc_gui_find_descendant (GtkWidget *root, GType type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = kbc_gui_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+gboolean
+kbc_gui_has_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (kbc_gui_has_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+gboolean
+kbc_gui_api_login (const char *url, const char *email, const char *password, GError **error)
+{
+  g_autoptr (KbcAccount) account = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) logout = NULL;
+  KbcLoginResult login;
+
+  account = kbc_account_new (url, error);
+  g_assert_nonnull (account);
+
+  kbc_account_login_async (account, email, password, NULL, store_result, &result);
+  kbc_gui_wait_until (has_result, &result, "a sign-in through the API");
+  login = kbc_account_login_finish (account, result, error);
+  if (login != KBC_LOGIN_SIGNED_IN)
+    return FALSE;
+
+  /* Tidy: this second session is not needed. */
+  kbc_account_logout_async (account, NULL, store_result, &logout);
+  kbc_gui_wait_until (has_result, &logout, "a sign-out through the API");
+  g_assert_true (kbc_account_logout_finish (account, logout, NULL));
+
+  return TRUE;
+}
+
+void
+kbc_gui_api_revoke (const char *url, const char *token)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KbcAccount) account = NULL;
+  g_autoptr (GAsyncResult) restored = NULL;
+  g_autoptr (GAsyncResult) logout = NULL;
+
+  account = kbc_account_new (url, &error);
+  g_assert_no_error (error);
+
+  kbc_account_restore_async (account, token, NULL, store_result, &restored);
+  kbc_gui_wait_until (has_result, &restored, "a token check through the API");
+  g_assert_true (kbc_account_restore_finish (account, restored, &error));
+  g_assert_no_error (error);
+
+  kbc_account_logout_async (account, NULL, store_result, &logout);
+  kbc_gui_wait_until (has_result, &logout, "a sign-out through the API");
+  g_assert_true (kbc_account_logout_finish (account, logout, &error));
+  g_assert_no_error (error);
+}
+
+gboolean
+kbc_gui_api_check_token (const char *url, const char *token, GError **error)
+{
+  g_autoptr (KbcAccount) account = NULL;
+  g_autoptr (GAsyncResult) restored = NULL;
+
+  account = kbc_account_new (url, error);
+  g_assert_nonnull (account);
+
+  kbc_account_restore_async (account, token, NULL, store_result, &restored);
+  kbc_gui_wait_until (has_result, &restored, "a token check through the API");
+  return kbc_account_restore_finish (account, restored, error);
+}
+
+void
+kbc_gui_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        kbc_gui_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}

@@ -1,0 +1,82 @@
+/* test-gui-util.h: driving the real KbcApplication and its window in tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kbc-application.h"
+#include "kbc-window.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+typedef gboolean (*KbcGuiCondition) (gpointer data);
+
+/* A template child, as a widget. */
+#define kbc_gui_child(widget, type, name) \
+  GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, name))
+
+/* Iterates the main loop until @condition holds; fails the test after a
+ * generous deadline naming @what. */
+void            kbc_gui_wait_until       (KbcGuiCondition  condition,
+                                          gpointer         data,
+                                          const char      *what);
+/* Forgets every setting of the app (the memory backend lives as long as the process). */
+void            kbc_gui_reset_settings   (void);
+GSettings      *kbc_gui_get_settings     (void);
+
+typedef void (*KbcGuiAppFunc) (KbcApplication *app,
+                               KbcWindow      *window,
+                               gpointer        data);
+
+/* Runs a real KbcApplication (non-unique, so parallel tests and successive
+ * instances do not meet on the bus) with g_application_run(); once its
+ * window is up, calls @func, then closes the window and checks that the
+ * window and the application are finalized. */
+void            kbc_gui_app_run          (KbcGuiAppFunc    func,
+                                          gpointer         data);
+void            kbc_gui_wait_view        (KbcWindow       *window,
+                                          const char      *view);
+
+/* The sign-in form: fills the real widgets and activates the real button. */
+void            kbc_gui_sign_in          (KbcWindow       *window,
+                                          const char      *url,
+                                          const char      *email,
+                                          const char      *password);
+/* Waits until the sign-in page is idle again and shows a message. */
+const char     *kbc_gui_wait_sign_in_message (KbcWindow   *window);
+
+/* The keyring entry of the app, read with libsecret directly. */
+char           *kbc_gui_keyring_lookup   (const char      *stack_url,
+                                          const char      *email);
+void            kbc_gui_wait_keyring     (const char      *stack_url,
+                                          const char      *email,
+                                          gboolean         present);
+
+/* Drops the last reference to @object and waits until it is finalized. */
+void            kbc_gui_unref_finalized  (gpointer         object);
+
+GtkWidget      *kbc_gui_find_descendant  (GtkWidget       *root,
+                                          GType            type);
+/* TRUE when a label under @root contains @text. */
+gboolean        kbc_gui_has_label        (GtkWidget       *root,
+                                          const char      *text);
+
+/* The API, without the window: sign-in as a second client, and revoking a token. */
+gboolean        kbc_gui_api_login        (const char      *url,
+                                          const char      *email,
+                                          const char      *password,
+                                          GError         **error);
+void            kbc_gui_api_revoke       (const char      *url,
+                                          const char      *token);
+/* TRUE when @token still opens a session. */
+gboolean        kbc_gui_api_check_token  (const char      *url,
+                                          const char      *token,
+                                          GError         **error);
+
+void            kbc_gui_remove_tree      (const char      *path);
+
+/* clang-format on */
+
+G_END_DECLS
