@@ -32,7 +32,15 @@ struct _KbcAccount
 
   /* Set while logging out: a 401 then means the token is already gone. */
   guint logging_out;
+
+  /* Security keys: created on first use. */
+  KbcFido *fido;
+  /* A registration the server started whose key step failed (e.g. for a
+   * PIN), reused by the next try with the same name. */
+  struct PendingKey *pending_key;
 };
+
+static void pending_key_free (struct PendingKey *pending);
 
 static void kbc_account_initable_iface_init (GInitableIface *iface);
 
@@ -84,6 +92,8 @@ set_token (KbcAccount *self, const char *token)
   free_secret (self->token);
   self->token = g_strdup (token);
   kbc_client_set_token (self->client, token);
+  /* A started key registration belongs to the session that started it. */
+  g_clear_pointer (&self->pending_key, pending_key_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
@@ -177,6 +187,7 @@ kbc_account_dispose (GObject *object)
   KbcAccount *self = (KbcAccount *) object;
 
   g_clear_object (&self->client);
+  g_clear_object (&self->fido);
 
   G_OBJECT_CLASS (kbc_account_parent_class)->dispose (object);
 }
@@ -193,6 +204,7 @@ kbc_account_finalize (GObject *object)
   g_strfreev (self->mfa_methods);
   free_secret (self->login_ticket);
   g_clear_pointer (&self->u2f_options, json_node_unref);
+  g_clear_pointer (&self->pending_key, pending_key_free);
 
   G_OBJECT_CLASS (kbc_account_parent_class)->finalize (object);
 }
@@ -622,6 +634,38 @@ kbc_account_login_finish (KbcAccount *self, GAsyncResult *result, GError **error
   return (KbcLoginResult) g_task_propagate_int (G_TASK (result), error);
 }
 
+/* Security key answers refused at sign-in: new options to retry with, and
+ * the server's reason in words a user can act on. */
+static void
+apply_u2f_refusal (KbcAccount *self, GError *error)
+{
+  JsonObject *body = kbc_api_error_get_body (error);
+  JsonNode *fresh = body != NULL ? json_object_get_member (body, "u2f") : NULL;
+  const char *code = kbc_api_error_get_code (error);
+  const char *message;
+
+  if (fresh != NULL && JSON_NODE_HOLDS_OBJECT (fresh))
+    {
+      g_clear_pointer (&self->u2f_options, json_node_unref);
+      self->u2f_options = json_node_copy (fresh);
+    }
+
+  if (code == NULL || !g_str_has_prefix (code, "u2f") ||
+      !g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED))
+    return;
+
+  if (g_str_equal (code, "u2fKeyNotRegistered"))
+    message = _ ("This security key is not registered for your account.");
+  else if (g_str_equal (code, "u2fCounterNotIncreased"))
+    message = _ ("This security key was refused because it may have been copied. Sign in another "
+                 "way and remove the key from your account.");
+  else
+    message = _ ("The security key could not be verified. Try again.");
+
+  g_free (error->message);
+  error->message = g_strdup (message);
+}
+
 static void
 on_login_mfa_response (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -633,6 +677,10 @@ on_login_mfa_response (GObject *source, GAsyncResult *result, gpointer user_data
   node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
   if (node == NULL)
     {
+      /* A refused security key used up the challenge; the server sent
+       * fresh options with the refusal. */
+      apply_u2f_refusal (self, error);
+
       /* A 401 with errors[] is a wrong code (already worded by
        * KbcApiError); without, the ticket is no longer valid. */
       if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED) &&
@@ -957,6 +1005,534 @@ kbc_account_change_password_finish (KbcAccount *self, GAsyncResult *result, GErr
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (
       g_task_get_source_tag (G_TASK (result)) == kbc_account_change_password_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -- security keys -- */
+
+/* The server keeps a registration's challenge for five minutes; stop
+ * reusing it a little earlier. */
+#define PENDING_KEY_LIFETIME_US (280 * G_USEC_PER_SEC)
+#define DEVICES_PATH            "/manage/current-user/mfa/devices"
+#define REGISTRATIONS_PATH      "/manage/current-user/mfa/u2f/registrations"
+
+struct PendingKey
+{
+  char *name;
+  char *registration_id;
+  JsonNode *options; /* PublicKeyCredentialCreationOptionsJSON */
+  gint64 deadline;   /* monotonic */
+};
+
+static void
+pending_key_free (struct PendingKey *pending)
+{
+  if (pending == NULL)
+    return;
+  g_free (pending->name);
+  g_free (pending->registration_id);
+  g_clear_pointer (&pending->options, json_node_unref);
+  g_free (pending);
+}
+
+KbcFido *
+kbc_account_get_fido (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->fido == NULL)
+    self->fido = kbc_fido_new ();
+  return self->fido;
+}
+
+static char *
+device_path (gint64 id)
+{
+  return g_strdup_printf (DEVICES_PATH "/%" G_GINT64_FORMAT, id);
+}
+
+/* A wrong current password gets the same words as in the password dialog. */
+static void
+reword_current_password (GError *error)
+{
+  if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST) &&
+      kbc_api_error_get_field_message (error, "currentPassword") != NULL)
+    {
+      g_free (error->message);
+      error->message = g_strdup (_ ("The current password is not correct."));
+    }
+}
+
+/* Adding or removing a factor changes mfa-enabled: ask the server again,
+ * then report @task's result (the node in its task data, or TRUE). A failed
+ * refresh does not undo what was done, so it is only logged. */
+static void
+on_verify_after_key_change (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  JsonNode *device = g_task_get_task_data (task);
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL || !apply_verify (self, node, &error))
+    g_debug ("Cannot refresh the account after a security key change: %s", error->message);
+
+  if (device != NULL)
+    g_task_return_pointer (task, json_node_ref (device), (GDestroyNotify) json_node_unref);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+refresh_after_key_change (KbcAccount *self, GTask *task)
+{
+  kbc_client_request_async (self->client, "GET", "/manage/tokens/verify", NULL, NULL,
+                            on_verify_after_key_change, task);
+}
+
+/* Registration. */
+
+typedef struct
+{
+  char *name;
+  char *pin;
+  struct PendingKey *pending;
+} RegisterKey;
+
+static void
+register_key_free (gpointer data)
+{
+  RegisterKey *register_key = data;
+
+  g_free (register_key->name);
+  free_secret (register_key->pin);
+  pending_key_free (register_key->pending);
+  g_free (register_key);
+}
+
+static void
+on_register_key_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  const char *code;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      code = kbc_api_error_get_code (error);
+      if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_CONFLICT))
+        {
+          g_free (error->message);
+          error->message = g_strdup (_ ("This security key is already registered."));
+        }
+      else if (g_strcmp0 (code, "u2fChallengeExpired") == 0 ||
+               g_strcmp0 (code, "u2fRegistrationNotFound") == 0)
+        {
+          g_free (error->message);
+          error->message = g_strdup (_ ("Adding the security key took too long. Try again."));
+        }
+      else if (code != NULL && g_str_has_prefix (code, "u2f"))
+        {
+          g_free (error->message);
+          error->message = g_strdup (_ ("The server could not verify the security key."));
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (get_object (node) == NULL)
+    {
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+
+  g_task_set_task_data (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+  refresh_after_key_change (self, g_steal_pointer (&task));
+}
+
+static void
+on_key_registered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) credential = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  RegisterKey *register_key = g_task_get_task_data (task);
+  GCancellable *cancellable;
+
+  credential = kbc_fido_register_finish (KBC_FIDO (source), result, &error);
+  if (credential == NULL)
+    {
+      /* The server's challenge is still unused: keep it for the next try. */
+      g_clear_pointer (&self->pending_key, pending_key_free);
+      self->pending_key = g_steal_pointer (&register_key->pending);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "credential");
+  json_builder_add_value (builder, g_steal_pointer (&credential));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  path = g_strdup_printf (REGISTRATIONS_PATH "/%s", register_key->pending->registration_id);
+  cancellable = g_task_get_cancellable (task);
+  kbc_client_request_async (self->client, "POST", path, body, cancellable, on_register_key_finished,
+                            g_steal_pointer (&task));
+}
+
+static void
+register_with_key (KbcAccount *self, GTask *task)
+{
+  RegisterKey *register_key = g_task_get_task_data (task);
+  g_autofree char *rp_id = kbc_client_dup_rp_id (self->client);
+
+  kbc_fido_register_async (kbc_account_get_fido (self), register_key->pending->options, rp_id,
+                           register_key->pin, g_task_get_cancellable (task), on_key_registered,
+                           task);
+}
+
+static void
+on_register_key_started (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  RegisterKey *register_key = g_task_get_task_data (task);
+  JsonObject *object;
+  JsonNode *id;
+  JsonNode *options;
+  struct PendingKey *pending;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      reword_current_password (error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  object = get_object (node);
+  id = object != NULL ? json_object_get_member (object, "registrationId") : NULL;
+  options = object != NULL ? json_object_get_member (object, "publicKey") : NULL;
+  if (id == NULL || options == NULL || !JSON_NODE_HOLDS_OBJECT (options) ||
+      (json_node_get_value_type (id) != G_TYPE_STRING &&
+       json_node_get_value_type (id) != G_TYPE_INT64))
+    {
+      g_debug ("The registration answer lacks an id or options");
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+
+  pending = g_new0 (struct PendingKey, 1);
+  pending->name = g_strdup (register_key->name);
+  if (json_node_get_value_type (id) == G_TYPE_STRING)
+    pending->registration_id = g_uri_escape_string (json_node_get_string (id), NULL, FALSE);
+  else
+    pending->registration_id = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+  pending->options = json_node_copy (options);
+  pending->deadline = g_get_monotonic_time () + PENDING_KEY_LIFETIME_US;
+  register_key->pending = pending;
+
+  register_with_key (self, g_steal_pointer (&task));
+}
+
+void
+kbc_account_register_key_async (KbcAccount *self,
+                                const char *name,
+                                const char *current_password,
+                                const char *pin,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  RegisterKey *register_key;
+  struct PendingKey *pending;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_register_key_async);
+
+  register_key = g_new0 (RegisterKey, 1);
+  register_key->name = g_strdup (name);
+  register_key->pin = g_strdup (pin);
+  g_task_set_task_data (task, register_key, register_key_free);
+
+  /* A registration kept from a failed key step goes to the key again. */
+  pending = g_steal_pointer (&self->pending_key);
+  if (pending != NULL && g_str_equal (pending->name, name) &&
+      pending->deadline > g_get_monotonic_time ())
+    {
+      register_key->pending = pending;
+      register_with_key (self, g_steal_pointer (&task));
+      return;
+    }
+  pending_key_free (pending);
+
+  if (current_password == NULL)
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_FAILED,
+                               _ ("Adding the security key took too long. Try again."));
+      return;
+    }
+
+  body = build_body ("name", name, "currentPassword", current_password, NULL);
+  kbc_client_request_async (self->client, "POST", REGISTRATIONS_PATH, body, cancellable,
+                            on_register_key_started, g_steal_pointer (&task));
+}
+
+JsonNode *
+kbc_account_register_key_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_account_register_key_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Sign-in. */
+
+static void
+on_login_key_signed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) credential = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  GCancellable *cancellable;
+
+  credential = kbc_fido_authenticate_finish (KBC_FIDO (source), result, &error);
+  if (credential == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Signed out or signed in anew while the key was waiting. */
+  if (self->login_ticket == NULL)
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_FAILED,
+                               _ ("The sign-in has expired. Enter your email and password again."));
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "loginTicket");
+  json_builder_add_string_value (builder, self->login_ticket);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "u2f");
+  json_builder_set_member_name (builder, "credential");
+  json_builder_add_value (builder, g_steal_pointer (&credential));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  cancellable = g_task_get_cancellable (task);
+  kbc_client_request_async (self->client, "POST", "/manage/auth/login/mfa", body, cancellable,
+                            on_login_mfa_response, g_steal_pointer (&task));
+}
+
+void
+kbc_account_login_key_async (KbcAccount *self,
+                             const char *pin,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *rp_id = NULL;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_login_key_async);
+
+  if (self->login_ticket == NULL)
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_FAILED,
+                               _ ("The sign-in has expired. Enter your email and password again."));
+      return;
+    }
+  if (self->u2f_options == NULL)
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_FAILED,
+                               _ ("This account has no security key. Use another way to sign in."));
+      return;
+    }
+
+  rp_id = kbc_client_dup_rp_id (self->client);
+  kbc_fido_authenticate_async (kbc_account_get_fido (self), self->u2f_options, rp_id, pin,
+                               cancellable, on_login_key_signed, g_steal_pointer (&task));
+}
+
+gboolean
+kbc_account_login_key_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_account_login_key_async,
+                        FALSE);
+
+  return g_task_propagate_int (G_TASK (result), error) >= 0;
+}
+
+/* The list, rename and remove. */
+
+static void
+on_key_node_response (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean want_array = g_task_get_source_tag (task) == kbc_account_list_keys_async;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (want_array ? !JSON_NODE_HOLDS_ARRAY (node) : !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+void
+kbc_account_list_keys_async (KbcAccount *self,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_list_keys_async);
+  kbc_client_request_async (self->client, "GET", DEVICES_PATH, NULL, cancellable,
+                            on_key_node_response, g_steal_pointer (&task));
+}
+
+JsonNode *
+kbc_account_list_keys_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_account_list_keys_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kbc_account_rename_key_async (KbcAccount *self,
+                              gint64 id,
+                              const char *name,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_rename_key_async);
+
+  path = device_path (id);
+  body = build_body ("name", name, NULL);
+  kbc_client_request_async (self->client, "PATCH", path, body, cancellable, on_key_node_response,
+                            g_steal_pointer (&task));
+}
+
+JsonNode *
+kbc_account_rename_key_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_account_rename_key_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_remove_key_response (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      reword_current_password (error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  refresh_after_key_change (self, g_steal_pointer (&task));
+}
+
+void
+kbc_account_remove_key_async (KbcAccount *self,
+                              gint64 id,
+                              const char *current_password,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (current_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_remove_key_async);
+
+  path = device_path (id);
+  body = build_body ("currentPassword", current_password, NULL);
+  kbc_client_request_async (self->client, "DELETE", path, body, cancellable, on_remove_key_response,
+                            g_steal_pointer (&task));
+}
+
+gboolean
+kbc_account_remove_key_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_account_remove_key_async,
+                        FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

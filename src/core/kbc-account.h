@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "kbc-client.h"
+#include "kbc-fido.h"
 
 G_BEGIN_DECLS
 
@@ -122,6 +123,82 @@ void         kbc_account_change_password_async  (KbcAccount          *self,
 gboolean     kbc_account_change_password_finish (KbcAccount          *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+
+/* -- security keys (U2F and FIDO2) -- */
+
+/* The KbcFido the account's key calls use (e.g. to change its timeout). */
+KbcFido     *kbc_account_get_fido            (KbcAccount          *self);
+
+/* Registers a security key named @name: POST …/mfa/u2f/registrations with
+ * @current_password, then the key (KbcFido: "touch your key"), then POST
+ * …/registrations/{id}. The result is the new device object, with the
+ * server's "message" (`The new u2f device "<name>" was added.`); the account
+ * then refreshes mfa-enabled.
+ *
+ * When the key step fails (KBC_FIDO_ERROR_*: a PIN is needed, no key,
+ * timeout, cancelled…), the registration the server started is kept for a
+ * few minutes: calling again with the same @name goes straight to the key,
+ * and @current_password may then be NULL. @pin is for FIDO2 keys that have
+ * one (NULL: none). A wrong password is KBC_API_ERROR_BAD_REQUEST with the
+ * field "currentPassword"; a key already registered is
+ * KBC_API_ERROR_CONFLICT. */
+void         kbc_account_register_key_async  (KbcAccount          *self,
+                                              const char          *name,
+                                              const char          *current_password,
+                                              const char          *pin,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JsonNode    *kbc_account_register_key_finish (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* The "u2f" MFA step after KBC_LOGIN_MFA_REQUIRED: the key signs
+ * kbc_account_get_u2f_options() (KbcFido), then POST /manage/auth/login/mfa.
+ * After a refused answer the account keeps the fresh options the server
+ * sent, so the user can simply try again. */
+void         kbc_account_login_key_async     (KbcAccount          *self,
+                                              const char          *pin,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_login_key_finish    (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* GET /manage/current-user/mfa/devices: a JSON array of
+ * {id, name, type, created, lastUsed, aaguid}. */
+void         kbc_account_list_keys_async     (KbcAccount          *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JsonNode    *kbc_account_list_keys_finish    (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* PATCH /manage/current-user/mfa/devices/{id}; the result is the device. */
+void         kbc_account_rename_key_async    (KbcAccount          *self,
+                                              gint64               id,
+                                              const char          *name,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JsonNode    *kbc_account_rename_key_finish   (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
+/* DELETE /manage/current-user/mfa/devices/{id} with @current_password; the
+ * account then refreshes mfa-enabled (removing the last factor turns MFA
+ * off). */
+void         kbc_account_remove_key_async    (KbcAccount          *self,
+                                              gint64               id,
+                                              const char          *current_password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_remove_key_finish   (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 /* clang-format on */
 

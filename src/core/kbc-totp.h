@@ -44,6 +44,12 @@ gint64      kbc_totp_step_at       (gint64         unix_time);
 char       *kbc_totp_code_at_step  (const guint8  *secret,
                                     gsize          secret_len,
                                     gint64         step);
+/* HOTP (RFC 4226) of @secret at @counter with 6 to 8 @digits; the TOTP
+ * functions use it with 6 digits. Exposed for the RFC test vectors. */
+char       *kbc_totp_hotp          (const guint8  *secret,
+                                    gsize          secret_len,
+                                    guint64        counter,
+                                    guint          digits);
 /* The code at @unix_time. */
 char       *kbc_totp_code_at       (const guint8  *secret,
                                     gsize          secret_len,
