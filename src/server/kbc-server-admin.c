@@ -12,6 +12,7 @@
 #include "kbc-server-mfa.h"
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
+#include "kbc-server-u2f.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -225,6 +226,7 @@ cmd_serve (void)
   server = kbc_server_new (store, &config);
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
+  kbc_server_u2f_register (server);
 
   port = kbc_server_listen (server, host, port, &error);
   if (port == 0)
@@ -417,6 +419,35 @@ cmd_login_ticket_expire (void)
   return 0;
 }
 
+/* ---- challenge expire ---- */
+
+static int
+cmd_challenge_expire (void)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (opts.email == NULL)
+    return fail (EXIT_USAGE, "--email: required");
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  user = kbc_store_user_by_email (store, opts.email, &error);
+  if (user == NULL)
+    return fail (EXIT_BAD_INPUT, "%s",
+                 error != NULL ? error->message : "email: there is no user with this email");
+
+  if (!kbc_store_registration_expire_user (store, user->id, kbc_server_now (), &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
+  print_id (user->id);
+  return 0;
+}
+
 /* ---- the command table ---- */
 
 #define DB_OPTION                                                                              \
@@ -481,6 +512,9 @@ static const Command commands[] = {
   { "token", "expire", "Make a token expire now", token_expire_entries, cmd_token_expire },
   { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
     email_entries, cmd_login_ticket_expire },
+  { "challenge", "expire",
+    "End a user's pending security key registrations (their challenges expire now)", email_entries,
+    cmd_challenge_expire },
 };
 
 static char *

@@ -17,6 +17,7 @@
 
 #include "kbc-server-auth.h"
 #include "kbc-server-crypto.h"
+#include "kbc-server-webauthn.h"
 #include "kbc-totp.h"
 
 #include <string.h>
@@ -163,12 +164,10 @@ find_recovery_code (KbcStore *store, gint64 user_id, const char *code, GError **
 
 /* ---- re-authentication with currentPassword ---- */
 
-typedef void (*ReauthDone) (KbcRequest *request);
-
 typedef struct
 {
   KbcRequest *request;
-  ReauthDone done;
+  KbcMfaReauthDone done;
 } Reauth;
 
 static void
@@ -177,7 +176,7 @@ reauth_checked (gpointer data)
   g_autoptr (KbcPasswordJob) job = data;
   Reauth *reauth = job->user_data;
   KbcRequest *request = reauth->request;
-  ReauthDone done = reauth->done;
+  KbcMfaReauthDone done = reauth->done;
 
   g_free (reauth);
 
@@ -197,8 +196,8 @@ reauth_checked (gpointer data)
 
 /* Checks "currentPassword" on the pool (it counts towards the sign-in rate
  * limit), then continues with @done on the loop. */
-static void
-reauthenticate (KbcRequest *request, ReauthDone done)
+void
+kbc_mfa_reauthenticate (KbcRequest *request, KbcMfaReauthDone done)
 {
   g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
   KbcPasswordJob *job;
@@ -228,8 +227,8 @@ reauthenticate (KbcRequest *request, ReauthDone done)
 }
 
 /* Enabling or disabling a factor ends the user's other sessions. */
-static gboolean
-revoke_other_sessions (KbcRequest *request, GError **error)
+gboolean
+kbc_mfa_revoke_other_sessions (KbcRequest *request, GError **error)
 {
   return kbc_store_sessions_revoke_others (request->server->store, request->user->id,
                                            request->token->id, error);
@@ -237,10 +236,9 @@ revoke_other_sessions (KbcRequest *request, GError **error)
 
 /* ---- GET /manage/current-user/mfa ---- */
 
-static void
-add_device (JsonBuilder *builder, KbcDevice *device)
+void
+kbc_mfa_add_device_members (JsonBuilder *builder, KbcDevice *device)
 {
-  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, device->id);
   json_builder_set_member_name (builder, "name");
@@ -254,6 +252,13 @@ add_device (JsonBuilder *builder, KbcDevice *device)
     json_builder_add_string_value (builder, device->aaguid);
   else
     json_builder_add_null_value (builder);
+}
+
+static void
+add_device (JsonBuilder *builder, KbcDevice *device)
+{
+  json_builder_begin_object (builder);
+  kbc_mfa_add_device_members (builder, device);
   json_builder_end_object (builder);
 }
 
@@ -349,7 +354,7 @@ totp_enrol_authenticated (KbcRequest *request)
 static void
 totp_enrol (KbcRequest *request)
 {
-  reauthenticate (request, totp_enrol_authenticated);
+  kbc_mfa_reauthenticate (request, totp_enrol_authenticated);
 }
 
 /* ---- POST /manage/current-user/mfa/totp/activate ---- */
@@ -428,7 +433,7 @@ totp_activate (KbcRequest *request)
   if (!kbc_store_begin (store, &error) ||
       !kbc_store_totp_activate (store, request->user->id, step, &error) ||
       !kbc_store_recovery_replace (store, request->user->id, rows, &error) ||
-      !revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
       kbc_request_reply_internal (request, error);
@@ -469,7 +474,7 @@ totp_delete_authenticated (KbcRequest *request)
   if (!kbc_store_begin (store, &error) ||
       !kbc_store_totp_delete (store, request->user->id, &error) ||
       (last_factor && !kbc_store_recovery_clear (store, request->user->id, &error)) ||
-      (row->enabled && !revoke_other_sessions (request, &error)) ||
+      (row->enabled && !kbc_mfa_revoke_other_sessions (request, &error)) ||
       !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
@@ -483,7 +488,7 @@ totp_delete_authenticated (KbcRequest *request)
 static void
 totp_delete (KbcRequest *request)
 {
-  reauthenticate (request, totp_delete_authenticated);
+  kbc_mfa_reauthenticate (request, totp_delete_authenticated);
 }
 
 /* ---- POST /manage/current-user/mfa/recovery-codes ---- */
@@ -526,7 +531,7 @@ recovery_regenerate_authenticated (KbcRequest *request)
 static void
 recovery_regenerate (KbcRequest *request)
 {
-  reauthenticate (request, recovery_regenerate_authenticated);
+  kbc_mfa_reauthenticate (request, recovery_regenerate_authenticated);
 }
 
 /* ---- DELETE /manage/current-user/mfa ---- */
@@ -542,7 +547,7 @@ mfa_disable_authenticated (KbcRequest *request)
       !kbc_store_totp_delete (store, request->user->id, &error) ||
       !kbc_store_device_delete_all (store, request->user->id, &error) ||
       !kbc_store_recovery_clear (store, request->user->id, &error) ||
-      (was_enabled && !revoke_other_sessions (request, &error)) ||
+      (was_enabled && !kbc_mfa_revoke_other_sessions (request, &error)) ||
       !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
@@ -556,10 +561,10 @@ mfa_disable_authenticated (KbcRequest *request)
 static void
 mfa_disable (KbcRequest *request)
 {
-  reauthenticate (request, mfa_disable_authenticated);
+  kbc_mfa_reauthenticate (request, mfa_disable_authenticated);
 }
 
-/* ---- devices: list, rename, remove (registration is issue 4's) ---- */
+/* ---- devices: list, rename, remove (registration: kbc-server-u2f.c) ---- */
 
 static gboolean
 parse_id (const char *text, gint64 *id)
@@ -678,7 +683,7 @@ device_delete_authenticated (KbcRequest *request)
   /* Removing the last factor turns MFA off, and its recovery codes die. */
   if ((!kbc_mfa_is_enabled (store, request->user->id) &&
        !kbc_store_recovery_clear (store, request->user->id, &error)) ||
-      !revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
       kbc_request_reply_internal (request, error);
@@ -698,7 +703,7 @@ device_delete (KbcRequest *request)
       reply_device_not_found (request);
       return;
     }
-  reauthenticate (request, device_delete_authenticated);
+  kbc_mfa_reauthenticate (request, device_delete_authenticated);
 }
 
 /* ---- the sign-in step ---- */
@@ -726,7 +731,7 @@ kbc_mfa_reply_required (KbcRequest *request, KbcUser *user)
 
   if (u2f_options != NULL && kbc_store_device_count (server->store, user->id) > 0)
     {
-      u2f = u2f_options (server, user, ticket_id, &error);
+      u2f = u2f_options (request, user, ticket_id, &error);
       if (u2f == NULL)
         {
           g_warning ("security key options: %s", error != NULL ? error->message : "failed");
@@ -741,10 +746,11 @@ kbc_mfa_reply_required (KbcRequest *request, KbcUser *user)
   json_builder_add_string_value (builder, ticket);
   json_builder_set_member_name (builder, "methods");
   json_builder_begin_array (builder);
-  if (totp_enabled (server->store, user->id))
-    json_builder_add_string_value (builder, "totp");
+  /* A key is the strongest factor and the default when there is one. */
   if (u2f != NULL)
     json_builder_add_string_value (builder, "u2f");
+  if (totp_enabled (server->store, user->id))
+    json_builder_add_string_value (builder, "totp");
   json_builder_add_string_value (builder, "recovery");
   json_builder_end_array (builder);
   if (u2f != NULL)
@@ -759,13 +765,18 @@ kbc_mfa_reply_required (KbcRequest *request, KbcUser *user)
   kbc_request_reply_json (request, 200, node);
 }
 
-/* A wrong code: counts against the ticket (which dies at the limit) and the
- * account's sign-in rate limit. */
+/* A wrong answer: counts against the ticket (which dies at the limit) and
+ * the account's sign-in rate limit. A security key answer used up the
+ * ticket's challenge, so while attempts remain the reply carries fresh
+ * options ("u2f") for the next try. */
 static void
-reply_login_code_failed (KbcRequest *request,
-                         KbcUser *user,
-                         KbcLoginTicket *ticket,
-                         const char *key)
+reply_login_failed (KbcRequest *request,
+                    KbcUser *user,
+                    KbcLoginTicket *ticket,
+                    const char *key,
+                    const char *code,
+                    const char *message,
+                    gboolean renew_u2f)
 {
   KbcServer *server = request->server;
   g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
@@ -782,9 +793,28 @@ reply_login_code_failed (KbcRequest *request,
   remaining = attempts >= KBC_MFA_TICKET_ATTEMPTS ? 0 : KBC_MFA_TICKET_ATTEMPTS - attempts;
 
   json_object_set_int_member (extra, "remainingAttempts", remaining);
-  kbc_field_errors_add (errors, key, WRONG_CODE);
-  kbc_request_reply_error_extra (request, 401, "invalidAuthenticationCode", WRONG_CODE, errors,
-                                 extra);
+  if (renew_u2f && remaining > 0 && u2f_options != NULL)
+    {
+      g_autoptr (GError) options_error = NULL;
+      JsonNode *options = u2f_options (request, user, ticket->id, &options_error);
+
+      if (options != NULL)
+        json_object_set_member (extra, "u2f", options);
+      else
+        g_warning ("security key options: %s",
+                   options_error != NULL ? options_error->message : "failed");
+    }
+  kbc_field_errors_add (errors, key, message);
+  kbc_request_reply_error_extra (request, 401, code, message, errors, extra);
+}
+
+static void
+reply_login_code_failed (KbcRequest *request,
+                         KbcUser *user,
+                         KbcLoginTicket *ticket,
+                         const char *key)
+{
+  reply_login_failed (request, user, ticket, key, "invalidAuthenticationCode", WRONG_CODE, FALSE);
 }
 
 static void
@@ -896,6 +926,7 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
   JsonObject *body = json_node_get_object (request->body);
   JsonNode *credential = json_object_get_member (body, "credential");
   g_autoptr (GError) error = NULL;
+  const char *code;
 
   if (credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
     {
@@ -907,9 +938,20 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
       return;
     }
 
-  if (!u2f_verify (request->server, user, ticket->id, credential, &error))
+  if (!u2f_verify (request, user, ticket->id, credential, &error))
     {
-      reply_login_code_failed (request, user, ticket, "credential");
+      if (error == NULL || error->domain != KBC_SERVER_WEBAUTHN_ERROR)
+        {
+          kbc_auth_check_end (request->server, user->email);
+          kbc_request_reply_internal (request, error);
+          return;
+        }
+      /* At sign-in a credential that is not the account's is a key that
+       * is not registered for it. */
+      code = error->code == KBC_SERVER_WEBAUTHN_ERROR_CREDENTIAL_MISMATCH
+                 ? "u2fKeyNotRegistered"
+                 : kbc_server_webauthn_error_to_code (error);
+      reply_login_failed (request, user, ticket, "credential", code, error->message, TRUE);
       return;
     }
 
@@ -963,7 +1005,8 @@ login_mfa (KbcRequest *request)
       return;
     }
 
-  if (g_str_equal (method, "u2f") && u2f_verify == NULL)
+  if (g_str_equal (method, "u2f") &&
+      (u2f_verify == NULL || kbc_store_device_count (store, user->id) == 0))
     {
       kbc_request_reply_error (request, 400, "mfaMethodNotAvailable",
                                "Security keys are not available for this account.", NULL);

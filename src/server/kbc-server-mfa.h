@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 #define KBC_MFA_RECOVERY_CODES     10
 #define KBC_MFA_TICKET_ATTEMPTS    5
 #define KBC_MFA_EVENT_TOTP_REPLAY  "totp-replay"
+/* A security key whose sign counter did not grow: maybe a cloned key. */
+#define KBC_MFA_EVENT_U2F_CLONED   "u2f-cloned-key"
 
 void      kbc_server_mfa_register   (KbcServer   *server);
 
@@ -24,15 +26,31 @@ gboolean  kbc_mfa_is_enabled        (KbcStore    *store,
 void      kbc_mfa_reply_required    (KbcRequest  *request,
                                      KbcUser     *user);
 
-/* Security keys (issue 4) plug in here: @options builds the
- * PublicKeyCredentialRequestOptionsJSON for a sign-in (and may keep its
- * challenge with the ticket), @verify checks an AuthenticationResponseJSON.
- * Until they are set, "u2f" is not offered. */
-typedef JsonNode *(*KbcMfaU2fOptionsFunc) (KbcServer  *server,
+/* Checks "currentPassword" of @request on the pool (it counts towards the
+ * sign-in rate limit); a wrong one gets 400 with errors[{key:
+ * "currentPassword"}], a right one continues with @done on the loop. */
+typedef void (*KbcMfaReauthDone) (KbcRequest *request);
+void      kbc_mfa_reauthenticate    (KbcRequest       *request,
+                                     KbcMfaReauthDone  done);
+/* The members of a device object: id, name, type, created, lastUsed, aaguid. */
+void      kbc_mfa_add_device_members (JsonBuilder *builder,
+                                     KbcDevice   *device);
+/* Ends the user's other sessions: enabling or disabling a factor does. */
+gboolean  kbc_mfa_revoke_other_sessions (KbcRequest *request,
+                                     GError     **error);
+
+/* Security keys (kbc-server-u2f.c) plug in here: @options builds the
+ * PublicKeyCredentialRequestOptionsJSON for a sign-in and keeps its
+ * challenge with the ticket; @verify checks an AuthenticationResponseJSON
+ * against it (once: the challenge is taken either way) and, when it passes,
+ * records the key's use. A failed @verify sets a KBC_SERVER_WEBAUTHN_ERROR
+ * for a wrong answer (a failed attempt) or any other error for a fault of the
+ * server. Until they are set, "u2f" is not offered. */
+typedef JsonNode *(*KbcMfaU2fOptionsFunc) (KbcRequest *request,
                                            KbcUser    *user,
                                            gint64      ticket_id,
                                            GError    **error);
-typedef gboolean  (*KbcMfaU2fVerifyFunc)  (KbcServer  *server,
+typedef gboolean  (*KbcMfaU2fVerifyFunc)  (KbcRequest *request,
                                            KbcUser    *user,
                                            gint64      ticket_id,
                                            JsonNode   *credential,

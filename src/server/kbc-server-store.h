@@ -286,6 +286,78 @@ gboolean       kbc_store_device_delete_all (KbcStore   *self,
                                           gint64        user_id,
                                           GError      **error);
 
+/* A security key's WebAuthn credential, as sign-in needs it. */
+typedef struct
+{
+  gint64   id;             /* the device id */
+  gint64   user_id;
+  GBytes  *credential_id;
+  GBytes  *public_key;     /* COSE_Key */
+  guint32  sign_count;
+} KbcCredential;
+
+void           kbc_credential_free       (KbcCredential *credential);
+/* The user's credentials (KbcCredential), oldest first. */
+GPtrArray     *kbc_store_credential_list (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* The credential with @credential_id, whoever it belongs to; NULL with no
+ * error when there is none. */
+KbcCredential *kbc_store_credential_find (KbcStore     *self,
+                                          GBytes       *credential_id,
+                                          GError      **error);
+/* Adds a security key; KBC_STORE_ERROR_EXISTS when the credential id is
+ * already registered (to anyone). @aaguid may be NULL. Returns the id. */
+gint64         kbc_store_device_insert   (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *name,
+                                          GBytes       *credential_id,
+                                          GBytes       *public_key,
+                                          guint32       sign_count,
+                                          const char   *aaguid,
+                                          gint64        now,
+                                          GError      **error);
+/* The user's device @device_id, or NULL (with no error when there is none). */
+KbcDevice     *kbc_store_device_get      (KbcStore     *self,
+                                          gint64        user_id,
+                                          gint64        device_id,
+                                          GError      **error);
+/* A sign-in with the key: moves the counter from @old_count to @new_count
+ * and sets last_used. FALSE with no error when the counter is no longer
+ * @old_count (another sign-in with the same key won the race). */
+gboolean       kbc_store_credential_use  (KbcStore     *self,
+                                          gint64        device_id,
+                                          guint32       old_count,
+                                          guint32       new_count,
+                                          gint64        now,
+                                          GError      **error);
+
+/* Security key registrations waiting for the key's answer. */
+gint64         kbc_store_registration_insert (KbcStore *self,
+                                          gint64        user_id,
+                                          gint64        token_id,
+                                          GBytes       *challenge,
+                                          const char   *name,
+                                          gint64        now,
+                                          gint64        expires,
+                                          GError      **error);
+/* Removes the registration @id of @user_id started by @token_id and returns
+ * its challenge, name and expiry; FALSE with no error when there is none
+ * (never started, another user's or session's, or already answered). */
+gboolean       kbc_store_registration_take (KbcStore   *self,
+                                          gint64        id,
+                                          gint64        user_id,
+                                          gint64        token_id,
+                                          GBytes      **challenge,
+                                          char        **name,
+                                          gint64       *expires,
+                                          GError      **error);
+/* Makes the user's pending registrations expire now (a test knob). */
+gboolean       kbc_store_registration_expire_user (KbcStore *self,
+                                          gint64        user_id,
+                                          gint64        now,
+                                          GError      **error);
+
 typedef struct
 {
   gint64  id;
@@ -312,6 +384,16 @@ guint          kbc_store_ticket_fail     (KbcStore     *self,
 gboolean       kbc_store_ticket_delete   (KbcStore     *self,
                                           gint64        ticket_id,
                                           GError      **error);
+/* The security key challenge of a sign-in: set when the options are sent,
+ * taken (and cleared) by the answer, so it serves once. take returns NULL
+ * with no error when there is none. */
+gboolean       kbc_store_ticket_set_challenge (KbcStore *self,
+                                          gint64        ticket_id,
+                                          GBytes       *challenge,
+                                          GError      **error);
+GBytes        *kbc_store_ticket_take_challenge (KbcStore *self,
+                                          gint64        ticket_id,
+                                          GError      **error);
 /* Ends every pending sign-in of @user_id (and drops long-dead tickets). */
 gboolean       kbc_store_ticket_expire_user (KbcStore  *self,
                                           gint64        user_id,
@@ -327,5 +409,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcRecoveryCode, kbc_recovery_code_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcDevice, kbc_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcCredential, kbc_credential_free)
 
 G_END_DECLS

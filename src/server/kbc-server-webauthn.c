@@ -21,6 +21,32 @@
 
 G_DEFINE_QUARK (kbc - server - webauthn - error - quark, kbc_server_webauthn_error)
 
+const char *
+kbc_server_webauthn_error_to_code (const GError *error)
+{
+  static const char *const codes[] = {
+    [KBC_SERVER_WEBAUTHN_ERROR_MALFORMED] = "u2fMalformed",
+    [KBC_SERVER_WEBAUTHN_ERROR_WRONG_TYPE] = "u2fWrongType",
+    [KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_MISMATCH] = "u2fChallengeMismatch",
+    [KBC_SERVER_WEBAUTHN_ERROR_ORIGIN_MISMATCH] = "u2fOriginMismatch",
+    [KBC_SERVER_WEBAUTHN_ERROR_RP_ID_MISMATCH] = "u2fRpIdMismatch",
+    [KBC_SERVER_WEBAUTHN_ERROR_USER_NOT_PRESENT] = "u2fUserNotPresent",
+    [KBC_SERVER_WEBAUTHN_ERROR_UNSUPPORTED_FORMAT] = "u2fUnsupportedFormat",
+    [KBC_SERVER_WEBAUTHN_ERROR_UNSUPPORTED_ALGORITHM] = "u2fUnsupportedAlgorithm",
+    [KBC_SERVER_WEBAUTHN_ERROR_BAD_ATTESTATION] = "u2fBadAttestation",
+    [KBC_SERVER_WEBAUTHN_ERROR_BAD_SIGNATURE] = "u2fBadSignature",
+    [KBC_SERVER_WEBAUTHN_ERROR_CREDENTIAL_MISMATCH] = "u2fCredentialMismatch",
+    [KBC_SERVER_WEBAUTHN_ERROR_COUNTER_NOT_INCREASED] = "u2fCounterNotIncreased",
+    [KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_UNKNOWN] = "u2fChallengeUnknown",
+    [KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_EXPIRED] = "u2fChallengeExpired",
+  };
+
+  if (error == NULL || error->domain != KBC_SERVER_WEBAUTHN_ERROR || error->code < 0 ||
+      (gsize) error->code >= G_N_ELEMENTS (codes) || codes[error->code] == NULL)
+    return "u2fVerificationFailed";
+  return codes[error->code];
+}
+
 static gboolean
 fail (GError **error, KbcServerWebauthnError code, const char *message)
 {

@@ -38,6 +38,9 @@ typedef enum
 } KbcServerWebauthnError;
 
 GQuark      kbc_server_webauthn_error_quark          (void);
+/* The API's "code" for an error of this domain ("u2fBadSignature", …), or
+ * "u2fVerificationFailed" for anything else. */
+const char *kbc_server_webauthn_error_to_code        (const GError *error);
 
 #define KBC_SERVER_WEBAUTHN_CHALLENGE_SIZE   32
 #define KBC_SERVER_WEBAUTHN_USER_HANDLE_SIZE 32
@@ -120,8 +123,10 @@ gboolean    kbc_server_webauthn_verify_assertion     (JsonNode     *credential,
 
 /* -- single-use challenges -- */
 
-/* Challenges waiting for their answer, each under a key the route chooses
- * (a registration id, a login ticket). Thread-safe; in memory. */
+/* Challenges waiting for their answer, each under a key the caller chooses
+ * (a registration id, a login ticket). Thread-safe; in memory. The server's
+ * routes keep theirs in the database instead (kbc-server-u2f.c), where the
+ * operator commands can see them. */
 typedef struct _KbcServerWebauthnChallenges KbcServerWebauthnChallenges;
 
 KbcServerWebauthnChallenges *
