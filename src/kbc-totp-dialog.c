@@ -1,0 +1,694 @@
+/* kbc-totp-dialog.c: enrol an authenticator app (TOTP)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kbc-totp-dialog.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "kbc-code-entry.h"
+#include "kbc-error.h"
+#include "kbc-qr-paintable.h"
+#include "kbc-recovery-codes-dialog.h"
+#include "kbc-totp.h"
+
+#define TOTP_PATH     "/manage/current-user/mfa/totp"
+#define ACTIVATE_PATH "/manage/current-user/mfa/totp/activate"
+
+struct _KbcTotpDialog
+{
+  AdwWindow parent_instance;
+
+  /* Template children */
+  AdwToastOverlay *toast_overlay;
+  GtkStack *stack;
+  AdwStatusPage *password_page;
+  AdwPasswordEntryRow *password_row;
+  GtkLabel *password_error;
+  GtkWidget *continue_button;
+  GtkWidget *continue_spinner;
+  GtkPicture *qr_picture;
+  GtkLabel *secret_label;
+  KbcCodeEntry *code_entry;
+  GtkLabel *code_error;
+  GtkWidget *activate_button;
+  GtkWidget *activate_spinner;
+  AdwStatusPage *error_page;
+
+  /* Owned */
+  KbcAccount *account;
+  GCancellable *cancellable;
+  char *password; /* only between the DELETE and the POST of a reconfiguration */
+  char *secret;   /* base32, no spaces, for the clipboard */
+
+  KbcTotpDialogState state;
+  gboolean reconfigure;
+  gboolean old_deleted;
+};
+
+enum
+{
+  PROP_0,
+  PROP_ACCOUNT,
+  PROP_RECONFIGURE,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_ENUM_TYPE (KbcTotpDialogState,
+                    kbc_totp_dialog_state,
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_PASSWORD, "password"),
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_BUSY, "busy"),
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_SCAN, "scan"),
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_ACTIVATING, "activating"),
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_DONE, "done"),
+                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_ERROR, "error"))
+
+G_DEFINE_FINAL_TYPE (KbcTotpDialog, kbc_totp_dialog, ADW_TYPE_WINDOW)
+
+static void
+clear_secret_string (char **str)
+{
+  if (*str == NULL)
+    return;
+  explicit_bzero (*str, strlen (*str));
+  g_clear_pointer (str, g_free);
+}
+
+static void
+update_actions (KbcTotpDialog *self)
+{
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.continue",
+                                 self->state == KBC_TOTP_DIALOG_STATE_PASSWORD &&
+                                     password != NULL && *password != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.activate",
+                                 self->state == KBC_TOTP_DIALOG_STATE_SCAN &&
+                                     kbc_code_entry_get_complete (self->code_entry));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.copy-secret", self->secret != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.retry",
+                                 self->state == KBC_TOTP_DIALOG_STATE_ERROR);
+}
+
+static void
+set_state (KbcTotpDialog *self, KbcTotpDialogState state)
+{
+  gboolean busy = state == KBC_TOTP_DIALOG_STATE_BUSY;
+  gboolean activating = state == KBC_TOTP_DIALOG_STATE_ACTIVATING;
+
+  self->state = state;
+
+  switch (state)
+    {
+      case KBC_TOTP_DIALOG_STATE_PASSWORD:
+      case KBC_TOTP_DIALOG_STATE_BUSY:
+        gtk_stack_set_visible_child_name (self->stack, "password");
+        gtk_window_set_default_widget (GTK_WINDOW (self), self->continue_button);
+        break;
+      case KBC_TOTP_DIALOG_STATE_SCAN:
+      case KBC_TOTP_DIALOG_STATE_ACTIVATING:
+        gtk_stack_set_visible_child_name (self->stack, "scan");
+        gtk_window_set_default_widget (GTK_WINDOW (self), self->activate_button);
+        break;
+      case KBC_TOTP_DIALOG_STATE_DONE:
+        gtk_stack_set_visible_child_name (self->stack, "done");
+        gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
+        break;
+      case KBC_TOTP_DIALOG_STATE_ERROR:
+        gtk_stack_set_visible_child_name (self->stack, "error");
+        gtk_window_set_default_widget (GTK_WINDOW (self), NULL);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+
+  /* Read-only rather than insensitive: GTK 4.8 loses track of the focus of
+   * a focused entry made insensitive. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
+  gtk_widget_set_visible (self->continue_spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->continue_spinner), busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->code_entry), !activating);
+  gtk_widget_set_visible (self->activate_spinner, activating);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->activate_spinner), activating);
+
+  if (state == KBC_TOTP_DIALOG_STATE_PASSWORD)
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  else if (state == KBC_TOTP_DIALOG_STATE_SCAN)
+    gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+show_password_error (KbcTotpDialog *self, const char *message)
+{
+  gtk_label_set_text (self->password_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_error), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
+}
+
+static void
+show_code_error (KbcTotpDialog *self, const char *message)
+{
+  gtk_label_set_text (self->code_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_error), message != NULL);
+  kbc_code_entry_set_error (self->code_entry, message != NULL);
+}
+
+static void
+show_fatal_error (KbcTotpDialog *self, const char *message)
+{
+  adw_status_page_set_description (self->error_page, message);
+  set_state (self, KBC_TOTP_DIALOG_STATE_ERROR);
+}
+
+static JsonNode *
+object_node (const char *member, const char *value)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* A wrong current password comes as a field error; everything else keeps the
+ * client's translated message. */
+static void
+password_request_failed (KbcTotpDialog *self, const GError *error)
+{
+  if (kbc_api_error_get_field_message (error, "currentPassword") != NULL)
+    {
+      show_password_error (self, _ ("The password is not correct."));
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+    }
+  else if (g_strcmp0 (kbc_api_error_get_code (error), "mfaTotpAlreadyEnabled") == 0)
+    {
+      /* Another window got there first: nothing to enter a password for. */
+      show_fatal_error (self, _ ("An authenticator app is already set up for this account. "
+                                 "Reconfigure it to move it to another device."));
+      return;
+    }
+  else
+    {
+      show_password_error (self, error->message);
+    }
+  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
+}
+
+/* "ABCDEFGHIJ…" → "ABCD EFGH IJ…": easier to type from the screen. */
+static char *
+group_secret (const char *secret)
+{
+  GString *grouped = g_string_new (NULL);
+
+  for (gsize i = 0; secret[i] != '\0'; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (grouped, ' ');
+      g_string_append_c (grouped, secret[i]);
+    }
+
+  return g_string_free (grouped, FALSE);
+}
+
+static gboolean
+show_enrolment (KbcTotpDialog *self, JsonNode *result, GError **error)
+{
+  g_autoptr (KbcTotpUri) uri = NULL;
+  g_autoptr (KbcQrPaintable) paintable = NULL;
+  g_autofree guint8 *secret = NULL;
+  g_autofree char *grouped = NULL;
+  JsonObject *object;
+  const char *secret_text;
+  const char *uri_text;
+  gsize secret_len = 0;
+
+  object = JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
+  secret_text =
+      object != NULL ? json_object_get_string_member_with_default (object, "secret", NULL) : NULL;
+  uri_text = object != NULL
+                 ? json_object_get_string_member_with_default (object, "otpauthUri", NULL)
+                 : NULL;
+  if (secret_text == NULL || uri_text == NULL)
+    {
+      g_set_error_literal (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
+                           _ ("The server did not send a setup key."));
+      return FALSE;
+    }
+
+  /* The QR code carries the server's link as it is; the link must be one an
+   * authenticator can use and hold the same key the text shows. */
+  uri = kbc_totp_uri_parse (uri_text, error);
+  if (uri == NULL)
+    return FALSE;
+  secret = kbc_totp_base32_decode (secret_text, &secret_len, error);
+  if (secret == NULL)
+    return FALSE;
+  if (secret_len != uri->secret_len || memcmp (secret, uri->secret, secret_len) != 0)
+    {
+      explicit_bzero (secret, secret_len);
+      g_set_error_literal (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
+                           _ ("The server sent a setup key that does not match its QR code."));
+      return FALSE;
+    }
+
+  paintable = kbc_qr_paintable_new_for_text (uri_text, error);
+  if (paintable == NULL)
+    return FALSE;
+
+  clear_secret_string (&self->secret);
+  self->secret = kbc_totp_base32_encode (secret, secret_len);
+  explicit_bzero (secret, secret_len);
+  grouped = group_secret (self->secret);
+
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (paintable));
+  gtk_label_set_text (self->secret_label, grouped);
+  explicit_bzero (grouped, strlen (grouped));
+
+  return TRUE;
+}
+
+static void
+on_enrol_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcTotpDialog *self = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  clear_secret_string (&self->password);
+
+  if (node == NULL)
+    {
+      password_request_failed (self, error);
+      return;
+    }
+
+  if (!show_enrolment (self, node, &error))
+    {
+      g_debug ("Enrolment response not usable: %s", error->message);
+      show_fatal_error (self, error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_password_error (self, NULL);
+  show_code_error (self, NULL);
+  kbc_code_entry_clear (self->code_entry);
+  set_state (self, KBC_TOTP_DIALOG_STATE_SCAN);
+}
+
+static void
+enrol (KbcTotpDialog *self)
+{
+  g_autoptr (JsonNode) body = object_node ("currentPassword", self->password);
+
+  clear_secret_string (&self->password);
+  kbc_client_request_async (kbc_account_get_client (self->account), "POST", TOTP_PATH, body,
+                            self->cancellable, on_enrol_done, self);
+}
+
+static void
+on_delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcTotpDialog *self = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Not found: there was no authenticator left to delete. */
+  if (node == NULL && !g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND))
+    {
+      clear_secret_string (&self->password);
+      password_request_failed (self, error);
+      return;
+    }
+
+  self->old_deleted = TRUE;
+  enrol (self);
+}
+
+static void
+continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (self->state != KBC_TOTP_DIALOG_STATE_PASSWORD || password == NULL || *password == '\0')
+    return;
+
+  show_password_error (self, NULL);
+  clear_secret_string (&self->password);
+  self->password = g_strdup (password);
+  set_state (self, KBC_TOTP_DIALOG_STATE_BUSY);
+
+  if (self->reconfigure && !self->old_deleted)
+    {
+      g_autoptr (JsonNode) body = object_node ("currentPassword", self->password);
+
+      kbc_client_request_async (kbc_account_get_client (self->account), "DELETE", TOTP_PATH, body,
+                                self->cancellable, on_delete_done, self);
+    }
+  else
+    {
+      enrol (self);
+    }
+}
+
+static GStrv
+recovery_codes_from (JsonNode *node)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  JsonObject *object;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "recoveryCodes"))
+    return NULL;
+  array = json_object_get_array_member (object, "recoveryCodes");
+  if (array == NULL)
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return NULL;
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcTotpDialog *self = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) codes = NULL;
+  KbcRecoveryCodesDialog *recovery;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (node == NULL)
+    {
+      /* "Invalid authentication code": wrong, expired or already used.
+       * Anything else (network, rate limit) says what it is. */
+      if (g_strcmp0 (kbc_api_error_get_code (error), "invalidAuthenticationCode") == 0 ||
+          (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST) &&
+           kbc_api_error_get_code (error) == NULL))
+        show_code_error (
+            self,
+            _ ("That code is not valid. Codes change every 30 seconds — enter the current one."));
+      else if (g_strcmp0 (kbc_api_error_get_code (error), "mfaTotpNotPending") == 0 ||
+               g_strcmp0 (kbc_api_error_get_code (error), "mfaTotpAlreadyEnabled") == 0)
+        {
+          /* The setup was replaced or finished elsewhere: start again. */
+          show_fatal_error (self, error->message);
+          return;
+        }
+      else
+        show_code_error (self, error->message);
+      /* Clearing the entry clears its error style: set it again after. */
+      kbc_code_entry_clear (self->code_entry);
+      kbc_code_entry_set_error (self->code_entry, TRUE);
+      set_state (self, KBC_TOTP_DIALOG_STATE_SCAN);
+      return;
+    }
+
+  codes = recovery_codes_from (node);
+  if (codes == NULL)
+    codes = g_new0 (char *, 1);
+
+  clear_secret_string (&self->secret);
+  gtk_label_set_text (self->secret_label, "");
+  gtk_picture_set_paintable (self->qr_picture, NULL);
+  set_state (self, KBC_TOTP_DIALOG_STATE_DONE);
+
+  g_object_ref (self);
+  g_signal_emit (self, signals[SIGNAL_ACTIVATED], 0, codes);
+
+  if (codes[0] != NULL)
+    {
+      recovery = kbc_recovery_codes_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (self)),
+                                                (const char *const *) codes,
+                                                kbc_account_get_user_email (self->account));
+      gtk_window_present (GTK_WINDOW (recovery));
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+  g_object_unref (self);
+}
+
+static void
+activate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
+  g_autoptr (JsonNode) body = NULL;
+  const char *code = kbc_code_entry_get_code (self->code_entry);
+
+  if (self->state != KBC_TOTP_DIALOG_STATE_SCAN || code == NULL)
+    return;
+
+  show_code_error (self, NULL);
+  body = object_node ("code", code);
+  set_state (self, KBC_TOTP_DIALOG_STATE_ACTIVATING);
+  kbc_client_request_async (kbc_account_get_client (self->account), "POST", ACTIVATE_PATH, body,
+                            self->cancellable, on_activate_done, self);
+}
+
+static void
+copy_secret_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
+
+  if (self->secret == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->secret);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Setup key copied")));
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
+
+  show_password_error (self, NULL);
+  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
+}
+
+static void
+on_password_changed (KbcTotpDialog *self)
+{
+  update_actions (self);
+}
+
+static void
+on_code_complete (KbcTotpDialog *self, const char *code)
+{
+  update_actions (self);
+  /* The sixth digit is as good as pressing Activate. */
+  if (self->state == KBC_TOTP_DIALOG_STATE_SCAN)
+    gtk_widget_activate_action (GTK_WIDGET (self), "totp.activate", NULL);
+}
+
+static void
+on_code_notify_complete (KbcTotpDialog *self)
+{
+  update_actions (self);
+}
+
+static void
+kbc_totp_dialog_constructed (GObject *object)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (object);
+
+  G_OBJECT_CLASS (kbc_totp_dialog_parent_class)->constructed (object);
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self->account));
+
+  if (self->reconfigure)
+    adw_status_page_set_description (
+        self->password_page,
+        _ ("To move your codes to another device, enter your current password. The authenticator app you use now stops working as soon as you continue."));
+
+  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
+}
+
+static void
+kbc_totp_dialog_dispose (GObject *object)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  clear_secret_string (&self->password);
+  clear_secret_string (&self->secret);
+  g_clear_object (&self->account);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_TOTP_DIALOG);
+
+  G_OBJECT_CLASS (kbc_totp_dialog_parent_class)->dispose (object);
+}
+
+static void
+kbc_totp_dialog_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (object);
+
+  switch (prop_id)
+    {
+      case PROP_ACCOUNT:
+        g_value_set_object (value, self->account);
+        break;
+      case PROP_RECONFIGURE:
+        g_value_set_boolean (value, self->reconfigure);
+        break;
+      case PROP_STATE:
+        g_value_set_enum (value, self->state);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_totp_dialog_set_property (GObject *object,
+                              guint prop_id,
+                              const GValue *value,
+                              GParamSpec *pspec)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (object);
+
+  switch (prop_id)
+    {
+      case PROP_ACCOUNT:
+        self->account = g_value_dup_object (value);
+        break;
+      case PROP_RECONFIGURE:
+        self->reconfigure = g_value_get_boolean (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_totp_dialog_class_init (KbcTotpDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kbc_totp_dialog_constructed;
+  object_class->dispose = kbc_totp_dialog_dispose;
+  object_class->get_property = kbc_totp_dialog_get_property;
+  object_class->set_property = kbc_totp_dialog_set_property;
+
+  properties[PROP_ACCOUNT] =
+      g_param_spec_object ("account", NULL, NULL, KBC_TYPE_ACCOUNT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                               G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RECONFIGURE] =
+      g_param_spec_boolean ("reconfigure", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                                G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_enum (
+      "state", NULL, NULL, KBC_TYPE_TOTP_DIALOG_STATE, KBC_TOTP_DIALOG_STATE_PASSWORD,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_ACTIVATED] =
+      g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 1, G_TYPE_STRV);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/kbc-totp-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_page);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_error);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, continue_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, secret_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, code_error);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_code_complete);
+
+  gtk_widget_class_install_action (widget_class, "totp.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "totp.activate", NULL, activate_action);
+  gtk_widget_class_install_action (widget_class, "totp.copy-secret", NULL, copy_secret_action);
+  gtk_widget_class_install_action (widget_class, "totp.retry", NULL, retry_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  g_type_ensure (KBC_TYPE_CODE_ENTRY);
+}
+
+static void
+kbc_totp_dialog_init (KbcTotpDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->code_entry, "notify::complete",
+                            G_CALLBACK (on_code_notify_complete), self);
+}
+
+KbcTotpDialog *
+kbc_totp_dialog_new (GtkWindow *parent, KbcAccount *account, gboolean reconfigure)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (KBC_IS_ACCOUNT (account), NULL);
+
+  return g_object_new (KBC_TYPE_TOTP_DIALOG, "transient-for", parent, "account", account,
+                       "reconfigure", reconfigure, NULL);
+}
+
+KbcTotpDialogState
+kbc_totp_dialog_get_state (KbcTotpDialog *self)
+{
+  g_return_val_if_fail (KBC_IS_TOTP_DIALOG (self), KBC_TOTP_DIALOG_STATE_ERROR);
+
+  return self->state;
+}

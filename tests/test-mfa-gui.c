@@ -1,0 +1,598 @@
+/* test-mfa-gui.c: multi-factor authentication through the real widgets against the real server
+ *
+ * Enables TOTP through the dialog (reading the setup key it shows, decoding
+ * its QR code with zbarimg, computing the code), saves the recovery codes,
+ * signs out, signs in with a fresh code and then with a recovery code, and
+ * disables MFA again, with the wrong inputs a user makes on the way.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "kbc-account.h"
+#include "kbc-code-entry.h"
+#include "kbc-mfa-group.h"
+#include "kbc-mfa-step.h"
+#include "kbc-qr-paintable.h"
+#include "kbc-recovery-codes-dialog.h"
+#include "kbc-test-server.h"
+#include "kbc-totp-dialog.h"
+#include "kbc-totp.h"
+
+#define EMAIL    "mira.mfa@example.com"
+#define PASSWORD "Quiet-Orchard-Ladder-73"
+
+static const char *const wrong_code_message =
+    "That code is not valid. Codes change every 30 seconds — enter the current one.";
+
+/* Main loop helpers */
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main loop until @cond holds; fails the test after 20 s. */
+#define WAIT_FOR(cond)                                                \
+  G_STMT_START                                                        \
+  {                                                                   \
+    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
+    guint waker_ = g_timeout_add (20, wake_up, NULL);                 \
+    while (!(cond))                                                   \
+      {                                                               \
+        if (g_get_monotonic_time () > deadline_)                      \
+          g_error ("timed out waiting for: %s", #cond);               \
+        g_main_context_iteration (NULL, TRUE);                        \
+      }                                                               \
+    g_source_remove (waker_);                                         \
+  }                                                                   \
+  G_STMT_END
+
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static KbcLoginResult
+login (KbcAccount *account, const char *password)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcLoginResult login_result;
+
+  kbc_account_login_async (account, EMAIL, password, NULL, store_result, &result);
+  WAIT_FOR (result != NULL);
+  login_result = kbc_account_login_finish (account, result, &error);
+  g_assert_no_error (error);
+
+  return login_result;
+}
+
+static void
+logout (KbcAccount *account)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  kbc_account_logout_async (account, NULL, store_result, &result);
+  WAIT_FOR (result != NULL);
+  kbc_account_logout_finish (account, result, &error);
+  g_assert_no_error (error);
+  g_assert_false (kbc_account_get_signed_in (account));
+}
+
+/* Widget helpers */
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWindow *
+find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type, const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
+        return child;
+      found = find_descendant (child, type, css_class);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gpointer
+template_child (gpointer widget, GType type, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static gboolean
+label_shows (GtkLabel *label, const char *text)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (label)) &&
+         g_strcmp0 (gtk_label_get_text (label), text) == 0;
+}
+
+static gboolean
+is_destroyed (GtkWidget **widget)
+{
+  return *widget == NULL;
+}
+
+/* The QR code */
+
+/* Renders the dialog's paintable (as the screen shows it) to a PNG and reads
+ * it back with zbarimg. */
+static char *
+decode_qr (GdkPaintable *paintable, const char *dir)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autofree char *path = g_build_filename (dir, "qr.png", NULL);
+  g_autofree char *zbarimg = g_find_program_in_path ("zbarimg");
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { NULL, "-q", "--raw", path, NULL };
+  int size = gdk_paintable_get_intrinsic_width (paintable);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int status = -1;
+
+  gdk_paintable_snapshot (paintable, snapshot, size, size);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size, size);
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  if (zbarimg == NULL)
+    g_error ("zbarimg not found: install zbar-tools (build-aux/install-deps.sh)");
+  argv[0] = zbarimg;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_remove (path);
+
+  g_strchomp (out);
+  return g_steal_pointer (&out);
+}
+
+/* The flows */
+
+typedef struct
+{
+  KbcTestServer *server;
+  char *dir;
+  guint8 *secret;
+  gsize secret_len;
+  gint64 last_step;
+  GStrv recovery_codes;
+} Fixture;
+
+static gint64
+now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* A code the server has not seen: the current step, or the one after the
+ * last used step while that is still the current one. */
+static char *
+fresh_code (Fixture *fixture)
+{
+  gint64 step = MAX (kbc_totp_step_at (now ()), fixture->last_step + 1);
+
+  fixture->last_step = step;
+  return kbc_totp_code_at_step (fixture->secret, fixture->secret_len, step);
+}
+
+/* A well-formed code the server cannot accept: far outside the window. */
+static char *
+stale_code (Fixture *fixture)
+{
+  gint64 step = kbc_totp_step_at (now ()) - 20;
+  g_autofree char *code = kbc_totp_code_at_step (fixture->secret, fixture->secret_len, step);
+
+  /* Steer clear of a one-in-a-million clash with a code of the window. */
+  for (int delta = -1; delta <= 2; delta++)
+    {
+      g_autofree char *near = kbc_totp_code_at_step (fixture->secret, fixture->secret_len,
+                                                     kbc_totp_step_at (now ()) + delta);
+      if (g_str_equal (near, code))
+        return g_strdup (code[0] == '0' ? "111111" : "000000");
+    }
+
+  return g_steal_pointer (&code);
+}
+
+static void
+enable_totp (Fixture *fixture, KbcAccount *account)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (account));
+  AdwMessageDialog *chooser;
+  KbcTotpDialog *dialog;
+  KbcRecoveryCodesDialog *recovery;
+  GtkWidget *dialog_widget;
+  GtkWidget *recovery_widget;
+  GtkLabel *password_error;
+  GtkLabel *code_error;
+  KbcCodeEntry *code_entry;
+  GdkPaintable *paintable;
+  g_autofree char *setup_key = NULL;
+  g_autofree char *decoded = NULL;
+  g_autofree char *expected_uri = NULL;
+  g_autofree char *stale = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *const *codes;
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 600);
+  gtk_window_present (GTK_WINDOW (window));
+
+  WAIT_FOR (!kbc_mfa_group_get_loading (group) && gtk_widget_get_mapped (GTK_WIDGET (group)));
+  g_assert_false (kbc_mfa_group_get_enabled (group));
+
+  /* Enable MFA → Authenticator App. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.enable", NULL));
+  WAIT_FOR ((chooser = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_false (adw_message_dialog_get_response_enabled (chooser, "u2f"));
+  adw_message_dialog_response (chooser, "totp");
+  gtk_window_close (GTK_WINDOW (chooser));
+  WAIT_FOR ((dialog = find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
+  dialog_widget = GTK_WIDGET (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
+  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_PASSWORD);
+
+  /* A wrong password is refused in place. */
+  password_error = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_error");
+  gtk_editable_set_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
+                         "not-the-password");
+  g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
+  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_BUSY);
+  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
+  g_assert_true (label_shows (password_error, "The password is not correct."));
+
+  /* The right one shows the QR code and the setup key. */
+  gtk_editable_set_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"), PASSWORD);
+  g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
+  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+
+  setup_key =
+      g_strdup (gtk_label_get_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "secret_label")));
+  /* Grouped by four for reading: "ABCD EFGH …". */
+  g_assert_cmpint (setup_key[4], ==, ' ');
+  fixture->secret = kbc_totp_base32_decode (setup_key, &fixture->secret_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->secret_len, ==, KBC_TOTP_SECRET_SIZE);
+
+  /* The QR code holds exactly the Key URI of the shown key. */
+  paintable =
+      gtk_picture_get_paintable (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "qr_picture"));
+  g_assert_true (KBC_IS_QR_PAINTABLE (paintable));
+  decoded = decode_qr (paintable, fixture->dir);
+  {
+    g_autoptr (GString) compact = g_string_new (NULL);
+
+    for (const char *p = setup_key; *p != '\0'; p++)
+      if (*p != ' ')
+        g_string_append_c (compact, *p);
+    expected_uri = g_strdup_printf ("otpauth://totp/Keboola:%s?secret=%s&issuer=Keboola"
+                                    "&algorithm=SHA1&digits=6&period=30",
+                                    EMAIL, compact->str);
+  }
+  g_assert_cmpstr (decoded, ==, expected_uri);
+
+  /* A stale code is refused with the explanation. */
+  code_entry = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_entry");
+  code_error = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_error");
+  stale = stale_code (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
+  /* The sixth digit activates by itself. */
+  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_ACTIVATING);
+  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  g_assert_true (label_shows (code_error, wrong_code_message));
+  g_assert_true (kbc_code_entry_get_error (code_entry));
+  g_assert_null (kbc_code_entry_get_code (code_entry));
+
+  /* Letters are not digits: typing them changes nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), "12ab");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (code_entry)), ==, "12");
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), "");
+
+  /* The current code activates; the recovery codes follow. */
+  code = fresh_code (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
+  WAIT_FOR (dialog_widget == NULL);
+  WAIT_FOR ((recovery = find_toplevel (KBC_TYPE_RECOVERY_CODES_DIALOG)) != NULL);
+  recovery_widget = GTK_WIDGET (recovery);
+  g_object_add_weak_pointer (G_OBJECT (recovery), (gpointer *) &recovery_widget);
+
+  codes = kbc_recovery_codes_dialog_get_codes (recovery);
+  g_assert_cmpuint (g_strv_length ((GStrv) codes), ==, 10);
+  fixture->recovery_codes = g_strdupv ((GStrv) codes);
+
+  /* It stays until the user confirms the codes are saved. */
+  gtk_window_close (GTK_WINDOW (recovery));
+  g_assert_nonnull (recovery_widget);
+  g_assert_true (gtk_widget_get_visible (recovery_widget));
+  g_assert_false (gtk_window_get_deletable (GTK_WINDOW (recovery)));
+  gtk_check_button_set_active (
+      template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check"), TRUE);
+  g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.done", NULL));
+  WAIT_FOR (is_destroyed (&recovery_widget));
+
+  /* The group and the account now say MFA is on. */
+  WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  g_assert_true (kbc_mfa_group_get_totp_enabled (group));
+  g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 10);
+  WAIT_FOR (kbc_account_get_mfa_enabled (account));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static KbcMfaStep *
+show_mfa_step (KbcAccount *account, GtkWidget **window_out)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *step = kbc_mfa_step_new ();
+
+  kbc_mfa_step_set_account (KBC_MFA_STEP (step), account);
+  gtk_window_set_child (GTK_WINDOW (window), step);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (gtk_widget_get_mapped (step));
+
+  *window_out = window;
+  return KBC_MFA_STEP (step);
+}
+
+static void
+on_signed_in (KbcMfaStep *step, gboolean *signed_in)
+{
+  *signed_in = TRUE;
+}
+
+static void
+sign_in_with_totp (Fixture *fixture)
+{
+  g_autoptr (KbcAccount) account =
+      kbc_account_new (kbc_test_server_get_url (fixture->server), NULL);
+  g_autofree char *stale = NULL;
+  g_autofree char *code = NULL;
+  GtkWidget *window = NULL;
+  KbcMfaStep *step;
+  GtkLabel *error_label;
+  KbcCodeEntry *code_entry;
+  gboolean signed_in = FALSE;
+
+  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_MFA_REQUIRED);
+  g_assert_false (kbc_account_get_signed_in (account));
+
+  step = show_mfa_step (account, &window);
+  g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
+  error_label = template_child (step, KBC_TYPE_MFA_STEP, "error_label");
+  code_entry = template_child (step, KBC_TYPE_MFA_STEP, "code_entry");
+
+  /* A wrong code: refused, and the step stays usable. */
+  stale = stale_code (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
+  g_assert_true (kbc_mfa_step_get_busy (step));
+  WAIT_FOR (!kbc_mfa_step_get_busy (step));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (error_label), wrong_code_message));
+  g_assert_false (signed_in);
+
+  /* A fresh code from the app signs in. */
+  code = fresh_code (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
+  WAIT_FOR (signed_in);
+  g_assert_true (kbc_account_get_signed_in (account));
+  g_assert_true (kbc_account_get_mfa_enabled (account));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  logout (account);
+}
+
+static KbcAccount *
+sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolean expect_success)
+{
+  g_autoptr (KbcAccount) account =
+      kbc_account_new (kbc_test_server_get_url (fixture->server), NULL);
+  GtkWidget *window = NULL;
+  KbcMfaStep *step;
+  GtkLabel *error_label;
+  gboolean signed_in = FALSE;
+
+  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_MFA_REQUIRED);
+
+  step = show_mfa_step (account, &window);
+  g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
+  error_label = template_child (step, KBC_TYPE_MFA_STEP, "error_label");
+
+  /* "Use a recovery code instead" */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.switch-method", NULL));
+  g_assert_cmpstr (
+      gtk_stack_get_visible_child_name (template_child (step, KBC_TYPE_MFA_STEP, "stack")), ==,
+      "recovery");
+  /* Typed the way people copy from paper, with spaces around. */
+  {
+    g_autofree char *typed = g_strdup_printf (" %s ", recovery_code);
+    gtk_editable_set_text (template_child (step, KBC_TYPE_MFA_STEP, "recovery_entry"), typed);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.verify", NULL));
+  WAIT_FOR (!kbc_mfa_step_get_busy (step));
+
+  if (expect_success)
+    {
+      g_assert_true (signed_in);
+      g_assert_true (kbc_account_get_signed_in (account));
+    }
+  else
+    {
+      g_assert_false (signed_in);
+      g_assert_true (
+          g_str_has_prefix (gtk_label_get_text (error_label),
+                            "That recovery code is not valid or has already been used."));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return g_steal_pointer (&account);
+}
+
+static void
+disable_mfa (Fixture *fixture, KbcAccount *account)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (account));
+  GtkWindow *prompt;
+  GtkWidget *prompt_widget;
+  GtkWidget *row;
+  GtkWidget *confirm;
+  GtkWidget *error_label;
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+
+  WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  /* One recovery code was used to sign in. */
+  g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 9);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.disable", NULL));
+  WAIT_FOR ((prompt = find_window_titled ("Disable Multi-Factor Authentication?")) != NULL);
+  prompt_widget = GTK_WIDGET (prompt);
+  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
+  row = find_descendant (prompt_widget, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  confirm = find_descendant (prompt_widget, GTK_TYPE_BUTTON, "destructive-action");
+  error_label = find_descendant (prompt_widget, GTK_TYPE_LABEL, "error");
+  g_assert_nonnull (row);
+  g_assert_nonnull (confirm);
+  g_assert_nonnull (error_label);
+
+  /* A wrong password keeps the prompt open with the reason. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "not-the-password");
+  g_signal_emit_by_name (confirm, "clicked");
+  WAIT_FOR (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
+                   "The password is not correct.");
+  g_assert_nonnull (prompt_widget);
+  g_assert_true (kbc_mfa_group_get_enabled (group));
+
+  gtk_editable_set_text (GTK_EDITABLE (row), PASSWORD);
+  g_signal_emit_by_name (confirm, "clicked");
+  WAIT_FOR (is_destroyed (&prompt_widget));
+  WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  WAIT_FOR (!kbc_account_get_mfa_enabled (account));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_enable_sign_in_disable (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (KbcAccount) account = NULL;
+  g_autoptr (KbcAccount) recovered = NULL;
+  g_autoptr (KbcAccount) refused = NULL;
+  g_autoptr (KbcAccount) plain = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fixture.server = kbc_test_server_new ();
+  fixture.last_step = -1;
+  fixture.dir = g_dir_make_tmp ("kbc-test-mfa-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  kbc_test_server_add_user (fixture.server, EMAIL, "Mira Mfa", PASSWORD);
+
+  account = kbc_account_new (kbc_test_server_get_url (fixture.server), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_SIGNED_IN);
+  g_assert_false (kbc_account_get_mfa_enabled (account));
+
+  enable_totp (&fixture, account);
+  logout (account);
+
+  sign_in_with_totp (&fixture);
+
+  recovered = sign_in_with_recovery_code (&fixture, fixture.recovery_codes[0], TRUE);
+  /* Each recovery code works once. */
+  refused = sign_in_with_recovery_code (&fixture, fixture.recovery_codes[0], FALSE);
+
+  disable_mfa (&fixture, recovered);
+
+  /* The password alone signs in again. */
+  plain = kbc_account_new (kbc_test_server_get_url (fixture.server), NULL);
+  g_assert_cmpint (login (plain, PASSWORD), ==, KBC_LOGIN_SIGNED_IN);
+  g_assert_false (kbc_account_get_mfa_enabled (plain));
+
+  g_rmdir (fixture.dir);
+  g_free (fixture.dir);
+  explicit_bzero (fixture.secret, fixture.secret_len);
+  g_free (fixture.secret);
+  g_strfreev (fixture.recovery_codes);
+  kbc_test_server_free (fixture.server);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/kbc/mfa-gui/enable-sign-in-disable", test_enable_sign_in_disable);
+
+  return g_test_run ();
+}
