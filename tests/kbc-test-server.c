@@ -445,3 +445,20 @@ kbc_test_server_login (KbcTestServer *self, const char *email, const char *passw
   g_assert_nonnull (token);
   return g_strdup (token);
 }
+
+void
+kbc_test_on_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+  g_main_context_wakeup (NULL);
+}
+
+GAsyncResult *
+kbc_test_wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -83,6 +83,14 @@ KbcTestResponse *kbc_test_server_request    (KbcTestServer   *self,
 char            *kbc_test_server_login      (KbcTestServer   *self,
                                              const char      *email,
                                              const char      *password);
+
+/* Waiting for an async call in a test: pass kbc_test_on_done and &slot (a
+ * GAsyncResult * set to NULL) as callback and data, then hand
+ * kbc_test_wait_for (&slot) to the _finish function. */
+void             kbc_test_on_done           (GObject         *source,
+                                             GAsyncResult    *result,
+                                             gpointer         user_data);
+GAsyncResult    *kbc_test_wait_for          (GAsyncResult   **slot);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestServer, kbc_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestResponse, kbc_test_response_free)

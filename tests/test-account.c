@@ -56,24 +56,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->server, kbc_test_server_free);
 }
 
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 static int
 login (KbcAccount *account,
        const char *email,
@@ -83,8 +65,8 @@ login (KbcAccount *account,
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_login_async (account, email, password, cancellable, on_done, &result);
-  return kbc_account_login_finish (account, wait_for (&result), error);
+  kbc_account_login_async (account, email, password, cancellable, kbc_test_on_done, &result);
+  return kbc_account_login_finish (account, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -92,8 +74,8 @@ restore (KbcAccount *account, const char *token, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_restore_async (account, token, NULL, on_done, &result);
-  return kbc_account_restore_finish (account, wait_for (&result), error);
+  kbc_account_restore_async (account, token, NULL, kbc_test_on_done, &result);
+  return kbc_account_restore_finish (account, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -101,8 +83,8 @@ refresh (KbcAccount *account, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_refresh_async (account, NULL, on_done, &result);
-  return kbc_account_refresh_finish (account, wait_for (&result), error);
+  kbc_account_refresh_async (account, NULL, kbc_test_on_done, &result);
+  return kbc_account_refresh_finish (account, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -110,8 +92,8 @@ logout (KbcAccount *account, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_logout_async (account, NULL, on_done, &result);
-  return kbc_account_logout_finish (account, wait_for (&result), error);
+  kbc_account_logout_async (account, NULL, kbc_test_on_done, &result);
+  return kbc_account_logout_finish (account, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -119,8 +101,9 @@ change_password (KbcAccount *account, const char *current, const char *new_passw
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_change_password_async (account, current, new_password, NULL, on_done, &result);
-  return kbc_account_change_password_finish (account, wait_for (&result), error);
+  kbc_account_change_password_async (account, current, new_password, NULL, kbc_test_on_done,
+                                     &result);
+  return kbc_account_change_password_finish (account, kbc_test_wait_for (&result), error);
 }
 
 static KbcAccount *
@@ -450,8 +433,8 @@ test_mfa_without_ticket (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   /* The MFA step needs a sign-in that asked for it. */
-  kbc_account_login_mfa_async (account, "totp", "123456", NULL, on_done, &result);
-  g_assert_false (kbc_account_login_mfa_finish (account, wait_for (&result), &error));
+  kbc_account_login_mfa_async (account, "totp", "123456", NULL, kbc_test_on_done, &result);
+  g_assert_false (kbc_account_login_mfa_finish (account, kbc_test_wait_for (&result), &error));
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_FAILED);
   g_assert_false (kbc_account_get_signed_in (account));
 }
@@ -479,8 +462,8 @@ client_request (KbcAccount *account,
       body = json_builder_get_root (builder);
     }
 
-  kbc_client_request_async (client, method, path, body, NULL, on_done, &result);
-  return kbc_client_request_finish (client, wait_for (&result), error);
+  kbc_client_request_async (client, method, path, body, NULL, kbc_test_on_done, &result);
+  return kbc_client_request_finish (client, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -488,8 +471,8 @@ login_mfa (KbcAccount *account, const char *method, const char *code, GError **e
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_login_mfa_async (account, method, code, NULL, on_done, &result);
-  return kbc_account_login_mfa_finish (account, wait_for (&result), error);
+  kbc_account_login_mfa_async (account, method, code, NULL, kbc_test_on_done, &result);
+  return kbc_account_login_mfa_finish (account, kbc_test_wait_for (&result), error);
 }
 
 /* A six-digit code that is none of the valid ones around now. */

@@ -32,32 +32,13 @@ typedef struct
   KbcAccount *account;
 } Fixture;
 
-/* ---- waiting for async calls ---- */
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static int
 login (Fixture *fixture, const char *password, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_login_async (fixture->account, EMAIL, password, NULL, on_done, &result);
-  return kbc_account_login_finish (fixture->account, wait_for (&result), error);
+  kbc_account_login_async (fixture->account, EMAIL, password, NULL, kbc_test_on_done, &result);
+  return kbc_account_login_finish (fixture->account, kbc_test_wait_for (&result), error);
 }
 
 static void
@@ -66,8 +47,8 @@ logout (Fixture *fixture)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  kbc_account_logout_async (fixture->account, NULL, on_done, &result);
-  g_assert_true (kbc_account_logout_finish (fixture->account, wait_for (&result), &error));
+  kbc_account_logout_async (fixture->account, NULL, kbc_test_on_done, &result);
+  g_assert_true (kbc_account_logout_finish (fixture->account, kbc_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_false (kbc_account_get_signed_in (fixture->account));
 }
@@ -81,8 +62,9 @@ register_key (Fixture *fixture,
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_register_key_async (fixture->account, name, password, pin, NULL, on_done, &result);
-  return kbc_account_register_key_finish (fixture->account, wait_for (&result), error);
+  kbc_account_register_key_async (fixture->account, name, password, pin, NULL, kbc_test_on_done,
+                                  &result);
+  return kbc_account_register_key_finish (fixture->account, kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -90,8 +72,8 @@ login_key (Fixture *fixture, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_login_key_async (fixture->account, NULL, NULL, on_done, &result);
-  return kbc_account_login_key_finish (fixture->account, wait_for (&result), error);
+  kbc_account_login_key_async (fixture->account, NULL, NULL, kbc_test_on_done, &result);
+  return kbc_account_login_key_finish (fixture->account, kbc_test_wait_for (&result), error);
 }
 
 static JsonNode *
@@ -101,8 +83,8 @@ list_keys (Fixture *fixture)
   g_autoptr (GError) error = NULL;
   JsonNode *list;
 
-  kbc_account_list_keys_async (fixture->account, NULL, on_done, &result);
-  list = kbc_account_list_keys_finish (fixture->account, wait_for (&result), &error);
+  kbc_account_list_keys_async (fixture->account, NULL, kbc_test_on_done, &result);
+  list = kbc_account_list_keys_finish (fixture->account, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (list));
   return list;
@@ -113,8 +95,8 @@ remove_key (Fixture *fixture, gint64 id, const char *password, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_account_remove_key_async (fixture->account, id, password, NULL, on_done, &result);
-  return kbc_account_remove_key_finish (fixture->account, wait_for (&result), error);
+  kbc_account_remove_key_async (fixture->account, id, password, NULL, kbc_test_on_done, &result);
+  return kbc_account_remove_key_finish (fixture->account, kbc_test_wait_for (&result), error);
 }
 
 /* GET /manage/current-user/mfa through the account's client, as the app's
@@ -127,9 +109,9 @@ mfa_state (Fixture *fixture)
   g_autoptr (JsonNode) node = NULL;
   KbcClient *client = kbc_account_get_client (fixture->account);
 
-  kbc_client_request_async (client, "GET", "/manage/current-user/mfa", NULL, NULL, on_done,
+  kbc_client_request_async (client, "GET", "/manage/current-user/mfa", NULL, NULL, kbc_test_on_done,
                             &result);
-  node = kbc_client_request_finish (client, wait_for (&result), &error);
+  node = kbc_client_request_finish (client, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
   return json_object_ref (json_node_get_object (node));
 }
@@ -261,9 +243,9 @@ test_register_and_sign_in (Fixture *fixture, gconstpointer data)
         json_array_get_object_element (json_node_get_array (keys), i), "lastUsed"));
 
   /* Rename. */
-  kbc_account_rename_key_async (fixture->account, first_id, "Blue key (desk)", NULL, on_done,
-                                &result);
-  renamed = kbc_account_rename_key_finish (fixture->account, wait_for (&result), &error);
+  kbc_account_rename_key_async (fixture->account, first_id, "Blue key (desk)", NULL,
+                                kbc_test_on_done, &result);
+  renamed = kbc_account_rename_key_finish (fixture->account, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (renamed), "name"), ==,
                    "Blue key (desk)");
