@@ -6,6 +6,8 @@
 
 #include "kbc-account-page.h"
 
+#include "kbc-keys-group.h"
+#include "kbc-mfa-group.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
 
@@ -15,6 +17,10 @@ struct _KbcAccountPage
 
   /* Owned references */
   KbcAccount *account;
+
+  /* Children */
+  KbcMfaGroup *mfa_group;
+  KbcKeysGroup *keys_group;
 };
 
 G_DEFINE_FINAL_TYPE (KbcAccountPage, kbc_account_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -28,27 +34,37 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-typedef GtkWidget *(*KbcGroupNew) (KbcAccount *account);
-
-/* The page's groups, top to bottom, each its own widget with its own
- * cancellable. Multi-factor authentication and security keys add theirs here. */
-static const KbcGroupNew groups[] = {
-  kbc_profile_group_new,
-  kbc_password_group_new,
-};
+/* "Enable MFA" → "Security Key" adds the first key, as "Add Security Key"
+ * of the keys group does. */
+static void
+enable_u2f_cb (KbcAccountPage *self)
+{
+  kbc_keys_group_add_key (self->keys_group);
+}
 
 static void
 kbc_account_page_constructed (GObject *object)
 {
   KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (object);
 
   G_OBJECT_CLASS (kbc_account_page_parent_class)->constructed (object);
 
   g_assert (KBC_IS_ACCOUNT (self->account));
 
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (self),
-                              ADW_PREFERENCES_GROUP (groups[i](self->account)));
+  /* The page's groups, top to bottom, each its own widget with its own
+   * cancellable. */
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_profile_group_new (self->account)));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_password_group_new (self->account)));
+
+  self->mfa_group = KBC_MFA_GROUP (kbc_mfa_group_new (self->account));
+  kbc_mfa_group_set_u2f_available (self->mfa_group, TRUE);
+  g_signal_connect_object (self->mfa_group, "enable-u2f", G_CALLBACK (enable_u2f_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->mfa_group));
+
+  self->keys_group = KBC_KEYS_GROUP (kbc_keys_group_new (self->account));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->keys_group));
 }
 
 static void
@@ -57,6 +73,8 @@ kbc_account_page_dispose (GObject *object)
   KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_ACCOUNT_PAGE);
+  self->mfa_group = NULL;
+  self->keys_group = NULL;
   g_clear_object (&self->account);
 
   G_OBJECT_CLASS (kbc_account_page_parent_class)->dispose (object);

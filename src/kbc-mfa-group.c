@@ -598,12 +598,12 @@ enable_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   adw_message_dialog_set_body (
       ADW_MESSAGE_DIALOG (dialog),
       self->u2f_available
-          ? _ ("Choose what confirms your sign-ins after your password: a code from an "
-               "authenticator app on your phone, or a USB security key.")
+          ? _ ("Choose what confirms your sign-ins after your password: TOTP, a code from an "
+               "authenticator app on your phone, or U2F, a USB security key you touch.")
           : _ ("Confirm your sign-ins after your password with a code from an authenticator app "
                "on your phone. Security keys are coming soon."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "u2f",
-                                    _ ("_Security Key"), "totp", _ ("_Authenticator App"), NULL);
+                                    _ ("Enable _U2F"), "totp", _ ("Enable _TOTP"), NULL);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "u2f", self->u2f_available);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "totp",
                                               ADW_RESPONSE_SUGGESTED);

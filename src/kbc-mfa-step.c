@@ -12,9 +12,20 @@
 
 #include "kbc-code-entry.h"
 #include "kbc-error.h"
+#include "kbc-key-prompt.h"
 
 /* The server's error code for a wrong TOTP or recovery code (401 at sign-in). */
 #define WRONG_CODE "invalidAuthenticationCode"
+
+typedef enum
+{
+  METHOD_KEY,
+  METHOD_TOTP,
+  METHOD_RECOVERY,
+} Method;
+
+/* The server's names of the methods, and the pages of the stack. */
+static const char *const method_names[] = { "u2f", "totp", "recovery" };
 
 struct _KbcMfaStep
 {
@@ -22,12 +33,20 @@ struct _KbcMfaStep
 
   /* Template children */
   GtkStack *stack;
+  KbcKeyPrompt *key_prompt;
+  GtkLabel *key_label;
+  GtkRevealer *pin_revealer;
+  GtkPasswordEntry *pin_entry;
   KbcCodeEntry *code_entry;
   GtkEntry *recovery_entry;
   GtkLabel *error_label;
   GtkWidget *verify_button;
+  GtkLabel *verify_label;
+  GtkWidget *cancel_key_button;
   GtkWidget *spinner;
-  GtkButton *switch_button;
+  GtkWidget *key_link;
+  GtkWidget *totp_link;
+  GtkWidget *recovery_link;
   GtkButton *back_button;
 
   /* Owned */
@@ -35,10 +54,13 @@ struct _KbcMfaStep
   GCancellable *cancellable;
   guint unlock_source;
 
+  Method method;
   gboolean busy;
-  gboolean recovery;
-  gboolean locked;  /* rate-limited until unlock_source fires */
-  gboolean expired; /* the login ticket is gone: only going back helps */
+  gboolean key_waiting; /* the key is asked for a touch */
+  gboolean need_pin;    /* the key has a PIN: ask for it before trying again */
+  gboolean autostart;   /* ask the key as soon as the step is shown */
+  gboolean locked;      /* rate-limited until unlock_source fires */
+  gboolean expired;     /* the login ticket is gone: only going back helps */
 };
 
 enum
@@ -61,17 +83,25 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KbcMfaStep, kbc_mfa_step, GTK_TYPE_WIDGET)
 
+static void start_key (KbcMfaStep *self);
+
 static gboolean
-has_method (KbcMfaStep *self, const char *method)
+has_method (KbcMfaStep *self, Method method)
 {
   const char *const *methods =
       self->account != NULL ? kbc_account_get_mfa_methods (self->account) : NULL;
+
+  /* A key needs the server's options to sign. */
+  if (method == METHOD_KEY)
+    return self->account != NULL && methods != NULL &&
+           g_strv_contains (methods, method_names[METHOD_KEY]) &&
+           kbc_account_get_u2f_options (self->account) != NULL;
 
   /* Before the server said otherwise, both kinds of code are worth a try. */
   if (methods == NULL)
     return TRUE;
 
-  return g_strv_contains (methods, method);
+  return g_strv_contains (methods, method_names[method]);
 }
 
 static const char *
@@ -79,33 +109,69 @@ current_code (KbcMfaStep *self)
 {
   const char *text;
 
-  if (!self->recovery)
-    return kbc_code_entry_get_code (self->code_entry);
+  switch (self->method)
+    {
+      case METHOD_KEY:
+        return NULL;
 
-  text = gtk_editable_get_text (GTK_EDITABLE (self->recovery_entry));
-  return text != NULL && *text != '\0' ? text : NULL;
+      case METHOD_TOTP:
+        return kbc_code_entry_get_code (self->code_entry);
+
+      case METHOD_RECOVERY:
+      default:
+        text = gtk_editable_get_text (GTK_EDITABLE (self->recovery_entry));
+        return text != NULL && *text != '\0' ? text : NULL;
+    }
+}
+
+static gboolean
+can_verify (KbcMfaStep *self)
+{
+  if (self->busy || self->locked || self->expired || self->account == NULL)
+    return FALSE;
+
+  if (self->method == METHOD_KEY)
+    return !self->need_pin || gtk_editable_get_text (GTK_EDITABLE (self->pin_entry))[0] != '\0';
+
+  return current_code (self) != NULL;
 }
 
 static void
 update_actions (KbcMfaStep *self)
 {
   gboolean usable = !self->busy && !self->locked && !self->expired;
+  gboolean is_key = self->method == METHOD_KEY;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.verify",
-                                 usable && current_code (self) != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.switch-method",
-                                 !self->busy && !self->expired && has_method (self, "totp") &&
-                                     has_method (self, "recovery"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.back", !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.verify", can_verify (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.use-method", !self->expired);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.cancel-key", self->key_waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mfa-step.back",
+                                 !self->busy || self->key_waiting);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->switch_button),
-                          has_method (self, "totp") && has_method (self, "recovery"));
+  gtk_widget_set_visible (self->key_link, !is_key && has_method (self, METHOD_KEY));
+  gtk_widget_set_visible (self->totp_link,
+                          self->method != METHOD_TOTP && has_method (self, METHOD_TOTP));
+  gtk_widget_set_visible (self->recovery_link,
+                          self->method != METHOD_RECOVERY && has_method (self, METHOD_RECOVERY));
+
   /* Read-only rather than insensitive: GTK 4.8 loses track of the focus of
    * a focused entry made insensitive. */
   gtk_editable_set_editable (GTK_EDITABLE (self->code_entry), usable);
   gtk_editable_set_editable (GTK_EDITABLE (self->recovery_entry), usable);
-  gtk_widget_set_visible (self->spinner, self->busy);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), self->busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->pin_entry), usable);
+  gtk_revealer_set_reveal_child (self->pin_revealer, is_key && self->need_pin);
+
+  /* While the key waits for a touch, the prompt says what to do and Cancel
+   * stops it; afterwards the same button tries again. */
+  gtk_widget_set_visible (self->verify_button, !self->key_waiting);
+  gtk_widget_set_visible (self->cancel_key_button, self->key_waiting);
+  if (is_key)
+    gtk_label_set_text_with_mnemonic (self->verify_label,
+                                      self->need_pin ? _ ("_Continue") : _ ("_Try Again"));
+  else
+    gtk_label_set_text_with_mnemonic (self->verify_label, _ ("_Verify"));
+  gtk_widget_set_visible (self->spinner, self->busy && !self->key_waiting);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), self->busy && !self->key_waiting);
 
   /* After expiry the way on is back: make that the obvious button. */
   if (self->expired)
@@ -126,58 +192,91 @@ set_busy (KbcMfaStep *self, gboolean busy)
 }
 
 static void
+set_key_waiting (KbcMfaStep *self, gboolean waiting)
+{
+  self->key_waiting = waiting;
+
+  if (waiting)
+    {
+      KbcFido *fido = kbc_account_get_fido (self->account);
+
+      kbc_key_prompt_set_title (self->key_prompt, _ ("Touch your security key"));
+      kbc_key_prompt_start (self->key_prompt, (kbc_fido_get_timeout (fido) + 999) / 1000);
+      gtk_label_set_text (self->key_label,
+                          _ ("If your key has a button or a gold disc, touch it now."));
+    }
+  else
+    {
+      kbc_key_prompt_stop (self->key_prompt);
+      kbc_key_prompt_set_title (self->key_prompt, _ ("Use your security key"));
+      gtk_label_set_text (self->key_label, _ ("Insert the security key you added to your "
+                                              "account, then try again and touch it."));
+    }
+
+  set_busy (self, waiting);
+  update_actions (self);
+}
+
+static void
 show_error (KbcMfaStep *self, const char *message)
 {
+  gboolean recovery = self->method == METHOD_RECOVERY;
+
   gtk_label_set_text (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-  if (message != NULL && self->recovery)
+  if (message != NULL && recovery)
     gtk_widget_add_css_class (GTK_WIDGET (self->recovery_entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->recovery_entry), "error");
 }
 
-static void
-show_method (KbcMfaStep *self, gboolean recovery)
+static GtkWidget *
+focus_target (KbcMfaStep *self)
 {
-  self->recovery = recovery;
-  gtk_stack_set_visible_child_name (self->stack, recovery ? "recovery" : "totp");
-  gtk_button_set_label (self->switch_button, recovery ? _ ("Use your authenticator app instead")
-                                                      : _ ("Use a recovery code instead"));
+  switch (self->method)
+    {
+      case METHOD_KEY:
+        if (self->need_pin)
+          return GTK_WIDGET (self->pin_entry);
+        return self->key_waiting ? self->cancel_key_button : self->verify_button;
+
+      case METHOD_TOTP:
+        return GTK_WIDGET (self->code_entry);
+
+      case METHOD_RECOVERY:
+      default:
+        return GTK_WIDGET (self->recovery_entry);
+    }
+}
+
+static void
+cancel_key (KbcMfaStep *self)
+{
+  if (!self->key_waiting)
+    return;
+
+  /* The callback sees G_IO_ERROR_CANCELLED and leaves the step alone. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  set_key_waiting (self, FALSE);
+}
+
+static void
+show_method (KbcMfaStep *self, Method method)
+{
+  cancel_key (self);
+
+  self->method = method;
+  gtk_stack_set_visible_child_name (self->stack, method_names[method]);
   show_error (self, NULL);
   update_actions (self);
 
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_grab_focus (recovery ? GTK_WIDGET (self->recovery_entry)
-                                    : GTK_WIDGET (self->code_entry));
-}
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
 
-/* The attempts the login ticket has left, -1 when unknown.
- *
- * The server sends them as "remainingAttempts" in its error JSON, which
- * KbcApiError does not carry yet; until it does, this reads a count from the
- * server's message ("… 3 attempts left") when there is one. */
-static int
-attempts_left (const GError *error)
-{
-  const char *text = kbc_api_error_get_server_message (error);
-  g_autoptr (GRegex) regex = NULL;
-  g_autoptr (GMatchInfo) match = NULL;
-  g_autofree char *number = NULL;
-  guint64 n = 0;
-
-  if (text == NULL)
-    return -1;
-
-  regex =
-      g_regex_new ("([0-9]+) (?:more )?attempts? (?:left|remaining)", G_REGEX_CASELESS, 0, NULL);
-  if (!g_regex_match (regex, text, 0, &match))
-    return -1;
-
-  number = g_match_info_fetch (match, 1);
-  if (!g_ascii_string_to_unsigned (number, 10, 0, G_MAXINT, &n, NULL))
-    return -1;
-
-  return (int) n;
+  if (method == METHOD_KEY && !self->expired && !self->locked)
+    start_key (self);
+  gtk_widget_grab_focus (focus_target (self));
 }
 
 static gboolean
@@ -194,24 +293,19 @@ unlock_cb (gpointer user_data)
 }
 
 static void
-on_login_mfa_done (GObject *source, GAsyncResult *result, gpointer user_data)
+expire (KbcMfaStep *self, const char *message)
 {
-  KbcMfaStep *self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *message = NULL;
-  int left;
+  self->expired = TRUE;
+  show_error (self, message);
+  update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
+}
 
-  if (kbc_account_login_mfa_finish (KBC_ACCOUNT (source), result, &error))
-    {
-      set_busy (self, FALSE);
-      g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0);
-      return;
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  set_busy (self, FALSE);
-
+/* What both kinds of MFA step share: the rate limit and the end of the
+ * login ticket. Returns TRUE when @error was one of those. */
+static gboolean
+handle_ticket_error (KbcMfaStep *self, const GError *error)
+{
   if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_TOO_MANY_REQUESTS))
     {
       guint retry_after = kbc_api_error_get_retry_after (error);
@@ -225,68 +319,153 @@ on_login_mfa_done (GObject *source, GAsyncResult *result, gpointer user_data)
           self->unlock_source = g_timeout_add_seconds (retry_after, unlock_cb, self);
         }
       update_actions (self);
-      return;
+      return TRUE;
     }
 
-  if (g_strcmp0 (kbc_api_error_get_code (error), WRONG_CODE) == 0)
+  if (error->domain == KBC_API_ERROR && kbc_api_error_get_remaining_attempts (error) == 0)
     {
-      const char *wrong = self->recovery
-                              ? _ ("That recovery code is not valid or has already been used.")
-                              : _ ("That code is not valid. Codes change every 30 seconds — enter "
-                                   "the current one.");
-
-      left = attempts_left (error);
-      if (left == 0)
-        {
-          /* That was the last try: the server dropped the login ticket. */
-          self->expired = TRUE;
-          show_error (self, _ ("Too many wrong codes. Enter your email and password again."));
-          update_actions (self);
-          gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
-          return;
-        }
-      if (left > 0)
-        {
-          g_autofree char *attempts = NULL;
-
-          /* Translators: %d is how many more codes may be tried. */
-          attempts =
-              g_strdup_printf (ngettext ("%d attempt left.", "%d attempts left.", left), left);
-          message = g_strdup_printf ("%s %s", wrong, attempts);
-        }
-      else
-        {
-          message = g_strdup (wrong);
-        }
-
-      if (self->recovery)
-        gtk_editable_set_text (GTK_EDITABLE (self->recovery_entry), "");
-      else
-        kbc_code_entry_clear (self->code_entry);
-      show_error (self, message);
-      if (!self->recovery)
-        kbc_code_entry_set_error (self->code_entry, TRUE);
-      update_actions (self);
-      gtk_widget_grab_focus (self->recovery ? GTK_WIDGET (self->recovery_entry)
-                                            : GTK_WIDGET (self->code_entry));
-      return;
+      /* That was the last try: the server dropped the login ticket. */
+      expire (self, self->method == METHOD_KEY
+                        ? _ ("Too many failed attempts. Enter your email and password again.")
+                        : _ ("Too many wrong codes. Enter your email and password again."));
+      return TRUE;
     }
 
-  if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED) ||
+  if (g_strcmp0 (kbc_api_error_get_code (error), "loginTicketInvalid") == 0 ||
+      (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED) &&
+       kbc_api_error_get_fields (error)[0] == NULL) ||
       (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_FAILED) &&
        kbc_api_error_get_status (error) == 0))
     {
-      /* The login ticket expired (5 minutes) or died after too many wrong
-       * codes ("loginTicketInvalid"); the account words it. */
-      self->expired = TRUE;
+      /* The login ticket expired (5 minutes) or died; the account words it. */
+      expire (self, error->message);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+with_attempts_left (const char *message, const GError *error)
+{
+  int left = error->domain == KBC_API_ERROR ? kbc_api_error_get_remaining_attempts (error) : -1;
+
+  if (left <= 0)
+    return g_strdup (message);
+
+  /* Translators: the first %s is why the sign-in failed; %d is how many
+   * more tries there are. */
+  return g_strdup_printf (ngettext ("%s %d attempt left.", "%s %d attempts left.", left), message,
+                          left);
+}
+
+static void
+on_login_mfa_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcMfaStep *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean recovery;
+
+  if (kbc_account_login_mfa_finish (KBC_ACCOUNT (source), result, &error))
+    {
+      set_busy (self, FALSE);
+      g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+  if (handle_ticket_error (self, error))
+    return;
+
+  if (g_strcmp0 (kbc_api_error_get_code (error), WRONG_CODE) != 0)
+    {
       show_error (self, error->message);
       update_actions (self);
-      gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
       return;
     }
 
-  show_error (self, error->message);
+  recovery = self->method == METHOD_RECOVERY;
+  message = with_attempts_left (recovery ? _ ("That recovery code is not valid or has already "
+                                              "been used.")
+                                         : _ ("That code is not valid. Codes change every 30 "
+                                              "seconds — enter the current one."),
+                                error);
+  if (recovery)
+    gtk_editable_set_text (GTK_EDITABLE (self->recovery_entry), "");
+  else
+    kbc_code_entry_clear (self->code_entry);
+  show_error (self, message);
+  if (!recovery)
+    kbc_code_entry_set_error (self->code_entry, TRUE);
   update_actions (self);
+  gtk_widget_grab_focus (focus_target (self));
+}
+
+static void
+on_login_key_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcMfaStep *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (kbc_account_login_key_finish (KBC_ACCOUNT (source), result, &error))
+    {
+      set_key_waiting (self, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+      g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0);
+      return;
+    }
+  /* Cancel, another method, Back or a reset: whoever cancelled has already
+   * put the step right. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_key_waiting (self, FALSE);
+  if (handle_ticket_error (self, error))
+    return;
+
+  if (g_error_matches (error, KBC_FIDO_ERROR, KBC_FIDO_ERROR_PIN_REQUIRED) ||
+      g_error_matches (error, KBC_FIDO_ERROR, KBC_FIDO_ERROR_PIN_INVALID))
+    {
+      self->need_pin = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+      show_error (self, error->message);
+      update_actions (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->pin_entry));
+      return;
+    }
+
+  /* A key the server refused costs an attempt of the ticket. */
+  message = with_attempts_left (error->message, error);
+  show_error (self, message);
+  update_actions (self);
+  gtk_widget_grab_focus (focus_target (self));
+}
+
+static void
+start_key (KbcMfaStep *self)
+{
+  g_autofree char *pin = NULL;
+
+  if (self->busy || self->account == NULL || !has_method (self, METHOD_KEY))
+    return;
+
+  self->autostart = FALSE;
+  if (self->need_pin)
+    pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->pin_entry)));
+
+  show_error (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_key_waiting (self, TRUE);
+  kbc_account_login_key_async (self->account, pin, self->cancellable, on_login_key_done, self);
+  if (pin != NULL)
+    explicit_bzero (pin, strlen (pin));
+  gtk_widget_grab_focus (self->cancel_key_button);
 }
 
 static void
@@ -295,15 +474,19 @@ verify_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   KbcMfaStep *self = KBC_MFA_STEP (widget);
   g_autofree char *code = NULL;
 
-  if (self->busy || self->locked || self->expired || self->account == NULL)
+  if (!can_verify (self))
     return;
+
+  if (self->method == METHOD_KEY)
+    {
+      start_key (self);
+      return;
+    }
 
   code = g_strdup (current_code (self));
-  if (code == NULL)
-    return;
 
   /* Recovery codes are read off paper: ignore the spaces people type. */
-  if (self->recovery)
+  if (self->method == METHOD_RECOVERY)
     g_strstrip (code);
 
   show_error (self, NULL);
@@ -311,17 +494,29 @@ verify_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  kbc_account_login_mfa_async (self->account, self->recovery ? "recovery" : "totp", code,
-                               self->cancellable, on_login_mfa_done, self);
+  kbc_account_login_mfa_async (self->account, method_names[self->method], code, self->cancellable,
+                               on_login_mfa_done, self);
   explicit_bzero (code, strlen (code));
 }
 
 static void
-switch_method_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+use_method_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcMfaStep *self = KBC_MFA_STEP (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
+    if (g_str_equal (name, method_names[i]) && has_method (self, (Method) i))
+      show_method (self, (Method) i);
+}
+
+static void
+cancel_key_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcMfaStep *self = KBC_MFA_STEP (widget);
 
-  show_method (self, !self->recovery);
+  cancel_key (self);
+  gtk_widget_grab_focus (focus_target (self));
 }
 
 static void
@@ -329,6 +524,7 @@ back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcMfaStep *self = KBC_MFA_STEP (widget);
 
+  cancel_key (self);
   g_signal_emit (self, signals[SIGNAL_BACK], 0);
 }
 
@@ -337,7 +533,7 @@ on_code_complete (KbcMfaStep *self, const char *code)
 {
   update_actions (self);
   /* The sixth digit is as good as pressing Verify. */
-  if (!self->recovery)
+  if (self->method == METHOD_TOTP)
     gtk_widget_activate_action (GTK_WIDGET (self), "mfa-step.verify", NULL);
 }
 
@@ -354,8 +550,21 @@ on_map (KbcMfaStep *self)
 
   if (GTK_IS_WINDOW (root))
     gtk_window_set_default_widget (GTK_WINDOW (root), self->verify_button);
-  gtk_widget_grab_focus (self->recovery ? GTK_WIDGET (self->recovery_entry)
-                                        : GTK_WIDGET (self->code_entry));
+
+  if (self->method == METHOD_KEY && self->autostart)
+    start_key (self);
+  gtk_widget_grab_focus (focus_target (self));
+}
+
+static void
+on_unmap (KbcMfaStep *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  cancel_key (self);
+  if (GTK_IS_WINDOW (root) &&
+      gtk_window_get_default_widget (GTK_WINDOW (root)) == self->verify_button)
+    gtk_window_set_default_widget (GTK_WINDOW (root), NULL);
 }
 
 static void
@@ -435,24 +644,33 @@ kbc_mfa_step_class_init (KbcMfaStepClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/kbc-mfa-step.ui");
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, stack);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, key_prompt);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, key_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, pin_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, pin_entry);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, code_entry);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, recovery_entry);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, error_label);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, verify_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, verify_label);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, cancel_key_button);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, spinner);
-  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, switch_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, key_link);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, totp_link);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, recovery_link);
   gtk_widget_class_bind_template_child (widget_class, KbcMfaStep, back_button);
   gtk_widget_class_bind_template_callback (widget_class, on_code_complete);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
 
   gtk_widget_class_install_action (widget_class, "mfa-step.verify", NULL, verify_action);
-  gtk_widget_class_install_action (widget_class, "mfa-step.switch-method", NULL,
-                                   switch_method_action);
+  gtk_widget_class_install_action (widget_class, "mfa-step.use-method", "s", use_method_action);
+  gtk_widget_class_install_action (widget_class, "mfa-step.cancel-key", NULL, cancel_key_action);
   gtk_widget_class_install_action (widget_class, "mfa-step.back", NULL, back_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (KBC_TYPE_CODE_ENTRY);
+  g_type_ensure (KBC_TYPE_KEY_PROMPT);
 }
 
 static void
@@ -461,6 +679,7 @@ kbc_mfa_step_init (KbcMfaStep *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmap), NULL);
   update_actions (self);
 }
 
@@ -502,6 +721,8 @@ kbc_mfa_step_get_busy (KbcMfaStep *self)
 void
 kbc_mfa_step_reset (KbcMfaStep *self)
 {
+  Method method;
+
   g_return_if_fail (KBC_IS_MFA_STEP (self));
 
   g_cancellable_cancel (self->cancellable);
@@ -510,10 +731,24 @@ kbc_mfa_step_reset (KbcMfaStep *self)
   self->locked = FALSE;
   self->expired = FALSE;
   self->busy = FALSE;
+  self->key_waiting = FALSE;
+  self->need_pin = FALSE;
+  kbc_key_prompt_stop (self->key_prompt);
 
   kbc_code_entry_clear (self->code_entry);
   gtk_editable_set_text (GTK_EDITABLE (self->recovery_entry), "");
-  /* An account with only recovery codes left (no app) goes straight there. */
-  show_method (self, !has_method (self, "totp") && has_method (self, "recovery"));
+  gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
+
+  /* A security key first, as it is the strongest and the quickest; then the
+   * app; an account with only recovery codes left goes straight there. */
+  if (has_method (self, METHOD_KEY))
+    method = METHOD_KEY;
+  else if (has_method (self, METHOD_TOTP))
+    method = METHOD_TOTP;
+  else
+    method = METHOD_RECOVERY;
+  self->autostart = method == METHOD_KEY;
+  set_key_waiting (self, FALSE);
+  show_method (self, method);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }

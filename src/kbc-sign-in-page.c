@@ -10,6 +10,7 @@
 
 #include "kbc-demo.h"
 #include "kbc-error.h"
+#include "kbc-mfa-step.h"
 #include "kbc-stack.h"
 
 struct _KbcSignInPage
@@ -17,6 +18,8 @@ struct _KbcSignInPage
   GtkWidget parent_instance;
 
   /* Template children */
+  GtkStack *step_stack;
+  KbcMfaStep *mfa_step;
   AdwComboRow *stack_row;
   GtkStringList *stack_model;
   AdwEntryRow *custom_url_row;
@@ -33,7 +36,8 @@ struct _KbcSignInPage
   GSettings *settings;
   KbcLocalServer *local_server;
   GCancellable *cancellable;
-  KbcAccount *account; /* while signing in */
+  KbcAccount *account;     /* while signing in */
+  KbcAccount *mfa_account; /* while at the multi-factor step */
 
   gboolean busy;
 };
@@ -231,6 +235,54 @@ form_changed_cb (KbcSignInPage *self, GtkEditable *editable)
 }
 
 static void
+show_password_step (KbcSignInPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  g_clear_object (&self->mfa_account);
+  gtk_stack_set_visible_child_name (self->step_stack, "password");
+  kbc_mfa_step_set_account (self->mfa_step, NULL);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->sign_in_button));
+}
+
+/* After the password, the account waits for its second factor. The password
+ * stays in its field only until the step is done or abandoned. */
+static void
+show_mfa_step (KbcSignInPage *self, KbcAccount *account)
+{
+  g_set_object (&self->mfa_account, account);
+  show_message (self, NULL, FALSE);
+  kbc_mfa_step_set_account (self->mfa_step, account);
+  gtk_stack_set_visible_child_name (self->step_stack, "mfa");
+}
+
+static void
+signed_in (KbcSignInPage *self, KbcAccount *account)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_message (self, NULL, FALSE);
+  g_signal_emit (self, signals[SIGNED_IN], 0, account, get_stack (self)->id);
+}
+
+static void
+mfa_signed_in_cb (KbcSignInPage *self)
+{
+  g_autoptr (KbcAccount) account = g_steal_pointer (&self->mfa_account);
+
+  show_password_step (self);
+  signed_in (self, account);
+}
+
+static void
+mfa_back_cb (KbcSignInPage *self)
+{
+  show_password_step (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  gtk_editable_select_region (GTK_EDITABLE (self->password_row), 0, -1);
+}
+
+static void
 login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KbcSignInPage *self = user_data;
@@ -258,17 +310,11 @@ login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (login == KBC_LOGIN_MFA_REQUIRED)
     {
-      /* The code step arrives with multi-factor authentication support. */
-      show_message (
-          self,
-          _ ("This account uses multi-factor authentication, which this version of KBC Account cannot complete yet."),
-          TRUE);
+      show_mfa_step (self, account);
       return;
     }
 
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  show_message (self, NULL, FALSE);
-  g_signal_emit (self, signals[SIGNED_IN], 0, account, get_stack (self)->id);
+  signed_in (self, account);
 }
 
 static void
@@ -366,7 +412,8 @@ kbc_sign_in_page_map (GtkWidget *widget)
 
   /* Enter in any field signs in. */
   root = gtk_widget_get_root (widget);
-  if (GTK_IS_WINDOW (root))
+  if (GTK_IS_WINDOW (root) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->step_stack), "password") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->sign_in_button));
 
   prestart_local_server (self);
@@ -440,6 +487,7 @@ kbc_sign_in_page_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->account);
+  g_clear_object (&self->mfa_account);
   g_clear_object (&self->settings);
   g_clear_object (&self->local_server);
 
@@ -524,6 +572,8 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, step_stack);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, mfa_step);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, stack_row);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, stack_model);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, custom_url_row);
@@ -537,12 +587,16 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, stack_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mfa_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mfa_back_cb);
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, submit_activated);
   gtk_widget_class_install_action (widget_class, "sign-in.use-demo", NULL, use_demo_activated);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  g_type_ensure (KBC_TYPE_MFA_STEP);
 }
 
 static void
@@ -588,6 +642,7 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
       g_clear_object (&self->account);
       set_busy (self, FALSE);
     }
+  show_password_step (self);
 
   email = g_settings_get_string (self->settings, "last-email");
   if (email[0] != '\0')

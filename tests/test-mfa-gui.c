@@ -284,7 +284,7 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   WAIT_FOR (!kbc_mfa_group_get_loading (group) && gtk_widget_get_mapped (GTK_WIDGET (group)));
   g_assert_false (kbc_mfa_group_get_enabled (group));
 
-  /* Enable MFA → Authenticator App. */
+  /* Enable MFA → Enable TOTP. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.enable", NULL));
   WAIT_FOR ((chooser = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_false (adw_message_dialog_get_response_enabled (chooser, "u2f"));
@@ -461,7 +461,8 @@ sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolea
   error_label = template_child (step, KBC_TYPE_MFA_STEP, "error_label");
 
   /* "Use a recovery code instead" */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.switch-method", NULL));
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.use-method", "s", "recovery"));
   g_assert_cmpstr (
       gtk_stack_get_visible_child_name (template_child (step, KBC_TYPE_MFA_STEP, "stack")), ==,
       "recovery");

@@ -682,9 +682,11 @@ on_login_mfa_response (GObject *source, GAsyncResult *result, gpointer user_data
       apply_u2f_refusal (self, error);
 
       /* A 401 with errors[] is a wrong code (already worded by
-       * KbcApiError); without, the ticket is no longer valid. */
+       * KbcApiError); "loginTicketInvalid", or a bare 401, means the ticket
+       * is no longer valid. */
       if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED) &&
-          kbc_api_error_get_fields (error)[0] == NULL)
+          (g_strcmp0 (kbc_api_error_get_code (error), "loginTicketInvalid") == 0 ||
+           kbc_api_error_get_fields (error)[0] == NULL))
         {
           g_free (error->message);
           error->message =
