@@ -150,10 +150,10 @@ update_view (KbcMfaGroup *self)
     {
       g_autofree char *subtitle = NULL;
 
-      /* Translators: %d is the number of unused recovery codes. */
-      subtitle =
-          g_strdup_printf (ngettext ("%d code left", "%d codes left", self->recovery_remaining),
-                           self->recovery_remaining);
+      subtitle = g_strdup_printf (
+          /* Translators: %d is the number of unused recovery codes. */
+          ngettext ("%d code left", "%d codes left", self->recovery_remaining),
+          self->recovery_remaining);
       adw_action_row_set_subtitle (self->recovery_row, subtitle);
     }
   else

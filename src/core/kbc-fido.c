@@ -121,8 +121,9 @@ fido_error_new (KbcFidoError code, int pin_retries)
     }
 
   if (code == KBC_FIDO_ERROR_PIN_INVALID && pin_retries >= 0)
-    /* Translators: the number of PIN tries left before the security key locks itself. */
     error = g_error_new (KBC_FIDO_ERROR, code,
+                         /* Translators: %d is how many PIN tries are left before the
+                          * security key locks itself. */
                          g_dngettext (GETTEXT_PACKAGE, "Wrong PIN. %d try left.",
                                       "Wrong PIN. %d tries left.", (gulong) pin_retries),
                          pin_retries);

@@ -133,8 +133,8 @@ kbc_webauthn_sha256 (const void *data, gsize len, guint8 out[32])
 static gboolean
 invalid (GError **error, const char *what)
 {
-  /* Translators: %s names a part of a WebAuthn message, e.g. "challenge". */
   g_set_error (error, KBC_WEBAUTHN_ERROR, KBC_WEBAUTHN_ERROR_INVALID,
+               /* Translators: %s names a part of a WebAuthn message, e.g. "challenge". */
                _ ("Malformed security key data: %s"), what);
   return FALSE;
 }
