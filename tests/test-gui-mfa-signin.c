@@ -3,8 +3,8 @@
  * The sign-in page of the real application, against the real server: after
  * the password, an account with an authenticator app gets the code step (a
  * wrong code, Back, then the next step's code); an account with a security
- * key gets the key step, which asks the software key at once (cancelled,
- * tried again, touched), with the app and recovery codes as alternatives.
+ * key gets the key step, which asks the software key at once (not plugged
+ * in, then cancelled, then touched), with the app and recovery codes as alternatives.
  * Runs under Xvfb (build-aux/headless.sh).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -249,16 +249,27 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   Fixture *fixture = data;
   guint touches;
 
-  /* Nobody touches the key at first. */
-  kbc_soft_key_set_touch (fixture->key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
+  /* The key is not plugged in at first: the step says so and waits. */
+  kbc_soft_key_unplug (fixture->key);
 
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
   kbc_gui_wait_until (at_mfa_step, window, "the MFA step");
-
-  /* The key is the default and is asked at once. */
   g_assert_cmpstr (step_method (window), ==, "u2f");
+  kbc_gui_wait_until (step_shows_error, window, "no key to be reported");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (step_child (window, "error_label"))), ==,
+                   "No security key found. Plug in your key and try again.");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (step_child (window, "verify_label"))), ==,
+                   "_Try Again");
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+
+  /* Plugged in, but nobody touches it: Try Again asks it. */
+  kbc_soft_key_plug (fixture->key);
+  kbc_soft_key_set_touch (fixture->key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (get_mfa_step (window)), "mfa-step.verify", NULL));
   kbc_gui_wait_until (key_waiting, window, "the key to be asked for a touch");
+  g_assert_false (gtk_widget_get_visible (step_child (window, "error_label")));
   g_assert_false (gtk_widget_get_visible (step_child (window, "key_link")));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (get_mfa_step (window)), "Touch your security key"));
 
