@@ -15,7 +15,9 @@ main (int argc, char *argv[])
   g_autoptr (KbcApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* KBC_LOCALEDIR: the translations of an uninstalled build (build-aux/kbc run). */
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("KBC_LOCALEDIR") != NULL ? g_getenv ("KBC_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
