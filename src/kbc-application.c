@@ -12,6 +12,7 @@
 #include "kbc-error.h"
 #include "kbc-keyring.h"
 #include "kbc-stack.h"
+#include "kbc-toast.h"
 #include "kbc-window.h"
 
 struct _KbcApplication
@@ -56,14 +57,12 @@ static void
 add_toast (KbcApplication *self, const char *title)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autofree char *markup = g_markup_escape_text (title, -1);
   AdwToast *toast;
 
   if (!KBC_IS_WINDOW (window))
     return;
 
-  /* libadwaita 1.2 parses toast titles as markup. */
-  toast = adw_toast_new (markup);
+  toast = kbc_toast_new (title);
   adw_toast_set_timeout (toast, 10);
   kbc_window_add_toast (KBC_WINDOW (window), toast);
 }

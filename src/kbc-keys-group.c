@@ -12,6 +12,7 @@
 #include "kbc-add-key-dialog.h"
 #include "kbc-error.h"
 #include "kbc-time.h"
+#include "kbc-toast.h"
 
 struct _KbcKeysGroup
 {
@@ -53,20 +54,6 @@ get_parent_window (KbcKeysGroup *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static void
-show_toast (KbcKeysGroup *self, const char *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = NULL;
-
-  if (overlay == NULL)
-    return;
-
-  /* libadwaita 1.2 parses toast titles as markup. */
-  escaped = g_markup_escape_text (text, -1);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
 }
 
 /* "Nov 28, 2026" in local time, from the server's ISO 8601; NULL when the
@@ -459,7 +446,7 @@ on_key_renamed (GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr (KbcKeysGroup) group = g_object_ref (prompt->group);
 
     key_prompt_close (prompt);
-    show_toast (group, _ ("Security key renamed"));
+    kbc_widget_add_toast (GTK_WIDGET (group), _ ("Security key renamed"));
     kbc_keys_group_reload (group);
   }
 }
@@ -482,7 +469,7 @@ on_key_removed (GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr (KbcKeysGroup) group = g_object_ref (prompt->group);
 
     key_prompt_close (prompt);
-    show_toast (group, _ ("Security key removed"));
+    kbc_widget_add_toast (GTK_WIDGET (group), _ ("Security key removed"));
     kbc_keys_group_reload (group);
   }
 }

@@ -13,6 +13,7 @@
 
 #include "kbc-error.h"
 #include "kbc-recovery-codes-dialog.h"
+#include "kbc-toast.h"
 #include "kbc-totp-dialog.h"
 
 #define MFA_PATH            "/manage/current-user/mfa"
@@ -76,20 +77,6 @@ get_parent_window (KbcMfaGroup *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static void
-show_toast (KbcMfaGroup *self, const char *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = NULL;
-
-  if (overlay == NULL)
-    return;
-
-  /* libadwaita 1.2 parses toast titles as markup. */
-  escaped = g_markup_escape_text (text, -1);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
 }
 
 static JsonNode *
@@ -505,47 +492,20 @@ run_password_prompt (KbcMfaGroup *self,
 static void
 on_disabled (KbcMfaGroup *self, JsonNode *result)
 {
-  show_toast (self, _ ("Multi-factor authentication is disabled"));
+  kbc_widget_add_toast (GTK_WIDGET (self), _ ("Multi-factor authentication is disabled"));
   changed (self);
-}
-
-static GStrv
-recovery_codes_from (JsonNode *node)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  JsonObject *object;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  object = json_node_get_object (node);
-  if (!json_object_has_member (object, "recoveryCodes") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "recoveryCodes")))
-    return NULL;
-  array = json_object_get_array_member (object, "recoveryCodes");
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-        return NULL;
-      g_strv_builder_add (builder, json_node_get_string (element));
-    }
-
-  return g_strv_builder_end (builder);
 }
 
 static void
 on_regenerated (KbcMfaGroup *self, JsonNode *result)
 {
-  g_auto (GStrv) codes = recovery_codes_from (result);
+  g_auto (GStrv) codes = kbc_recovery_codes_from_json (result);
   KbcRecoveryCodesDialog *dialog;
 
   changed (self);
   if (codes == NULL || codes[0] == NULL)
     {
-      show_toast (self, _ ("The server did not send new recovery codes"));
+      kbc_widget_add_toast (GTK_WIDGET (self), _ ("The server did not send new recovery codes"));
       return;
     }
 

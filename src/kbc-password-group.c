@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kbc-error.h"
+#include "kbc-toast.h"
 
 struct _KbcPasswordGroup
 {
@@ -125,20 +126,6 @@ set_busy (KbcPasswordGroup *self, gboolean busy)
 }
 
 static void
-add_toast (KbcPasswordGroup *self, const char *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *markup = NULL;
-
-  if (overlay == NULL)
-    return;
-
-  /* libadwaita 1.2 parses toast titles as markup. */
-  markup = g_markup_escape_text (title, -1);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (markup));
-}
-
-static void
 row_changed_cb (KbcPasswordGroup *self, GtkEditable *editable)
 {
   /* Editing a field answers the server's objection to it. */
@@ -184,7 +171,7 @@ change_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gtk_editable_set_text (GTK_EDITABLE (self->current_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->new_row), "");
       gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
-      add_toast (self, _ ("Password changed"));
+      kbc_widget_add_toast (GTK_WIDGET (self), _ ("Password changed"));
       return;
     }
 
@@ -202,7 +189,7 @@ change_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (new_error != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->new_row));
   else
-    add_toast (self, error->message);
+    kbc_widget_add_toast (GTK_WIDGET (self), error->message);
 }
 
 static void

@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-toast.h"
+
 struct _KbcRecoveryCodesDialog
 {
   AdwWindow parent_instance;
@@ -39,15 +41,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (KbcRecoveryCodesDialog, kbc_recovery_codes_dialog, ADW_TYPE_WINDOW)
-
-static void
-add_toast (KbcRecoveryCodesDialog *self, const char *text)
-{
-  /* libadwaita 1.2 parses toast titles as markup. */
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
-}
 
 static char *
 codes_as_text (KbcRecoveryCodesDialog *self, gboolean with_header)
@@ -118,7 +111,8 @@ on_close_request (GtkWindow *window)
 
   /* The codes are never shown again: do not let them go unsaved. */
   gtk_widget_error_bell (GTK_WIDGET (self));
-  add_toast (self, _ ("Save the codes, then confirm that you saved them"));
+  kbc_toast_overlay_add_text (self->toast_overlay,
+                              _ ("Save the codes, then confirm that you saved them"));
   gtk_widget_grab_focus (GTK_WIDGET (self->confirm_check));
 
   return TRUE;
@@ -132,7 +126,7 @@ copy_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
   explicit_bzero (text, strlen (text));
-  add_toast (self, _ ("Recovery codes copied"));
+  kbc_toast_overlay_add_text (self->toast_overlay, _ ("Recovery codes copied"));
 }
 
 static void
@@ -150,14 +144,14 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
         return;
       /* Translators: %s is a system error message. */
       message = g_strdup_printf (_ ("Could not save the codes: %s"), error->message);
-      add_toast (self, message);
+      kbc_toast_overlay_add_text (self->toast_overlay, message);
       return;
     }
 
   name = g_file_get_parse_name (file);
   /* Translators: %s is the path of the file the codes were saved to. */
   message = g_strdup_printf (_ ("Saved to %s"), name);
-  add_toast (self, message);
+  kbc_toast_overlay_add_text (self->toast_overlay, message);
 }
 
 static void
@@ -364,4 +358,31 @@ kbc_recovery_codes_dialog_get_confirmed (KbcRecoveryCodesDialog *self)
   g_return_val_if_fail (KBC_IS_RECOVERY_CODES_DIALOG (self), FALSE);
 
   return gtk_check_button_get_active (self->confirm_check);
+}
+
+GStrv
+kbc_recovery_codes_from_json (JsonNode *node)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  JsonObject *object;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "recoveryCodes") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "recoveryCodes")))
+    return NULL;
+  array = json_object_get_array_member (object, "recoveryCodes");
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return NULL;
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  return g_strv_builder_end (builder);
 }

@@ -15,6 +15,7 @@
 #include "kbc-error.h"
 #include "kbc-qr-paintable.h"
 #include "kbc-recovery-codes-dialog.h"
+#include "kbc-toast.h"
 #include "kbc-totp.h"
 
 #define TOTP_PATH     "/manage/current-user/mfa/totp"
@@ -384,34 +385,6 @@ continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter
     }
 }
 
-static GStrv
-recovery_codes_from (JsonNode *node)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  JsonObject *object;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  object = json_node_get_object (node);
-  if (!json_object_has_member (object, "recoveryCodes"))
-    return NULL;
-  array = json_object_get_array_member (object, "recoveryCodes");
-  if (array == NULL)
-    return NULL;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-        return NULL;
-      g_strv_builder_add (builder, json_node_get_string (element));
-    }
-
-  return g_strv_builder_end (builder);
-}
-
 static void
 on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -451,7 +424,7 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  codes = recovery_codes_from (node);
+  codes = kbc_recovery_codes_from_json (node);
   if (codes == NULL)
     codes = g_new0 (char *, 1);
 
@@ -500,7 +473,7 @@ copy_secret_action (GtkWidget *widget, const char *action_name, GVariant *parame
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->secret);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_ ("Setup key copied")));
+  kbc_toast_overlay_add_text (self->toast_overlay, _ ("Setup key copied"));
 }
 
 static void
