@@ -21,11 +21,17 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+guint
+kbc_gui_ticker_start (void)
+{
+  return g_timeout_add (20, tick_cb, NULL);
+}
+
 void
 kbc_gui_wait_until (KbcGuiCondition condition, gpointer data, const char *what)
 {
   gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (20, tick_cb, NULL);
+  guint tick = kbc_gui_ticker_start ();
 
   while (!condition (data))
     {
@@ -388,4 +394,46 @@ kbc_gui_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+gpointer
+kbc_gui_template_child (gpointer widget, GType type, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+gpointer
+kbc_gui_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+GtkWindow *
+kbc_gui_find_window_titled (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
 }

@@ -17,6 +17,27 @@ typedef gboolean (*KbcGuiCondition) (gpointer data);
 #define kbc_gui_child(widget, type, name) \
   GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, name))
 
+/* Wakes the main loop every 20 ms until g_source_remove(), so that waits
+ * notice conditions no source reports. */
+guint           kbc_gui_ticker_start     (void);
+
+/* Iterates the main loop until the expression @cond holds; fails the test
+ * after 20 s naming it. */
+#define KBC_GUI_WAIT_FOR(cond)                                        \
+  G_STMT_START                                                        \
+  {                                                                   \
+    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
+    guint ticker_ = kbc_gui_ticker_start ();                          \
+    while (!(cond))                                                   \
+      {                                                               \
+        if (g_get_monotonic_time () > deadline_)                      \
+          g_error ("timed out waiting for: %s", #cond);               \
+        g_main_context_iteration (NULL, TRUE);                        \
+      }                                                               \
+    g_source_remove (ticker_);                                        \
+  }                                                                   \
+  G_STMT_END
+
 /* Iterates the main loop until @condition holds; fails the test after a
  * generous deadline naming @what. */
 void            kbc_gui_wait_until       (KbcGuiCondition  condition,
@@ -59,6 +80,14 @@ void            kbc_gui_unref_finalized  (gpointer         object);
 
 GtkWidget      *kbc_gui_find_descendant  (GtkWidget       *root,
                                           GType            type);
+/* A template child of @widget (of the template of @type); fails the test
+ * when there is none. */
+gpointer        kbc_gui_template_child   (gpointer         widget,
+                                          GType            type,
+                                          const char      *name);
+/* The first visible toplevel window of @type, or whose title is @title. */
+gpointer        kbc_gui_find_toplevel    (GType            type);
+GtkWindow      *kbc_gui_find_window_titled (const char    *title);
 /* TRUE when a label under @root contains @text. */
 gboolean        kbc_gui_has_label        (GtkWidget       *root,
                                           const char      *text);

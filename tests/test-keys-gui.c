@@ -26,6 +26,7 @@
 #include "kbc-keys-group.h"
 #include "kbc-soft-key.h"
 #include "kbc-test-server.h"
+#include "test-gui-util.h"
 
 #define EMAIL    "grace.hopper@example.test"
 #define NAME     "Grace Hopper"
@@ -33,74 +34,7 @@
 #define WRONG_PW "Not-The-Password-1"
 #define PIN      "4826"
 
-/* Main loop helpers */
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main loop until @cond holds; a failure guard of 30 s, far
- * above what any step needs. */
-#define WAIT_FOR(cond)                                                \
-  G_STMT_START                                                        \
-  {                                                                   \
-    gint64 deadline_ = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    guint waker_ = g_timeout_add (20, wake_up, NULL);                 \
-    while (!(cond))                                                   \
-      {                                                               \
-        if (g_get_monotonic_time () > deadline_)                      \
-          g_error ("timed out waiting for: %s", #cond);               \
-        g_main_context_iteration (NULL, TRUE);                        \
-      }                                                               \
-    g_source_remove (waker_);                                         \
-  }                                                                   \
-  G_STMT_END
-
 /* Widget helpers */
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWindow *
-find_window_titled (const char *title)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static gpointer
-template_child (gpointer widget, GType type, const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
 
 /* The first descendant of @root of @type whose button label (for buttons),
  * action name (for actionables) or title (for rows) is @text, or any when
@@ -190,7 +124,7 @@ save_shot (GtkWidget *widget, const char *name)
   {
     gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
 
-    WAIT_FOR (g_get_monotonic_time () >= until);
+    KBC_GUI_WAIT_FOR (g_get_monotonic_time () >= until);
   }
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -219,12 +153,6 @@ typedef struct
 } Fixture;
 
 static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GAsyncResult) result = NULL;
@@ -236,8 +164,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   kbc_test_server_add_user (fixture->server, EMAIL, NAME, PASSWORD);
   fixture->account = kbc_account_new (kbc_test_server_get_url (fixture->server), &error);
   g_assert_no_error (error);
-  kbc_account_login_async (fixture->account, EMAIL, PASSWORD, NULL, store_result, &result);
-  WAIT_FOR (result != NULL);
+  kbc_account_login_async (fixture->account, EMAIL, PASSWORD, NULL, kbc_test_on_done, &result);
+  KBC_GUI_WAIT_FOR (result != NULL);
   g_assert_cmpint (kbc_account_login_finish (fixture->account, result, &error), ==,
                    KBC_LOGIN_SIGNED_IN);
   g_assert_no_error (error);
@@ -252,8 +180,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 720, 560);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  WAIT_FOR (!kbc_keys_group_get_loading (fixture->group) &&
-            gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
+  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group) &&
+                    gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
 }
 
 static void
@@ -283,9 +211,9 @@ open_add_dialog (Fixture *fixture)
 {
   KbcAddKeyDialog *dialog;
 
-  g_assert_null (find_toplevel (KBC_TYPE_ADD_KEY_DIALOG));
-  click (template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "add_button"));
-  WAIT_FOR ((dialog = find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
+  g_assert_null (kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG));
+  click (kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "add_button"));
+  KBC_GUI_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) ==
                  GTK_WINDOW (fixture->window));
@@ -299,22 +227,23 @@ open_add_dialog (Fixture *fixture)
 static void
 press_add (KbcAddKeyDialog *dialog, const char *name, const char *password)
 {
-  GtkWidget *add = template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button");
+  GtkWidget *add = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button");
 
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row"), name);
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row"),
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row"),
+                         name);
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row"),
                          password);
   click (add);
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
-  g_assert_cmpstr (
-      gtk_stack_get_visible_child_name (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "stack")),
-      ==, "touch");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "stack")),
+                   ==, "touch");
 }
 
 static const char *
 form_error (KbcAddKeyDialog *dialog)
 {
-  GtkWidget *label = template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "error_label");
+  GtkWidget *label = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "error_label");
 
   return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
 }
@@ -322,11 +251,11 @@ form_error (KbcAddKeyDialog *dialog)
 static void
 wait_back_at_form (KbcAddKeyDialog *dialog, const char *name)
 {
-  WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_NAME);
+  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_NAME);
   /* Nothing typed is lost. */
   g_assert_cmpstr (
-      gtk_editable_get_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row")), ==,
-      name);
+      gtk_editable_get_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row")),
+      ==, name);
 }
 
 /* Waits for the success page and checks its text. */
@@ -337,9 +266,9 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
   guint added = fixture->added->len;
   GtkWidget *dialog_widget = GTK_WIDGET (dialog);
 
-  WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
-  g_assert_true (
-      label_shows (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "message_label"), expected));
+  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
+  g_assert_true (label_shows (
+      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "message_label"), expected));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-done.png");
   g_assert_cmpuint (fixture->added->len, ==, added + 1);
   g_assert_cmpstr (json_object_get_string_member (
@@ -348,8 +277,8 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
 
   /* Done closes it. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
-  click (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "done_button"));
-  WAIT_FOR (dialog_widget == NULL);
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "done_button"));
+  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
 }
 
 /* ---- the tests ---- */
@@ -367,7 +296,8 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   GtkWidget *row;
   GtkWidget *entry;
   GtkWidget *error_label;
-  GtkWidget *expander = template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row");
+  GtkWidget *expander =
+      kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row");
   guint touches;
 
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 0);
@@ -380,26 +310,28 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   touches = kbc_soft_key_get_n_touch_requests (blue);
   dialog = open_add_dialog (fixture);
   /* Add needs a name and the password. */
-  g_assert_false (
-      gtk_widget_is_sensitive (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button")));
+  g_assert_false (gtk_widget_is_sensitive (
+      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button")));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-name.png");
   press_add (dialog, "Blue key", PASSWORD);
   g_assert_true (
-      label_shows (template_child (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
-                                   KBC_TYPE_KEY_PROMPT, "title_label"),
+      label_shows (kbc_gui_template_child (
+                       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
+                       KBC_TYPE_KEY_PROMPT, "title_label"),
                    "Touch your security key"));
   g_assert_true (
-      label_shows (template_child (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
-                                   KBC_TYPE_KEY_PROMPT, "countdown_label"),
+      label_shows (kbc_gui_template_child (
+                       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
+                       KBC_TYPE_KEY_PROMPT, "countdown_label"),
                    "30 seconds left"));
-  WAIT_FOR (kbc_soft_key_get_n_touch_requests (blue) > touches);
+  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (blue) > touches);
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-touch.png");
   kbc_soft_key_touch (blue);
   wait_added (fixture, dialog, "Blue key");
 
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_true (gtk_widget_get_visible (expander));
   g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
@@ -415,18 +347,19 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Old key", PASSWORD);
   wait_added (fixture, dialog, "Old key");
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-  WAIT_FOR (gtk_revealer_get_child_revealed (
+  KBC_GUI_WAIT_FOR (gtk_revealer_get_child_revealed (
       GTK_REVEALER (find_widget (expander, GTK_TYPE_REVEALER, NULL))));
   save_shot (fixture->window, "keys-group.png");
 
   /* Rename "Blue key" with the row's own button. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.rename"));
-  WAIT_FOR ((prompt = (AdwMessageDialog *) find_window_titled ("Rename Security Key")) != NULL);
+  KBC_GUI_WAIT_FOR (
+      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Rename Security Key")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   entry = find_widget (adw_message_dialog_get_extra_child (prompt), ADW_TYPE_ENTRY_ROW, NULL);
@@ -437,9 +370,9 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (entry), "Blue key (desk)");
   g_assert_true (adw_message_dialog_get_response_enabled (prompt, "rename"));
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Rename"));
-  WAIT_FOR (prompt_widget == NULL);
-  WAIT_FOR (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") != NULL &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
+  KBC_GUI_WAIT_FOR (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") != NULL &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key"));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 
@@ -447,7 +380,8 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
    * removes nothing. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  WAIT_FOR ((prompt = (AdwMessageDialog *) find_window_titled ("Remove Security Key?")) != NULL);
+  KBC_GUI_WAIT_FOR (
+      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   entry =
@@ -458,7 +392,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_false (adw_message_dialog_get_response_enabled (prompt, "remove"));
   gtk_editable_set_text (GTK_EDITABLE (entry), WRONG_PW);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  WAIT_FOR (gtk_widget_get_visible (error_label));
+  KBC_GUI_WAIT_FOR (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
                    "The current password is not correct.");
   save_shot (prompt_widget, "remove-key-prompt.png");
@@ -466,15 +400,15 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (prompt_widget));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   kbc_keys_group_reload (fixture->group);
-  WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 
   /* The right one removes it. */
   gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  WAIT_FOR (prompt_widget == NULL);
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)"));
   g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
@@ -482,28 +416,30 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   /* Cancel leaves the last one alone. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Old key");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  WAIT_FOR ((prompt = (AdwMessageDialog *) find_window_titled ("Remove Security Key?")) != NULL);
+  KBC_GUI_WAIT_FOR (
+      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Cancel"));
-  WAIT_FOR (prompt_widget == NULL);
+  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 1);
 
   /* Removing the last key turns MFA off. */
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  WAIT_FOR ((prompt = (AdwMessageDialog *) find_window_titled ("Remove Security Key?")) != NULL);
+  KBC_GUI_WAIT_FOR (
+      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   entry =
       find_widget (adw_message_dialog_get_extra_child (prompt), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  WAIT_FOR (prompt_widget == NULL);
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 0 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 0 &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "No security keys yet");
   g_assert_false (gtk_widget_get_visible (expander));
-  WAIT_FOR (!kbc_account_get_mfa_enabled (fixture->account));
+  KBC_GUI_WAIT_FOR (!kbc_account_get_mfa_enabled (fixture->account));
 }
 
 /* What goes wrong on the way to a key, each shown in the dialog, which keeps
@@ -524,15 +460,17 @@ test_add_failures (Fixture *fixture, gconstpointer data)
 
   kbc_soft_key_unplug (pin_key);
   dialog = open_add_dialog (fixture);
-  password_row = template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row");
-  countdown = template_child (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
-                              KBC_TYPE_KEY_PROMPT, "countdown_label");
+  password_row = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row");
+  countdown = kbc_gui_template_child (
+      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"), KBC_TYPE_KEY_PROMPT,
+      "countdown_label");
 
   /* A wrong password: shown on the password field, which is emptied. */
   press_add (dialog, "Work key", WRONG_PW);
   wait_back_at_form (dialog, "Work key");
-  g_assert_true (label_shows (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_error"),
-                              "The current password is not correct."));
+  g_assert_true (
+      label_shows (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_error"),
+                   "The current password is not correct."));
   g_assert_true (gtk_widget_has_css_class (password_row, "error"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
   g_assert_null (form_error (dialog));
@@ -553,8 +491,8 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
   press_add (dialog, "Work key", PASSWORD);
-  WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
-  click (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "cancel_button"));
+  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "cancel_button"));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_CANCELLING);
   wait_back_at_form (dialog, "Work key");
   g_assert_cmpstr (form_error (dialog), ==, "Cancelled. The security key was not added.");
@@ -571,31 +509,32 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_pin (pin_key, PIN, 8);
   kbc_soft_key_plug (pin_key);
   press_add (dialog, "Work key", PASSWORD);
-  WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
-  pin_error = template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_error");
+  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  pin_error = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_error");
   g_assert_false (gtk_widget_is_sensitive (
-      template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button")));
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), "0000");
-  click (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
+      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button")));
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"),
+                         "0000");
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
-  WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   g_assert_true (label_shows (pin_error, "Wrong PIN. 7 tries left."));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-pin.png");
   g_assert_true (gtk_widget_has_css_class (pin_error, "error"));
   g_assert_cmpint (kbc_soft_key_get_pin_retries (pin_key), ==, 7);
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
-  click (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   wait_added (fixture, dialog, "Work key");
   g_assert_cmpuint (kbc_soft_key_count_credentials_for (pin_key, "localhost"), ==, 1);
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                    !kbc_keys_group_get_loading (fixture->group));
 
   /* The same key again: already registered. */
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Work key again", PASSWORD);
-  WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
-  click (template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
+  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   wait_back_at_form (dialog, "Work key again");
   g_assert_nonnull (form_error (dialog));
   g_assert_nonnull (strstr (form_error (dialog), "already registered"));
@@ -607,19 +546,19 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
   press_add (dialog, "Spare key", PASSWORD);
-  WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
+  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  WAIT_FOR (dialog_widget == NULL);
+  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
 
   /* … so that the next dialog gets the key at once. */
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_AUTO, 0);
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Spare key", PASSWORD);
   wait_added (fixture, dialog, "Spare key");
-  WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-            !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
 
   /* A dead server: the dialog says so and keeps the name; the group offers
@@ -634,18 +573,19 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  WAIT_FOR (dialog_widget == NULL);
+  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
 
-  error_row = template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "error_row");
+  error_row = kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "error_row");
   kbc_keys_group_reload (fixture->group);
-  WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
   g_assert_true (gtk_widget_get_visible (error_row));
   g_assert_false (gtk_widget_get_visible (
-      template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row")));
+      kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row")));
 
   kbc_test_server_restart (fixture->server);
   click (find_widget (error_row, GTK_TYPE_BUTTON, "_Retry"));
-  WAIT_FOR (!gtk_widget_get_visible (error_row) && !kbc_keys_group_get_loading (fixture->group));
+  KBC_GUI_WAIT_FOR (!gtk_widget_get_visible (error_row) &&
+                    !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 }
 

@@ -21,6 +21,7 @@
 #include "kbc-test-server.h"
 #include "kbc-totp-dialog.h"
 #include "kbc-totp.h"
+#include "test-gui-util.h"
 
 #define EMAIL    "mira.mfa@example.com"
 #define PASSWORD "Quiet-Orchard-Ladder-73"
@@ -28,35 +29,7 @@
 static const char *const wrong_code_message =
     "That code is not valid. Codes change every 30 seconds — enter the current one.";
 
-/* Main loop helpers */
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main loop until @cond holds; fails the test after 20 s. */
-#define WAIT_FOR(cond)                                                \
-  G_STMT_START                                                        \
-  {                                                                   \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
-    guint waker_ = g_timeout_add (20, wake_up, NULL);                 \
-    while (!(cond))                                                   \
-      {                                                               \
-        if (g_get_monotonic_time () > deadline_)                      \
-          g_error ("timed out waiting for: %s", #cond);               \
-        g_main_context_iteration (NULL, TRUE);                        \
-      }                                                               \
-    g_source_remove (waker_);                                         \
-  }                                                                   \
-  G_STMT_END
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
+/* The account, outside the widgets */
 
 static KbcLoginResult
 login (KbcAccount *account, const char *password)
@@ -65,8 +38,8 @@ login (KbcAccount *account, const char *password)
   g_autoptr (GError) error = NULL;
   KbcLoginResult login_result;
 
-  kbc_account_login_async (account, EMAIL, password, NULL, store_result, &result);
-  WAIT_FOR (result != NULL);
+  kbc_account_login_async (account, EMAIL, password, NULL, kbc_test_on_done, &result);
+  KBC_GUI_WAIT_FOR (result != NULL);
   login_result = kbc_account_login_finish (account, result, &error);
   g_assert_no_error (error);
 
@@ -79,47 +52,14 @@ logout (KbcAccount *account)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  kbc_account_logout_async (account, NULL, store_result, &result);
-  WAIT_FOR (result != NULL);
+  kbc_account_logout_async (account, NULL, kbc_test_on_done, &result);
+  KBC_GUI_WAIT_FOR (result != NULL);
   kbc_account_logout_finish (account, result, &error);
   g_assert_no_error (error);
   g_assert_false (kbc_account_get_signed_in (account));
 }
 
 /* Widget helpers */
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWindow *
-find_window_titled (const char *title)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* not owned */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
 
 static GtkWidget *
 find_descendant (GtkWidget *widget, GType type, const char *css_class)
@@ -138,15 +78,6 @@ find_descendant (GtkWidget *widget, GType type, const char *css_class)
     }
 
   return NULL;
-}
-
-static gpointer
-template_child (gpointer widget, GType type, const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
 }
 
 static gboolean
@@ -281,36 +212,38 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 600);
   gtk_window_present (GTK_WINDOW (window));
 
-  WAIT_FOR (!kbc_mfa_group_get_loading (group) && gtk_widget_get_mapped (GTK_WIDGET (group)));
+  KBC_GUI_WAIT_FOR (!kbc_mfa_group_get_loading (group) &&
+                    gtk_widget_get_mapped (GTK_WIDGET (group)));
   g_assert_false (kbc_mfa_group_get_enabled (group));
 
   /* Enable MFA → Enable TOTP. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.enable", NULL));
-  WAIT_FOR ((chooser = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  KBC_GUI_WAIT_FOR ((chooser = kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_false (adw_message_dialog_get_response_enabled (chooser, "u2f"));
   adw_message_dialog_response (chooser, "totp");
   gtk_window_close (GTK_WINDOW (chooser));
-  WAIT_FOR ((dialog = find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
+  KBC_GUI_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_PASSWORD);
 
   /* A wrong password is refused in place. */
-  password_error = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_error");
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
+  password_error = kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_error");
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
                          "not-the-password");
   g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_BUSY);
-  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
+  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
   g_assert_true (label_shows (password_error, "The password is not correct."));
 
   /* The right one shows the QR code and the setup key. */
-  gtk_editable_set_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"), PASSWORD);
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
+                         PASSWORD);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
-  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
 
-  setup_key =
-      g_strdup (gtk_label_get_text (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "secret_label")));
+  setup_key = g_strdup (
+      gtk_label_get_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "secret_label")));
   /* Grouped by four for reading: "ABCD EFGH …". */
   g_assert_cmpint (setup_key[4], ==, ' ');
   fixture->secret = kbc_totp_base32_decode (setup_key, &fixture->secret_len, &error);
@@ -318,8 +251,8 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   g_assert_cmpuint (fixture->secret_len, ==, KBC_TOTP_SECRET_SIZE);
 
   /* The QR code holds exactly the Key URI of the shown key. */
-  paintable =
-      gtk_picture_get_paintable (template_child (dialog, KBC_TYPE_TOTP_DIALOG, "qr_picture"));
+  paintable = gtk_picture_get_paintable (
+      kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "qr_picture"));
   g_assert_true (KBC_IS_QR_PAINTABLE (paintable));
   decoded = decode_qr (paintable, fixture->dir);
   {
@@ -335,13 +268,13 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   g_assert_cmpstr (decoded, ==, expected_uri);
 
   /* A stale code is refused with the explanation. */
-  code_entry = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_entry");
-  code_error = template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_error");
+  code_entry = kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_entry");
+  code_error = kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "code_error");
   stale = stale_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
   /* The sixth digit activates by itself. */
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_ACTIVATING);
-  WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
   g_assert_true (label_shows (code_error, wrong_code_message));
   g_assert_true (kbc_code_entry_get_error (code_entry));
   g_assert_null (kbc_code_entry_get_code (code_entry));
@@ -354,8 +287,8 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   /* The current code activates; the recovery codes follow. */
   code = fresh_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
-  WAIT_FOR (dialog_widget == NULL);
-  WAIT_FOR ((recovery = find_toplevel (KBC_TYPE_RECOVERY_CODES_DIALOG)) != NULL);
+  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
+  KBC_GUI_WAIT_FOR ((recovery = kbc_gui_find_toplevel (KBC_TYPE_RECOVERY_CODES_DIALOG)) != NULL);
   recovery_widget = GTK_WIDGET (recovery);
   g_object_add_weak_pointer (G_OBJECT (recovery), (gpointer *) &recovery_widget);
 
@@ -369,15 +302,15 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   g_assert_true (gtk_widget_get_visible (recovery_widget));
   g_assert_false (gtk_window_get_deletable (GTK_WINDOW (recovery)));
   gtk_check_button_set_active (
-      template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check"), TRUE);
+      kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check"), TRUE);
   g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.done", NULL));
-  WAIT_FOR (is_destroyed (&recovery_widget));
+  KBC_GUI_WAIT_FOR (is_destroyed (&recovery_widget));
 
   /* The group and the account now say MFA is on. */
-  WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_GUI_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
   g_assert_true (kbc_mfa_group_get_totp_enabled (group));
   g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 10);
-  WAIT_FOR (kbc_account_get_mfa_enabled (account));
+  KBC_GUI_WAIT_FOR (kbc_account_get_mfa_enabled (account));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -391,7 +324,7 @@ show_mfa_step (KbcAccount *account, GtkWidget **window_out)
   kbc_mfa_step_set_account (KBC_MFA_STEP (step), account);
   gtk_window_set_child (GTK_WINDOW (window), step);
   gtk_window_present (GTK_WINDOW (window));
-  WAIT_FOR (gtk_widget_get_mapped (step));
+  KBC_GUI_WAIT_FOR (gtk_widget_get_mapped (step));
 
   *window_out = window;
   return KBC_MFA_STEP (step);
@@ -421,14 +354,14 @@ sign_in_with_totp (Fixture *fixture)
 
   step = show_mfa_step (account, &window);
   g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
-  error_label = template_child (step, KBC_TYPE_MFA_STEP, "error_label");
-  code_entry = template_child (step, KBC_TYPE_MFA_STEP, "code_entry");
+  error_label = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "error_label");
+  code_entry = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "code_entry");
 
   /* A wrong code: refused, and the step stays usable. */
   stale = stale_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
   g_assert_true (kbc_mfa_step_get_busy (step));
-  WAIT_FOR (!kbc_mfa_step_get_busy (step));
+  KBC_GUI_WAIT_FOR (!kbc_mfa_step_get_busy (step));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (error_label), wrong_code_message));
   g_assert_false (signed_in);
@@ -436,7 +369,7 @@ sign_in_with_totp (Fixture *fixture)
   /* A fresh code from the app signs in. */
   code = fresh_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
-  WAIT_FOR (signed_in);
+  KBC_GUI_WAIT_FOR (signed_in);
   g_assert_true (kbc_account_get_signed_in (account));
   g_assert_true (kbc_account_get_mfa_enabled (account));
 
@@ -458,21 +391,22 @@ sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolea
 
   step = show_mfa_step (account, &window);
   g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
-  error_label = template_child (step, KBC_TYPE_MFA_STEP, "error_label");
+  error_label = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "error_label");
 
   /* "Use a recovery code instead" */
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.use-method", "s", "recovery"));
   g_assert_cmpstr (
-      gtk_stack_get_visible_child_name (template_child (step, KBC_TYPE_MFA_STEP, "stack")), ==,
-      "recovery");
+      gtk_stack_get_visible_child_name (kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "stack")),
+      ==, "recovery");
   /* Typed the way people copy from paper, with spaces around. */
   {
     g_autofree char *typed = g_strdup_printf (" %s ", recovery_code);
-    gtk_editable_set_text (template_child (step, KBC_TYPE_MFA_STEP, "recovery_entry"), typed);
+    gtk_editable_set_text (kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "recovery_entry"),
+                           typed);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.verify", NULL));
-  WAIT_FOR (!kbc_mfa_step_get_busy (step));
+  KBC_GUI_WAIT_FOR (!kbc_mfa_step_get_busy (step));
 
   if (expect_success)
     {
@@ -509,12 +443,13 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
   gtk_window_set_child (GTK_WINDOW (window), overlay);
   gtk_window_present (GTK_WINDOW (window));
 
-  WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_GUI_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
   /* One recovery code was used to sign in. */
   g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 9);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.disable", NULL));
-  WAIT_FOR ((prompt = find_window_titled ("Disable Multi-Factor Authentication?")) != NULL);
+  KBC_GUI_WAIT_FOR (
+      (prompt = kbc_gui_find_window_titled ("Disable Multi-Factor Authentication?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   row = find_descendant (prompt_widget, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
@@ -527,7 +462,7 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
   /* A wrong password keeps the prompt open with the reason. */
   gtk_editable_set_text (GTK_EDITABLE (row), "not-the-password");
   g_signal_emit_by_name (confirm, "clicked");
-  WAIT_FOR (gtk_widget_get_visible (error_label));
+  KBC_GUI_WAIT_FOR (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
                    "The password is not correct.");
   g_assert_nonnull (prompt_widget);
@@ -535,9 +470,9 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
 
   gtk_editable_set_text (GTK_EDITABLE (row), PASSWORD);
   g_signal_emit_by_name (confirm, "clicked");
-  WAIT_FOR (is_destroyed (&prompt_widget));
-  WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
-  WAIT_FOR (!kbc_account_get_mfa_enabled (account));
+  KBC_GUI_WAIT_FOR (is_destroyed (&prompt_widget));
+  KBC_GUI_WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_GUI_WAIT_FOR (!kbc_account_get_mfa_enabled (account));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
