@@ -16,8 +16,6 @@
 #include "kbc-toast.h"
 #include "kbc-totp-dialog.h"
 
-#define MFA_PATH            "/manage/current-user/mfa"
-#define RECOVERY_CODES_PATH "/manage/current-user/mfa/recovery-codes"
 
 struct _KbcMfaGroup
 {
@@ -77,19 +75,6 @@ get_parent_window (KbcMfaGroup *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
-static JsonNode *
-password_body (const char *password)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "currentPassword");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
 }
 
 static void
@@ -209,7 +194,7 @@ on_state_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
 
-  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -244,22 +229,11 @@ kbc_mfa_group_reload (KbcMfaGroup *self)
 
   set_loading (self, TRUE);
   update_view (self);
-  kbc_client_request_async (kbc_account_get_client (self->account), "GET", MFA_PATH, NULL,
-                            self->cancellable, on_state_loaded, self);
+  kbc_account_get_mfa_async (self->account, self->cancellable, on_state_loaded, self);
 }
 
-static void
-on_account_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-
-  /* Only mfa-enabled is wanted; a failure shows elsewhere soon enough. */
-  if (!kbc_account_refresh_finish (KBC_ACCOUNT (source), result, &error))
-    g_debug ("Could not refresh the account after an MFA change: %s", error->message);
-}
-
-/* After any change: our rows, and the account's mfa-enabled that the rest of
- * the app shows. */
+/* After any change, our rows. (KbcAccount has refreshed its mfa-enabled
+ * before reporting the change.) */
 static void
 changed (KbcMfaGroup *self)
 {
@@ -267,7 +241,6 @@ changed (KbcMfaGroup *self)
     return;
 
   kbc_mfa_group_reload (self);
-  kbc_account_refresh_async (self->account, NULL, on_account_refreshed, NULL);
 }
 
 static void
@@ -282,6 +255,12 @@ on_account_mfa_enabled (KbcMfaGroup *self)
  * password and shows why. */
 
 typedef void (*PromptDoneFunc) (KbcMfaGroup *self, JsonNode *result);
+/* One of the KbcAccount calls that take the current password. */
+typedef void (*PromptRequestFunc) (KbcAccount *account,
+                                   const char *current_password,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
 
 typedef struct
 {
@@ -292,8 +271,7 @@ typedef struct
   GtkWidget *confirm;
   GtkWidget *spinner;
   GCancellable *cancellable;
-  const char *method;
-  const char *path;
+  PromptRequestFunc request;
   PromptDoneFunc done;
 } Prompt;
 
@@ -335,7 +313,7 @@ on_prompt_request_done (GObject *source, GAsyncResult *result, gpointer user_dat
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
 
-  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -369,7 +347,6 @@ static void
 on_prompt_confirm (Prompt *prompt)
 {
   const char *password = gtk_editable_get_text (GTK_EDITABLE (prompt->row));
-  g_autoptr (JsonNode) body = NULL;
 
   if (password == NULL || *password == '\0')
     {
@@ -380,10 +357,8 @@ on_prompt_confirm (Prompt *prompt)
 
   prompt_show_error (prompt, NULL);
   prompt_set_busy (prompt, TRUE);
-  body = password_body (password);
-  kbc_client_request_async (kbc_account_get_client (prompt->group->account), prompt->method,
-                            prompt->path, body, prompt->cancellable, on_prompt_request_done,
-                            prompt);
+  prompt->request (prompt->group->account, password, prompt->cancellable, on_prompt_request_done,
+                   prompt);
 }
 
 static void
@@ -392,8 +367,7 @@ run_password_prompt (KbcMfaGroup *self,
                      const char *body,
                      const char *confirm_label,
                      gboolean destructive,
-                     const char *method,
-                     const char *path,
+                     PromptRequestFunc request,
                      PromptDoneFunc done)
 {
   Prompt *prompt = g_new0 (Prompt, 1);
@@ -419,8 +393,7 @@ run_password_prompt (KbcMfaGroup *self,
   prompt->confirm = confirm;
   prompt->spinner = spinner;
   prompt->cancellable = g_cancellable_new ();
-  prompt->method = method;
-  prompt->path = path;
+  prompt->request = request;
   prompt->done = done;
 
   gtk_window_set_title (GTK_WINDOW (window), heading);
@@ -591,7 +564,8 @@ regenerate_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   run_password_prompt (KBC_MFA_GROUP (widget), _ ("Generate New Recovery Codes"),
                        _ ("Your current recovery codes stop working and ten new ones are shown "
                           "once. Enter your password to continue."),
-                       _ ("_Generate"), FALSE, "POST", RECOVERY_CODES_PATH, on_regenerated);
+                       _ ("_Generate"), FALSE, kbc_account_regenerate_recovery_codes_async,
+                       on_regenerated);
 }
 
 static void
@@ -601,7 +575,7 @@ disable_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
                        _ ("Signing in will ask only for your password, your authenticator app and "
                           "security keys are removed, and your other sessions are signed out. "
                           "Enter your password to continue."),
-                       _ ("_Disable"), TRUE, "DELETE", MFA_PATH, on_disabled);
+                       _ ("_Disable"), TRUE, kbc_account_disable_mfa_async, on_disabled);
 }
 
 static void

@@ -18,8 +18,6 @@
 #include "kbc-toast.h"
 #include "kbc-totp.h"
 
-#define TOTP_PATH     "/manage/current-user/mfa/totp"
-#define ACTIVATE_PATH "/manage/current-user/mfa/totp/activate"
 
 struct _KbcTotpDialog
 {
@@ -182,19 +180,6 @@ show_fatal_error (KbcTotpDialog *self, const char *message)
   set_state (self, KBC_TOTP_DIALOG_STATE_ERROR);
 }
 
-static JsonNode *
-object_node (const char *member, const char *value)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, value);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
 /* A wrong current password comes as a field error; everything else keeps the
  * client's translated message. */
 static void
@@ -299,7 +284,7 @@ on_enrol_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
 
-  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -328,11 +313,9 @@ on_enrol_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 enrol (KbcTotpDialog *self)
 {
-  g_autoptr (JsonNode) body = object_node ("currentPassword", self->password);
-
+  kbc_account_enrol_totp_async (self->account, self->password, self->cancellable, on_enrol_done,
+                                self);
   clear_secret_string (&self->password);
-  kbc_client_request_async (kbc_account_get_client (self->account), "POST", TOTP_PATH, body,
-                            self->cancellable, on_enrol_done, self);
 }
 
 static void
@@ -342,7 +325,7 @@ on_delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
 
-  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -374,10 +357,8 @@ continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 
   if (self->reconfigure && !self->old_deleted)
     {
-      g_autoptr (JsonNode) body = object_node ("currentPassword", self->password);
-
-      kbc_client_request_async (kbc_account_get_client (self->account), "DELETE", TOTP_PATH, body,
-                                self->cancellable, on_delete_done, self);
+      kbc_account_delete_totp_async (self->account, self->password, self->cancellable,
+                                     on_delete_done, self);
     }
   else
     {
@@ -394,7 +375,7 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_auto (GStrv) codes = NULL;
   KbcRecoveryCodesDialog *recovery;
 
-  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -451,17 +432,14 @@ static void
 activate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
-  g_autoptr (JsonNode) body = NULL;
-  const char *code = kbc_code_entry_get_code (self->code_entry);
+  g_autofree char *code = g_strdup (kbc_code_entry_get_code (self->code_entry));
 
   if (self->state != KBC_TOTP_DIALOG_STATE_SCAN || code == NULL)
     return;
 
   show_code_error (self, NULL);
-  body = object_node ("code", code);
   set_state (self, KBC_TOTP_DIALOG_STATE_ACTIVATING);
-  kbc_client_request_async (kbc_account_get_client (self->account), "POST", ACTIVATE_PATH, body,
-                            self->cancellable, on_activate_done, self);
+  kbc_account_activate_totp_async (self->account, code, self->cancellable, on_activate_done, self);
 }
 
 static void

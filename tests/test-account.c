@@ -597,6 +597,87 @@ test_mfa (Fixture *fixture, gconstpointer data)
   g_assert_false (kbc_account_get_signed_in (guessing));
 }
 
+/* The MFA calls of KbcAccount, as the MFA group and the TOTP dialog use
+ * them: the ones that change a factor refresh mfa-enabled themselves. */
+static JsonNode *
+mfa_finish (KbcAccount *account, GAsyncResult **result, GError **error)
+{
+  return kbc_account_mfa_finish (account, kbc_test_wait_for (result), error);
+}
+
+static void
+test_mfa_calls (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcAccount) account = signed_in_account (fixture);
+  g_autoptr (GAsyncResult) enrolled = NULL;
+  g_autoptr (GAsyncResult) activated = NULL;
+  g_autoptr (GAsyncResult) regenerated = NULL;
+  g_autoptr (GAsyncResult) state = NULL;
+  g_autoptr (GAsyncResult) refused = NULL;
+  g_autoptr (GAsyncResult) disabled = NULL;
+  g_autoptr (JsonNode) enrolment = NULL;
+  g_autoptr (JsonNode) activation = NULL;
+  g_autoptr (JsonNode) codes = NULL;
+  g_autoptr (JsonNode) mfa = NULL;
+  g_autoptr (JsonNode) nothing = NULL;
+  g_autoptr (JsonNode) off = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *secret = NULL;
+  g_autofree char *code = NULL;
+  gsize secret_len = 0;
+  guint mfa_notifies = 0;
+
+  g_signal_connect (account, "notify::mfa-enabled", G_CALLBACK (count_notify), &mfa_notifies);
+
+  kbc_account_enrol_totp_async (account, PASSWORD, NULL, kbc_test_on_done, &enrolled);
+  enrolment = mfa_finish (account, &enrolled, &error);
+  g_assert_no_error (error);
+  secret = kbc_totp_base32_decode (
+      json_object_get_string_member (json_node_get_object (enrolment), "secret"), &secret_len,
+      &error);
+  g_assert_no_error (error);
+  g_assert_false (kbc_account_get_mfa_enabled (account));
+
+  code = kbc_totp_code_at (secret, secret_len, g_get_real_time () / G_USEC_PER_SEC);
+  kbc_account_activate_totp_async (account, code, NULL, kbc_test_on_done, &activated);
+  activation = mfa_finish (account, &activated, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (activation), "recoveryCodes")),
+                    ==, 10);
+  g_assert_true (kbc_account_get_mfa_enabled (account));
+  g_assert_cmpuint (mfa_notifies, ==, 1);
+
+  kbc_account_regenerate_recovery_codes_async (account, PASSWORD, NULL, kbc_test_on_done,
+                                               &regenerated);
+  codes = mfa_finish (account, &regenerated, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (codes), "recoveryCodes")),
+                    ==, 10);
+
+  kbc_account_get_mfa_async (account, NULL, kbc_test_on_done, &state);
+  mfa = mfa_finish (account, &state, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (mfa), "enabled"));
+
+  /* A wrong password changes nothing. */
+  kbc_account_disable_mfa_async (account, "Not-The-Password-1", NULL, kbc_test_on_done, &refused);
+  nothing = mfa_finish (account, &refused, &error);
+  g_assert_null (nothing);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST);
+  g_assert_nonnull (kbc_api_error_get_field_message (error, "currentPassword"));
+  g_clear_error (&error);
+  g_assert_true (kbc_account_get_mfa_enabled (account));
+
+  kbc_account_disable_mfa_async (account, PASSWORD, NULL, kbc_test_on_done, &disabled);
+  off = mfa_finish (account, &disabled, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (off);
+  g_assert_false (kbc_account_get_mfa_enabled (account));
+  g_assert_cmpuint (mfa_notifies, ==, 2);
+}
+
 static void
 test_no_secrets_in_log (Fixture *fixture, gconstpointer data)
 {
@@ -661,6 +742,7 @@ main (int argc, char *argv[])
   ADD ("/kbc/account/cancel", test_cancel);
   ADD ("/kbc/account/mfa-without-ticket", test_mfa_without_ticket);
   ADD ("/kbc/account/mfa", test_mfa);
+  ADD ("/kbc/account/mfa-calls", test_mfa_calls);
   ADD ("/kbc/account/no-secrets-in-log", test_no_secrets_in_log);
 #undef ADD
 

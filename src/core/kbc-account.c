@@ -1066,11 +1066,11 @@ reword_current_password (GError *error)
     }
 }
 
-/* Adding or removing a factor changes mfa-enabled: ask the server again,
+/* Adding or removing a factor (a key, the app) changes mfa-enabled: ask the server again,
  * then report @task's result (the node in its task data, or TRUE). A failed
  * refresh does not undo what was done, so it is only logged. */
 static void
-on_verify_after_key_change (GObject *source, GAsyncResult *result, gpointer user_data)
+on_verify_after_mfa_change (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (JsonNode) node = NULL;
@@ -1080,7 +1080,7 @@ on_verify_after_key_change (GObject *source, GAsyncResult *result, gpointer user
 
   node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
   if (node == NULL || !apply_verify (self, node, &error))
-    g_debug ("Cannot refresh the account after a security key change: %s", error->message);
+    g_debug ("Cannot refresh the account after an MFA change: %s", error->message);
 
   if (device != NULL)
     g_task_return_pointer (task, json_node_ref (device), (GDestroyNotify) json_node_unref);
@@ -1089,10 +1089,155 @@ on_verify_after_key_change (GObject *source, GAsyncResult *result, gpointer user
 }
 
 static void
-refresh_after_key_change (KbcAccount *self, GTask *task)
+refresh_after_mfa_change (KbcAccount *self, GTask *task)
 {
   kbc_client_request_async (self->client, "GET", "/manage/tokens/verify", NULL, NULL,
-                            on_verify_after_key_change, task);
+                            on_verify_after_mfa_change, task);
+}
+
+/* Multi-factor authentication. */
+
+#define MFA_PATH "/manage/current-user/mfa"
+
+static void
+on_mfa_response (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcAccount *self = g_task_get_source_object (task);
+  gboolean changes_factors = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "changes"));
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!changes_factors)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  g_task_set_task_data (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+  refresh_after_mfa_change (self, g_steal_pointer (&task));
+}
+
+/* Sends @method MFA_PATH@suffix with @member: @value as the body (none when
+ * @member is NULL). */
+static void
+mfa_request (KbcAccount *self,
+             gpointer source_tag,
+             gboolean changes_factors,
+             const char *method,
+             const char *suffix,
+             const char *member,
+             const char *value,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (JsonNode) body = member != NULL ? build_body (member, value, NULL) : NULL;
+  g_autofree char *path = g_strconcat (MFA_PATH, suffix, NULL);
+
+  g_task_set_source_tag (task, source_tag);
+  g_object_set_data (G_OBJECT (task), "changes", GINT_TO_POINTER (changes_factors));
+  kbc_client_request_async (self->client, method, path, body, cancellable, on_mfa_response,
+                            g_steal_pointer (&task));
+}
+
+void
+kbc_account_get_mfa_async (KbcAccount *self,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+
+  mfa_request (self, kbc_account_get_mfa_async, FALSE, "GET", "", NULL, NULL, cancellable, callback,
+               user_data);
+}
+
+void
+kbc_account_enrol_totp_async (KbcAccount *self,
+                              const char *current_password,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (current_password != NULL);
+
+  mfa_request (self, kbc_account_enrol_totp_async, FALSE, "POST", "/totp", "currentPassword",
+               current_password, cancellable, callback, user_data);
+}
+
+void
+kbc_account_activate_totp_async (KbcAccount *self,
+                                 const char *code,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (code != NULL);
+
+  mfa_request (self, kbc_account_activate_totp_async, TRUE, "POST", "/totp/activate", "code", code,
+               cancellable, callback, user_data);
+}
+
+void
+kbc_account_delete_totp_async (KbcAccount *self,
+                               const char *current_password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (current_password != NULL);
+
+  mfa_request (self, kbc_account_delete_totp_async, TRUE, "DELETE", "/totp", "currentPassword",
+               current_password, cancellable, callback, user_data);
+}
+
+void
+kbc_account_disable_mfa_async (KbcAccount *self,
+                               const char *current_password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (current_password != NULL);
+
+  mfa_request (self, kbc_account_disable_mfa_async, TRUE, "DELETE", "", "currentPassword",
+               current_password, cancellable, callback, user_data);
+}
+
+void
+kbc_account_regenerate_recovery_codes_async (KbcAccount *self,
+                                             const char *current_password,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (current_password != NULL);
+
+  mfa_request (self, kbc_account_regenerate_recovery_codes_async, FALSE, "POST", "/recovery-codes",
+               "currentPassword", current_password, cancellable, callback, user_data);
+}
+
+JsonNode *
+kbc_account_mfa_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Registration. */
@@ -1155,7 +1300,7 @@ on_register_key_finished (GObject *source, GAsyncResult *result, gpointer user_d
     }
 
   g_task_set_task_data (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
-  refresh_after_key_change (self, g_steal_pointer (&task));
+  refresh_after_mfa_change (self, g_steal_pointer (&task));
 }
 
 static void
@@ -1501,7 +1646,7 @@ on_remove_key_response (GObject *source, GAsyncResult *result, gpointer user_dat
       return;
     }
 
-  refresh_after_key_change (self, g_steal_pointer (&task));
+  refresh_after_mfa_change (self, g_steal_pointer (&task));
 }
 
 void

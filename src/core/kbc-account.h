@@ -124,6 +124,53 @@ gboolean     kbc_account_change_password_finish (KbcAccount          *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
+/* -- multi-factor authentication (/manage/current-user/mfa) -- */
+
+/* Each call below is finished with kbc_account_mfa_finish(), which returns
+ * the server's JSON (a JSON null node for an empty answer). Calls that change
+ * the factors refresh mfa-enabled before they report. A wrong
+ * @current_password is KBC_API_ERROR_BAD_REQUEST with the field
+ * "currentPassword". */
+
+/* GET …/mfa: {enabled, totp: {enabled}, recoveryCodesRemaining, devices}. */
+void         kbc_account_get_mfa_async       (KbcAccount          *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* POST …/mfa/totp: a pending secret {secret, otpauthUri}. */
+void         kbc_account_enrol_totp_async    (KbcAccount          *self,
+                                              const char          *current_password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* POST …/mfa/totp/activate with the app's @code: {recoveryCodes}. */
+void         kbc_account_activate_totp_async (KbcAccount          *self,
+                                              const char          *code,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* DELETE …/mfa/totp: removes the authenticator app. */
+void         kbc_account_delete_totp_async   (KbcAccount          *self,
+                                              const char          *current_password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* DELETE …/mfa: every factor goes, MFA is off. */
+void         kbc_account_disable_mfa_async   (KbcAccount          *self,
+                                              const char          *current_password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* POST …/mfa/recovery-codes: a new set {recoveryCodes}; the old one dies. */
+void         kbc_account_regenerate_recovery_codes_async (KbcAccount   *self,
+                                              const char          *current_password,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JsonNode    *kbc_account_mfa_finish          (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 /* -- security keys (U2F and FIDO2) -- */
 
 /* The KbcFido the account's key calls use (e.g. to change its timeout). */
