@@ -13,6 +13,7 @@
 
 #include "kbc-fido.h"
 #include "kbc-soft-key.h"
+#include "kbc-tamper.h"
 #include "kbc-test-server.h"
 #include "kbc-webauthn.h"
 
@@ -113,58 +114,11 @@ key_authenticate (JsonNode *options)
   return credential;
 }
 
-/* ---- JSON editing ---- */
-
-static JsonNode *
-deep_copy (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  return json_from_string (text, NULL);
-}
-
-static JsonObject *
-response_object (JsonNode *credential)
-{
-  return json_object_get_object_member (json_node_get_object (credential), "response");
-}
-
-static GBytes *
-response_bytes (JsonNode *credential, const char *member)
-{
-  return kbc_webauthn_base64url_decode (
-      json_object_get_string_member (response_object (credential), member));
-}
-
-static void
-set_response_bytes (JsonNode *credential, const char *member, GBytes *bytes)
-{
-  g_autofree char *text = kbc_webauthn_base64url_encode_bytes (bytes);
-
-  json_object_set_string_member (response_object (credential), member, text);
-}
-
-/* @credential with @from replaced by @to in its clientDataJSON. */
-static JsonNode *
-with_client_data_edit (JsonNode *credential, const char *from, const char *to)
-{
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) client_data = response_bytes (credential, "clientDataJSON");
-  g_autoptr (GString) text =
-      g_string_new_len (g_bytes_get_data (client_data, NULL), g_bytes_get_size (client_data));
-  g_autoptr (GBytes) edited = NULL;
-
-  g_assert_cmpuint (g_string_replace (text, from, to, 1), ==, 1);
-  edited = g_bytes_new (text->str, text->len);
-  set_response_bytes (copy, "clientDataJSON", edited);
-  return copy;
-}
-
 /* @credential whose clientDataJSON carries another (random) challenge. */
 static JsonNode *
 with_other_challenge (JsonNode *credential)
 {
-  g_autoptr (GBytes) client_data = response_bytes (credential, "clientDataJSON");
+  g_autoptr (GBytes) client_data = kbc_tamper_response_bytes (credential, "clientDataJSON");
   g_autoptr (KbcWebauthnClientData) parsed = kbc_webauthn_client_data_parse (
       g_bytes_get_data (client_data, NULL), g_bytes_get_size (client_data), NULL);
   g_autofree char *old = kbc_webauthn_base64url_encode_bytes (parsed->challenge);
@@ -174,33 +128,15 @@ with_other_challenge (JsonNode *credential)
   for (guint i = 0; i < sizeof raw; i++)
     raw[i] = (guint8) g_random_int_range (0, 256);
   new = kbc_webauthn_base64url_encode (raw, sizeof raw);
-  return with_client_data_edit (credential, old, new);
-}
-
-/* @credential with one bit of a binary response member flipped. */
-static JsonNode *
-with_flipped_byte (JsonNode *credential, const char *member, gssize index)
-{
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) bytes = response_bytes (credential, member);
-  g_autoptr (GByteArray) array = g_byte_array_new ();
-  g_autoptr (GBytes) flipped = NULL;
-
-  g_byte_array_append (array, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  if (index < 0)
-    index += array->len;
-  array->data[index] ^= 0x01;
-  flipped = g_byte_array_free_to_bytes (g_steal_pointer (&array));
-  set_response_bytes (copy, member, flipped);
-  return copy;
+  return kbc_tamper_client_data_edit (credential, old, new);
 }
 
 /* A registration whose attestation signature has one bit flipped. */
 static JsonNode *
 with_bad_attestation_signature (JsonNode *credential)
 {
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) object = response_bytes (credential, "attestationObject");
+  JsonNode *copy = kbc_tamper_deep_copy (credential);
+  g_autoptr (GBytes) object = kbc_tamper_response_bytes (credential, "attestationObject");
   g_autoptr (KbcWebauthnAttestation) attestation =
       kbc_webauthn_attestation_object_parse (object, NULL);
   g_autoptr (GByteArray) sig = g_byte_array_new ();
@@ -214,7 +150,7 @@ with_bad_attestation_signature (JsonNode *credential)
   changed = g_byte_array_free_to_bytes (g_steal_pointer (&sig));
   rebuilt = kbc_webauthn_attestation_object_new (attestation->fmt, attestation->auth_data, changed,
                                                  attestation->x5c);
-  set_response_bytes (copy, "attestationObject", rebuilt);
+  kbc_tamper_set_response_bytes (copy, "attestationObject", rebuilt);
   return copy;
 }
 
@@ -523,13 +459,13 @@ test_registration_formats (Fixture *fixture, gconstpointer data)
 static JsonNode *
 tamper_origin (JsonNode *credential)
 {
-  return with_client_data_edit (credential, ORIGIN, "https://evil.example");
+  return kbc_tamper_client_data_edit (credential, ORIGIN, "https://evil.example");
 }
 
 static JsonNode *
 tamper_type (JsonNode *credential)
 {
-  return with_client_data_edit (credential, "webauthn.create", "webauthn.get");
+  return kbc_tamper_client_data_edit (credential, "webauthn.create", "webauthn.get");
 }
 
 static void
@@ -565,12 +501,12 @@ test_registration_wrong_rp_id (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   start_ok (fixture, "Phished key", &started);
-  relayed = deep_copy (started.options);
+  relayed = kbc_tamper_deep_copy (started.options);
   json_object_set_string_member (
       json_object_get_object_member (json_node_get_object (relayed), "rp"), "id", "evil.example");
   credential = key_register_for (relayed, "evil.example", &error);
   g_assert_no_error (error);
-  bad = with_client_data_edit (credential, "https://evil.example", ORIGIN);
+  bad = kbc_tamper_client_data_edit (credential, "https://evil.example", ORIGIN);
 
   response = finish (fixture, started.id, bad);
   assert_error (response, 400, "u2fRpIdMismatch", "credential");
@@ -899,13 +835,13 @@ test_sign_in (Fixture *fixture, gconstpointer data)
 static JsonNode *
 tamper_signature (JsonNode *credential)
 {
-  return with_flipped_byte (credential, "signature", -1);
+  return kbc_tamper_flip_byte (credential, "signature", -1);
 }
 
 static JsonNode *
 tamper_assertion_origin (JsonNode *credential)
 {
-  return with_client_data_edit (credential, ORIGIN, "https://evil.example");
+  return kbc_tamper_client_data_edit (credential, ORIGIN, "https://evil.example");
 }
 
 /* What a phishing page at evil.example gets from the key for this
@@ -918,7 +854,7 @@ relayed_assertion (JsonNode *options, GBytes *claimed_id)
   g_autoptr (KbcWebauthnCreationOptions) creation = kbc_webauthn_creation_options_new ();
   g_autoptr (JsonNode) creation_json = NULL;
   g_autoptr (JsonNode) made = NULL;
-  g_autoptr (JsonNode) relayed = deep_copy (options);
+  g_autoptr (JsonNode) relayed = kbc_tamper_deep_copy (options);
   g_autoptr (JsonNode) assertion = NULL;
   g_autoptr (KbcFido) fido = kbc_fido_new ();
   g_autoptr (GBytes) evil_id = NULL;
@@ -957,7 +893,7 @@ relayed_assertion (JsonNode *options, GBytes *claimed_id)
   g_object_unref (waiter.result);
   g_assert_no_error (error);
 
-  bad = with_client_data_edit (assertion, "https://evil.example", ORIGIN);
+  bad = kbc_tamper_client_data_edit (assertion, "https://evil.example", ORIGIN);
   json_object_set_string_member (json_node_get_object (bad), "id", claimed_text);
   json_object_set_string_member (json_node_get_object (bad), "rawId", claimed_text);
   return bad;
@@ -1147,7 +1083,7 @@ test_sign_in_not_registered (Fixture *fixture, gconstpointer data)
 
   /* The other account's key answers this sign-in's challenge. */
   sign_in_start (fixture, &sign_in);
-  options = deep_copy (sign_in.options);
+  options = kbc_tamper_deep_copy (sign_in.options);
   their_text = kbc_webauthn_base64url_encode_bytes (their_id);
   json_object_set_string_member (descriptor, "type", "public-key");
   json_object_set_string_member (descriptor, "id", their_text);

@@ -14,6 +14,7 @@
 #include "kbc-fido.h"
 #include "kbc-server-webauthn.h"
 #include "kbc-soft-key.h"
+#include "kbc-tamper.h"
 #include "kbc-webauthn.h"
 
 #define RP_ID "localhost"
@@ -168,73 +169,7 @@ authenticate_ok (Stored *stored)
   g_assert_cmpuint (stored->sign_count, >, before);
 }
 
-/* -- tampering -- */
-
-/* json_node_copy() shares objects; a tampered copy must not. */
-static JsonNode *
-deep_copy (JsonNode *node)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  return json_from_string (text, NULL);
-}
-
-static JsonObject *
-response_object (JsonNode *credential)
-{
-  return json_object_get_object_member (json_node_get_object (credential), "response");
-}
-
-static GBytes *
-response_bytes (JsonNode *credential, const char *member)
-{
-  return kbc_webauthn_base64url_decode (
-      json_object_get_string_member (response_object (credential), member));
-}
-
-static void
-set_response_bytes (JsonNode *credential, const char *member, GBytes *bytes)
-{
-  g_autofree char *text = kbc_webauthn_base64url_encode_bytes (bytes);
-
-  json_object_set_string_member (response_object (credential), member, text);
-}
-
-/* A copy of @credential with @from replaced by @to in its clientDataJSON. */
-static JsonNode *
-with_client_data_edit (JsonNode *credential, const char *from, const char *to)
-{
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) client_data = response_bytes (credential, "clientDataJSON");
-  g_autoptr (GString) text =
-      g_string_new_len (g_bytes_get_data (client_data, NULL), g_bytes_get_size (client_data));
-  g_autoptr (GBytes) edited = NULL;
-
-  g_assert_cmpuint (g_string_replace (text, from, to, 1), ==, 1);
-  edited = g_bytes_new (text->str, text->len);
-  set_response_bytes (copy, "clientDataJSON", edited);
-
-  return copy;
-}
-
-/* A copy of @credential with one byte of a binary response member flipped. */
-static JsonNode *
-with_flipped_byte (JsonNode *credential, const char *member, gssize index)
-{
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) bytes = response_bytes (credential, member);
-  g_autoptr (GByteArray) array = g_byte_array_new ();
-  g_autoptr (GBytes) flipped = NULL;
-
-  g_byte_array_append (array, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  if (index < 0)
-    index += array->len;
-  array->data[index] ^= 0x01;
-  flipped = g_byte_array_free_to_bytes (g_steal_pointer (&array));
-  set_response_bytes (copy, member, flipped);
-
-  return copy;
-}
+/* -- tampering (see kbc-tamper.h) -- */
 
 /* A copy of a registration with the attestation signature (or, with
  * @flip_auth_data, the authenticator data inside the attestation object)
@@ -242,8 +177,8 @@ with_flipped_byte (JsonNode *credential, const char *member, gssize index)
 static JsonNode *
 with_tampered_attestation (JsonNode *credential, gboolean flip_auth_data)
 {
-  JsonNode *copy = deep_copy (credential);
-  g_autoptr (GBytes) object = response_bytes (credential, "attestationObject");
+  JsonNode *copy = kbc_tamper_deep_copy (credential);
+  g_autoptr (GBytes) object = kbc_tamper_response_bytes (credential, "attestationObject");
   g_autoptr (KbcWebauthnAttestation) attestation =
       kbc_webauthn_attestation_object_parse (object, NULL);
   g_autoptr (GByteArray) array = g_byte_array_new ();
@@ -261,7 +196,7 @@ with_tampered_attestation (JsonNode *credential, gboolean flip_auth_data)
   rebuilt = kbc_webauthn_attestation_object_new (
       attestation->fmt, flip_auth_data ? changed : attestation->auth_data,
       flip_auth_data ? attestation->sig : changed, attestation->x5c);
-  set_response_bytes (copy, "attestationObject", rebuilt);
+  kbc_tamper_set_response_bytes (copy, "attestationObject", rebuilt);
 
   return copy;
 }
@@ -538,13 +473,13 @@ test_registration_tampered (void)
                              KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_MISMATCH);
 
   /* Another origin in the client data, or another one expected. */
-  bad = with_client_data_edit (response, "https://localhost", "https://evil.example.com");
+  bad = kbc_tamper_client_data_edit (response, "https://localhost", "https://evil.example.com");
   assert_registration_fails (bad, challenge, RP_ID, NULL,
                              KBC_SERVER_WEBAUTHN_ERROR_ORIGIN_MISMATCH);
   json_node_unref (bad);
   assert_registration_fails (response, challenge, RP_ID, "http://localhost",
                              KBC_SERVER_WEBAUTHN_ERROR_ORIGIN_MISMATCH);
-  bad = with_client_data_edit (response, "\"crossOrigin\":false", "\"crossOrigin\":true");
+  bad = kbc_tamper_client_data_edit (response, "\"crossOrigin\":false", "\"crossOrigin\":true");
   assert_registration_fails (bad, challenge, RP_ID, NULL,
                              KBC_SERVER_WEBAUTHN_ERROR_ORIGIN_MISMATCH);
   json_node_unref (bad);
@@ -554,16 +489,16 @@ test_registration_tampered (void)
                              KBC_SERVER_WEBAUTHN_ERROR_RP_ID_MISMATCH);
 
   /* An assertion's client data, or a credential of another type. */
-  bad = with_client_data_edit (response, "webauthn.create", "webauthn.get");
+  bad = kbc_tamper_client_data_edit (response, "webauthn.create", "webauthn.get");
   assert_registration_fails (bad, challenge, RP_ID, NULL, KBC_SERVER_WEBAUTHN_ERROR_WRONG_TYPE);
   json_node_unref (bad);
-  bad = deep_copy (response);
+  bad = kbc_tamper_deep_copy (response);
   json_object_set_string_member (json_node_get_object (bad), "type", "password");
   assert_registration_fails (bad, challenge, RP_ID, NULL, KBC_SERVER_WEBAUTHN_ERROR_WRONG_TYPE);
   json_node_unref (bad);
 
   /* An id that is not the attested credential's. */
-  bad = deep_copy (response);
+  bad = kbc_tamper_deep_copy (response);
   json_object_set_string_member (json_node_get_object (bad), "id", "AAAA");
   json_object_set_string_member (json_node_get_object (bad), "rawId", "AAAA");
   assert_registration_fails (bad, challenge, RP_ID, NULL,
@@ -575,7 +510,7 @@ test_registration_tampered (void)
       "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":{}}", NULL);
   assert_registration_fails (bad, challenge, RP_ID, NULL, KBC_SERVER_WEBAUTHN_ERROR_MALFORMED);
   json_node_unref (bad);
-  bad = with_flipped_byte (response, "attestationObject", 0);
+  bad = kbc_tamper_flip_byte (response, "attestationObject", 0);
   assert_registration_fails (bad, challenge, RP_ID, NULL, KBC_SERVER_WEBAUTHN_ERROR_MALFORMED);
   json_node_unref (bad);
 
@@ -619,11 +554,11 @@ test_assertion_tampered (void)
   response = start_authentication (&stored, &challenge);
 
   /* Bad signatures: a flipped bit in the signature, or in the signed data. */
-  bad = with_flipped_byte (response, "signature", -1);
+  bad = kbc_tamper_flip_byte (response, "signature", -1);
   assert_assertion_fails (&stored, bad, challenge, RP_ID, NULL,
                           KBC_SERVER_WEBAUTHN_ERROR_BAD_SIGNATURE);
   json_node_unref (bad);
-  bad = with_flipped_byte (response, "authenticatorData", 36);
+  bad = kbc_tamper_flip_byte (response, "authenticatorData", 36);
   assert_assertion_fails (&stored, bad, challenge, RP_ID, NULL,
                           KBC_SERVER_WEBAUTHN_ERROR_BAD_SIGNATURE);
   json_node_unref (bad);
@@ -631,7 +566,7 @@ test_assertion_tampered (void)
   assert_assertion_fails (&stored, response, other_challenge, RP_ID, NULL,
                           KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_MISMATCH);
 
-  bad = with_client_data_edit (response, "https://localhost", "https://evil.example.com");
+  bad = kbc_tamper_client_data_edit (response, "https://localhost", "https://evil.example.com");
   assert_assertion_fails (&stored, bad, challenge, RP_ID, NULL,
                           KBC_SERVER_WEBAUTHN_ERROR_ORIGIN_MISMATCH);
   json_node_unref (bad);
@@ -639,7 +574,7 @@ test_assertion_tampered (void)
   assert_assertion_fails (&stored, response, challenge, "example.com", "https://localhost",
                           KBC_SERVER_WEBAUTHN_ERROR_RP_ID_MISMATCH);
 
-  bad = with_client_data_edit (response, "webauthn.get", "webauthn.create");
+  bad = kbc_tamper_client_data_edit (response, "webauthn.get", "webauthn.create");
   assert_assertion_fails (&stored, bad, challenge, RP_ID, NULL,
                           KBC_SERVER_WEBAUTHN_ERROR_WRONG_TYPE);
   json_node_unref (bad);
