@@ -392,8 +392,12 @@ cmd_token_expire (void)
   return 0;
 }
 
+/* What a user has pending (sign-ins waiting for MFA, security key
+ * registrations) ends now. */
+typedef gboolean (*ExpireUserFunc) (KbcStore *store, gint64 user_id, gint64 now, GError **error);
+
 static int
-cmd_login_ticket_expire (void)
+expire_for_user (ExpireUserFunc expire)
 {
   g_autoptr (KbcStore) store = NULL;
   g_autoptr (KbcUser) user = NULL;
@@ -412,11 +416,17 @@ cmd_login_ticket_expire (void)
     return fail (EXIT_BAD_INPUT, "%s",
                  error != NULL ? error->message : "email: there is no user with this email");
 
-  if (!kbc_store_ticket_expire_user (store, user->id, kbc_server_now (), &error))
+  if (!expire (store, user->id, kbc_server_now (), &error))
     return fail (EXIT_BAD_INPUT, "%s", error->message);
 
   print_id (user->id);
   return 0;
+}
+
+static int
+cmd_login_ticket_expire (void)
+{
+  return expire_for_user (kbc_store_ticket_expire_user);
 }
 
 /* ---- challenge expire ---- */
@@ -424,28 +434,7 @@ cmd_login_ticket_expire (void)
 static int
 cmd_challenge_expire (void)
 {
-  g_autoptr (KbcStore) store = NULL;
-  g_autoptr (KbcUser) user = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  if (opts.email == NULL)
-    return fail (EXIT_USAGE, "--email: required");
-
-  store = open_store (&status);
-  if (store == NULL)
-    return status;
-
-  user = kbc_store_user_by_email (store, opts.email, &error);
-  if (user == NULL)
-    return fail (EXIT_BAD_INPUT, "%s",
-                 error != NULL ? error->message : "email: there is no user with this email");
-
-  if (!kbc_store_registration_expire_user (store, user->id, kbc_server_now (), &error))
-    return fail (EXIT_BAD_INPUT, "%s", error->message);
-
-  print_id (user->id);
-  return 0;
+  return expire_for_user (kbc_store_registration_expire_user);
 }
 
 /* ---- the command table ---- */
