@@ -315,6 +315,15 @@ on_key_added (KbcKeysGroup *self, JsonNode *device)
   kbc_keys_group_reload (self);
 }
 
+/* A key added just as the user cancelled is still added: look again, unless
+ * key-added has already. */
+static void
+on_add_dialog_destroy (KbcKeysGroup *self, KbcAddKeyDialog *dialog)
+{
+  if (kbc_add_key_dialog_get_state (dialog) != KBC_ADD_KEY_DIALOG_STATE_DONE)
+    kbc_keys_group_reload (self);
+}
+
 void
 kbc_keys_group_add_key (KbcKeysGroup *self)
 {
@@ -325,8 +334,7 @@ kbc_keys_group_add_key (KbcKeysGroup *self)
 
   dialog = kbc_add_key_dialog_new (get_parent_window (self), self->account);
   g_signal_connect_object (dialog, "key-added", G_CALLBACK (on_key_added), self, G_CONNECT_SWAPPED);
-  /* A key added just as the user cancelled is still added: look again. */
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (kbc_keys_group_reload), self,
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_add_dialog_destroy), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
