@@ -91,6 +91,27 @@ error_keys (KbcTestResponse *response)
   return g_string_free (g_steal_pointer (&keys), FALSE);
 }
 
+/* The errors[] codes, in order, joined by commas ("-" for none). */
+static char *
+error_codes (KbcTestResponse *response)
+{
+  JsonObject *object = kbc_test_response_object (response);
+  g_autoptr (GString) codes = g_string_new (NULL);
+  JsonArray *errors = json_object_get_array_member (object, "errors");
+
+  for (guint i = 0; i < json_array_get_length (errors); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (errors, i);
+
+      if (codes->len > 0)
+        g_string_append_c (codes, ',');
+      g_string_append (codes, json_object_has_member (entry, "code")
+                                  ? json_object_get_string_member (entry, "code")
+                                  : "-");
+    }
+  return g_string_free (g_steal_pointer (&codes), FALSE);
+}
+
 static void
 assert_timestamp (JsonObject *object, const char *member)
 {
@@ -444,20 +465,22 @@ test_password_rules (Fixture *fixture, gconstpointer data)
     const char *current;
     const char *new_password;
     const char *keys;
+    const char *codes;
   } cases[] = {
     /* wrong current password */
-    { "Not-The-Password-1", "Violet-Orchard-Signal-58", "currentPassword" },
+    { "Not-The-Password-1", "Violet-Orchard-Signal-58", "currentPassword", "currentPasswordWrong" },
     /* shorter than 12 */
-    { PASSWORD, "Sh0rt-pw", "newPassword" },
+    { PASSWORD, "Sh0rt-pw", "newPassword", "tooShort" },
     /* the email, or its local part */
-    { PASSWORD, "xx-ada@example.test-xx", "newPassword" },
-    { PASSWORD, "Strong-ADA-Harbor-77", "newPassword" },
+    { PASSWORD, "xx-ada@example.test-xx", "newPassword", "containsEmail" },
+    { PASSWORD, "Strong-ADA-Harbor-77", "newPassword", "containsEmail" },
     /* a dictionary word */
-    { PASSWORD, "characteristics", "newPassword" },
+    { PASSWORD, "characteristics", "newPassword", "dictionary" },
     /* the same as the old one */
-    { PASSWORD, PASSWORD, "newPassword" },
+    { PASSWORD, PASSWORD, "newPassword", "samePassword" },
     /* several at once: each broken rule is its own entry */
-    { "Not-The-Password-1", "ada", "currentPassword,newPassword,newPassword" },
+    { "Not-The-Password-1", "ada", "currentPassword,newPassword,newPassword",
+      "currentPasswordWrong,tooShort,containsEmail" },
   };
   g_autofree char *token = kbc_test_server_login (fixture->server, EMAIL, PASSWORD);
   g_autoptr (KbcTestResponse) missing = NULL;
@@ -468,12 +491,15 @@ test_password_rules (Fixture *fixture, gconstpointer data)
     {
       g_autoptr (KbcTestResponse) response = NULL;
       g_autofree char *keys = NULL;
+      g_autofree char *codes = NULL;
 
       g_test_message ("new password: %s", cases[i].new_password);
       response = put_password (fixture, token, cases[i].current, cases[i].new_password);
       assert_error_json (response, 400);
       keys = error_keys (response);
       g_assert_cmpstr (keys, ==, cases[i].keys);
+      codes = error_codes (response);
+      g_assert_cmpstr (codes, ==, cases[i].codes);
     }
 
   missing = kbc_test_server_request (fixture->server, "PUT", "/manage/current-user/password", token,

@@ -315,7 +315,7 @@ cmd_user_add (void)
   g_autofree char *email = NULL;
   g_autofree char *name = NULL;
   g_autofree char *hash = NULL;
-  g_auto (GStrv) problems = NULL;
+  g_autoptr (GArray) problems = NULL;
   char *password;
   const char *reason;
   int status = 0;
@@ -332,11 +332,15 @@ cmd_user_add (void)
   if (password == NULL)
     return fail (EXIT_BAD_INPUT, "password: The password is longer than 1024 bytes");
   problems = kbc_password_check_policy (password, email, NULL);
-  if (problems[0] != NULL)
+  if (problems->len > 0)
     {
-      g_autofree char *joined = g_strjoinv ("; ", problems);
+      g_autoptr (GString) joined = g_string_new (NULL);
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (joined, "%s%s", i > 0 ? "; " : "",
+                                g_array_index (problems, KbcPasswordProblem, i).message);
       free_secret (password);
-      return fail (EXIT_BAD_INPUT, "password: %s", joined);
+      return fail (EXIT_BAD_INPUT, "password: %s", joined->str);
     }
 
   store = open_store (&status);

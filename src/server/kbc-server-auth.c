@@ -262,7 +262,7 @@ login_checked (gpointer data)
 static void
 login (KbcRequest *request)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (KbcUser) user = NULL;
   g_autoptr (GError) error = NULL;
   KbcPasswordJob *job;
@@ -339,7 +339,7 @@ password_checked (gpointer data)
   g_autoptr (KbcPasswordJob) job = data;
   KbcRequest *request = job->user_data;
   KbcServer *server = request->server;
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (GError) error = NULL;
 
   if (job->verified)
@@ -347,14 +347,22 @@ password_checked (gpointer data)
   else
     {
       kbc_auth_check_end_failed (server, request->user->email, request->now);
-      kbc_field_errors_add (errors, "currentPassword", "The current password is not correct.");
+      kbc_field_errors_add (errors, "currentPassword", "currentPasswordWrong",
+                            "The current password is not correct.");
     }
-  for (guint i = 0; job->policy_errors != NULL && job->policy_errors[i] != NULL; i++)
-    kbc_field_errors_add (errors, "newPassword", job->policy_errors[i]);
+  for (guint i = 0; job->policy_problems != NULL && i < job->policy_problems->len; i++)
+    {
+      const KbcPasswordProblem *problem =
+          &g_array_index (job->policy_problems, KbcPasswordProblem, i);
+
+      kbc_field_errors_add (errors, "newPassword", problem->code, problem->message);
+    }
 
   if (errors->len > 0 || job->new_hash == NULL)
     {
-      kbc_request_reply_error (request, 400, "validationFailed", errors->pdata[1], errors);
+      /* The first broken rule is the headline. */
+      kbc_request_reply_error (request, 400, "validationFailed",
+                               g_array_index (errors, KbcFieldError, 0).message, errors);
       return;
     }
 
@@ -375,7 +383,7 @@ password_checked (gpointer data)
 static void
 change_password (KbcRequest *request)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   KbcPasswordJob *job;
   const char *current;
   const char *new_password;

@@ -168,7 +168,7 @@ kbc_request_reply_error (KbcRequest *self,
                          guint status,
                          const char *code,
                          const char *message,
-                         GPtrArray *fields)
+                         KbcFieldErrors *fields)
 {
   kbc_request_reply_error_extra (self, status, code, message, fields, NULL);
 }
@@ -178,7 +178,7 @@ kbc_request_reply_error_extra (KbcRequest *self,
                                guint status,
                                const char *code,
                                const char *message,
-                               GPtrArray *fields,
+                               KbcFieldErrors *fields,
                                JsonObject *extra)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
@@ -198,13 +198,20 @@ kbc_request_reply_error_extra (KbcRequest *self,
     {
       json_builder_set_member_name (builder, "errors");
       json_builder_begin_array (builder);
-      for (guint i = 0; i + 1 < fields->len; i += 2)
+      for (guint i = 0; i < fields->len; i++)
         {
+          const KbcFieldError *field = &g_array_index (fields, KbcFieldError, i);
+
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "key");
-          json_builder_add_string_value (builder, fields->pdata[i]);
+          json_builder_add_string_value (builder, field->key);
+          if (field->code != NULL)
+            {
+              json_builder_set_member_name (builder, "code");
+              json_builder_add_string_value (builder, field->code);
+            }
           json_builder_set_member_name (builder, "message");
-          json_builder_add_string_value (builder, fields->pdata[i + 1]);
+          json_builder_add_string_value (builder, field->message);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -229,7 +236,7 @@ kbc_request_reply_error_extra (KbcRequest *self,
 }
 
 void
-kbc_request_reply_invalid (KbcRequest *self, GPtrArray *fields)
+kbc_request_reply_invalid (KbcRequest *self, KbcFieldErrors *fields)
 {
   kbc_request_reply_error (self, 400, "validationFailed", "Invalid request data.", fields);
 }
@@ -252,21 +259,53 @@ kbc_request_reply_internal (KbcRequest *self, const GError *error)
   kbc_request_reply_error (self, 500, "internalError", "Internal server error.", NULL);
 }
 
-GPtrArray *
+static void
+field_error_clear (gpointer data)
+{
+  KbcFieldError *field = data;
+
+  g_free (field->key);
+  g_free (field->code);
+  g_free (field->message);
+}
+
+KbcFieldErrors *
 kbc_field_errors_new (void)
 {
-  return g_ptr_array_new_with_free_func (g_free);
+  GArray *errors = g_array_new (FALSE, FALSE, sizeof (KbcFieldError));
+
+  g_array_set_clear_func (errors, field_error_clear);
+  return errors;
 }
 
 void
-kbc_field_errors_add (GPtrArray *errors, const char *key, const char *message)
+kbc_field_errors_free (KbcFieldErrors *errors)
 {
-  g_ptr_array_add (errors, g_strdup (key));
-  g_ptr_array_add (errors, g_strdup (message));
+  if (errors != NULL)
+    g_array_unref (errors);
+}
+
+void
+kbc_field_errors_add (KbcFieldErrors *errors,
+                      const char *key,
+                      const char *code,
+                      const char *message)
+{
+  KbcFieldError field = {
+    .key = g_strdup (key),
+    .code = g_strdup (code),
+    .message = g_strdup (message),
+  };
+
+  g_array_append_val (errors, field);
 }
 
 static const char *
-get_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len, gboolean required)
+get_string (KbcRequest *self,
+            KbcFieldErrors *errors,
+            const char *key,
+            gsize max_len,
+            gboolean required)
 {
   JsonObject *object;
   JsonNode *node;
@@ -278,19 +317,19 @@ get_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        kbc_field_errors_add (errors, key, "This value should not be blank.");
+        kbc_field_errors_add (errors, key, NULL, "This value should not be blank.");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      kbc_field_errors_add (errors, key, "This value should be of type string.");
+      kbc_field_errors_add (errors, key, NULL, "This value should be of type string.");
       return NULL;
     }
 
   value = json_node_get_string (node);
   if (required && *value == '\0')
     {
-      kbc_field_errors_add (errors, key, "This value should not be blank.");
+      kbc_field_errors_add (errors, key, NULL, "This value should not be blank.");
       return NULL;
     }
   if (max_len > 0 && strlen (value) > max_len)
@@ -298,20 +337,26 @@ get_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len,
       g_autofree char *message = g_strdup_printf (
           "This value is too long. It should have %" G_GSIZE_FORMAT " characters or less.",
           max_len);
-      kbc_field_errors_add (errors, key, message);
+      kbc_field_errors_add (errors, key, NULL, message);
       return NULL;
     }
   return value;
 }
 
 const char *
-kbc_request_require_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len)
+kbc_request_require_string (KbcRequest *self,
+                            KbcFieldErrors *errors,
+                            const char *key,
+                            gsize max_len)
 {
   return get_string (self, errors, key, max_len, TRUE);
 }
 
 const char *
-kbc_request_optional_string (KbcRequest *self, GPtrArray *errors, const char *key, gsize max_len)
+kbc_request_optional_string (KbcRequest *self,
+                             KbcFieldErrors *errors,
+                             const char *key,
+                             gsize max_len)
 {
   return get_string (self, errors, key, max_len, FALSE);
 }

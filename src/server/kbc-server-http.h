@@ -122,21 +122,38 @@ void        kbc_request_set_header     (KbcRequest            *self,
                                         const char            *name,
                                         const char            *value);
 
-/* Body fields. Each appends a {key, message} pair to @errors (a GPtrArray of
- * strings, alternating) when the field is missing, of the wrong type, empty,
- * or longer than @max_len bytes (0: no limit), and then returns NULL. */
+/* A rule a field of the request broke: errors[{"key", "code", "message"}]
+ * in the error JSON. @code is a stable name of the rule for the app to match
+ * on ("tooShort", "currentPasswordWrong"), or NULL (no "code" member). */
+typedef struct
+{
+  char *key;
+  char *code;
+  char *message;
+} KbcFieldError;
+
+/* A GArray of KbcFieldError that frees what its elements hold; test ->len
+ * for "any errors". */
+typedef GArray KbcFieldErrors;
+
+KbcFieldErrors *kbc_field_errors_new   (void);
+void        kbc_field_errors_free      (KbcFieldErrors        *errors);
+void        kbc_field_errors_add       (KbcFieldErrors        *errors,
+                                        const char            *key,
+                                        const char            *code,
+                                        const char            *message);
+
+/* Body fields. Each adds a field error (without a code) to @errors when the
+ * field is missing, of the wrong type, empty, or longer than @max_len bytes
+ * (0: no limit), and then returns NULL. */
 const char *kbc_request_require_string (KbcRequest            *self,
-                                        GPtrArray             *errors,
+                                        KbcFieldErrors        *errors,
                                         const char            *key,
                                         gsize                  max_len);
 const char *kbc_request_optional_string (KbcRequest           *self,
-                                        GPtrArray             *errors,
+                                        KbcFieldErrors        *errors,
                                         const char            *key,
                                         gsize                  max_len);
-GPtrArray  *kbc_field_errors_new       (void);
-void        kbc_field_errors_add       (GPtrArray             *errors,
-                                        const char            *key,
-                                        const char            *message);
 
 /* Each of these answers the request and frees it. */
 void        kbc_request_reply_json     (KbcRequest            *self,
@@ -149,17 +166,17 @@ void        kbc_request_reply_error    (KbcRequest            *self,
                                         guint                  status,
                                         const char            *code,
                                         const char            *message,
-                                        GPtrArray             *fields);
+                                        KbcFieldErrors        *fields);
 /* The same with more members (e.g. "remainingAttempts") from @extra. */
 void        kbc_request_reply_error_extra (KbcRequest         *self,
                                         guint                  status,
                                         const char            *code,
                                         const char            *message,
-                                        GPtrArray             *fields,
+                                        KbcFieldErrors        *fields,
                                         JsonObject            *extra);
 /* 400 "Invalid request data." with @fields. */
 void        kbc_request_reply_invalid  (KbcRequest            *self,
-                                        GPtrArray             *fields);
+                                        KbcFieldErrors        *fields);
 /* 429 with Retry-After. */
 void        kbc_request_reply_too_many (KbcRequest            *self,
                                         guint                  retry_after);
@@ -173,5 +190,7 @@ void        kbc_json_add_time          (JsonBuilder           *builder,
                                         gint64                 unix_time);
 
 /* clang-format on */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcFieldErrors, kbc_field_errors_free)
 
 G_END_DECLS

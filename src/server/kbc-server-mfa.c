@@ -182,10 +182,10 @@ reauth_checked (gpointer data)
 
   if (!job->verified)
     {
-      g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+      g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
       kbc_auth_check_end_failed (request->server, request->user->email, request->now);
-      kbc_field_errors_add (errors, "currentPassword", WRONG_PASSWORD);
+      kbc_field_errors_add (errors, "currentPassword", "currentPasswordWrong", WRONG_PASSWORD);
       kbc_request_reply_error (request, 400, "validationFailed", WRONG_PASSWORD, errors);
       return;
     }
@@ -199,7 +199,7 @@ reauth_checked (gpointer data)
 void
 kbc_mfa_reauthenticate (KbcRequest *request, KbcMfaReauthDone done)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   KbcPasswordJob *job;
   Reauth *reauth;
   const char *password;
@@ -362,9 +362,9 @@ totp_enrol (KbcRequest *request)
 static void
 reply_wrong_code (KbcRequest *request, guint status, const char *key)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
-  kbc_field_errors_add (errors, key, WRONG_CODE);
+  kbc_field_errors_add (errors, key, NULL, WRONG_CODE);
   kbc_request_reply_error (request, status, "invalidAuthenticationCode", WRONG_CODE, errors);
 }
 
@@ -372,7 +372,7 @@ static void
 totp_activate (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (KbcTotpRow) row = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) rows = NULL;
@@ -609,7 +609,7 @@ reply_device_not_found (KbcRequest *request)
 static void
 device_rename (KbcRequest *request)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (GPtrArray) devices = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
@@ -628,7 +628,7 @@ device_rename (KbcRequest *request)
     {
       name = g_strstrip (g_strdup (raw_name));
       if (*name == '\0')
-        kbc_field_errors_add (errors, "name", "This value should not be blank.");
+        kbc_field_errors_add (errors, "name", NULL, "This value should not be blank.");
     }
   if (errors->len > 0)
     {
@@ -779,7 +779,7 @@ reply_login_failed (KbcRequest *request,
                     gboolean renew_u2f)
 {
   KbcServer *server = request->server;
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (JsonObject) extra = json_object_new ();
   g_autoptr (GError) error = NULL;
   guint attempts;
@@ -804,7 +804,7 @@ reply_login_failed (KbcRequest *request,
         g_warning ("security key options: %s",
                    options_error != NULL ? options_error->message : "failed");
     }
-  kbc_field_errors_add (errors, key, message);
+  kbc_field_errors_add (errors, key, NULL, message);
   kbc_request_reply_error_extra (request, 401, code, message, errors, extra);
 }
 
@@ -930,10 +930,10 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
 
   if (credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
     {
-      g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+      g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
       kbc_auth_check_end (request->server, user->email);
-      kbc_field_errors_add (errors, "credential", "This value should be of type object.");
+      kbc_field_errors_add (errors, "credential", NULL, "This value should be of type object.");
       kbc_request_reply_invalid (request, errors);
       return;
     }
@@ -962,7 +962,7 @@ static void
 login_mfa (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (KbcUser) user = NULL;
   g_autoptr (GError) error = NULL;
   KbcLoginTicket ticket = { 0 };
@@ -975,7 +975,7 @@ login_mfa (KbcRequest *request)
   method = kbc_request_require_string (request, errors, "method", 32);
   if (method != NULL && !g_str_equal (method, "totp") && !g_str_equal (method, "recovery") &&
       !g_str_equal (method, "u2f"))
-    kbc_field_errors_add (errors, "method", "The value you selected is not a valid choice.");
+    kbc_field_errors_add (errors, "method", NULL, "The value you selected is not a valid choice.");
   if (method != NULL && (g_str_equal (method, "totp") || g_str_equal (method, "recovery")))
     code = kbc_request_require_string (request, errors, "code", 64);
   if (errors->len > 0)

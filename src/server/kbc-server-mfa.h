@@ -28,7 +28,8 @@ void      kbc_mfa_reply_required    (KbcRequest  *request,
 
 /* Checks "currentPassword" of @request on the pool (it counts towards the
  * sign-in rate limit); a wrong one gets 400 with errors[{key:
- * "currentPassword"}], a right one continues with @done on the loop. */
+ * "currentPassword", code: "currentPasswordWrong"}], a right one continues
+ * with @done on the loop. */
 typedef void (*KbcMfaReauthDone) (KbcRequest *request);
 void      kbc_mfa_reauthenticate    (KbcRequest       *request,
                                      KbcMfaReauthDone  done);

@@ -89,39 +89,81 @@ get_pwquality (void)
   return settings;
 }
 
-static void
-add_unique (GPtrArray *messages, const char *message)
+/* The names of the libpwquality rules that the settings above check.
+ * Cracklib's findings ("based on a dictionary word", "too simplistic") are
+ * all its "dictionary check". */
+static const char *
+pwquality_code (int rc)
 {
-  for (guint i = 0; i < messages->len; i++)
-    if (g_str_equal (messages->pdata[i], message))
-      return;
-  g_ptr_array_add (messages, g_strdup (message));
+  switch (rc)
+    {
+      case PWQ_ERROR_MIN_LENGTH:
+        return "tooShort";
+      case PWQ_ERROR_CRACKLIB_CHECK:
+        return "dictionary";
+      case PWQ_ERROR_USER_CHECK:
+        return "containsEmail";
+      case PWQ_ERROR_SAME_PASSWORD:
+        return "samePassword";
+      case PWQ_ERROR_TOO_SIMILAR:
+        return "tooSimilar";
+      case PWQ_ERROR_PALINDROME:
+        return "palindrome";
+      case PWQ_ERROR_CASE_CHANGES_ONLY:
+        return "caseChangesOnly";
+      case PWQ_ERROR_ROTATED:
+        return "rotated";
+      default:
+        return NULL;
+    }
 }
 
-GStrv
+static void
+problem_clear (gpointer data)
+{
+  KbcPasswordProblem *problem = data;
+
+  g_free (problem->message);
+}
+
+static void
+add_unique (GArray *problems, const char *code, const char *message)
+{
+  KbcPasswordProblem problem = { .code = code };
+
+  for (guint i = 0; i < problems->len; i++)
+    if (g_str_equal (g_array_index (problems, KbcPasswordProblem, i).message, message))
+      return;
+  problem.message = g_strdup (message);
+  g_array_append_val (problems, problem);
+}
+
+GArray *
 kbc_password_check_policy (const char *password, const char *email, const char *old_password)
 {
-  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) problems = g_array_new (FALSE, FALSE, sizeof (KbcPasswordProblem));
   g_autofree char *password_lower = NULL;
   g_autofree char *email_lower = NULL;
   g_autofree char *local_part = NULL;
   gboolean too_short = FALSE;
   gboolean has_email = FALSE;
 
+  g_array_set_clear_func (problems, problem_clear);
+
+  /* Only from the command line: JSON text is always UTF-8. */
   if (!g_utf8_validate (password, -1, NULL))
     {
-      g_ptr_array_add (messages, g_strdup ("The password is not valid UTF-8 text"));
-      g_ptr_array_add (messages, NULL);
-      return (GStrv) g_ptr_array_free (g_steal_pointer (&messages), FALSE);
+      add_unique (problems, NULL, "The password is not valid UTF-8 text");
+      return g_steal_pointer (&problems);
     }
 
   if (g_utf8_strlen (password, -1) < KBC_PASSWORD_MIN_CHARS)
     {
       too_short = TRUE;
-      add_unique (messages, "The password is shorter than 12 characters");
+      add_unique (problems, "tooShort", "The password is shorter than 12 characters");
     }
   if (strlen (password) > KBC_PASSWORD_MAX_BYTES)
-    add_unique (messages, "The password is longer than 1024 bytes");
+    add_unique (problems, "tooLong", "The password is longer than 1024 bytes");
 
   if (email != NULL && *email != '\0')
     {
@@ -139,7 +181,8 @@ kbc_password_check_policy (const char *password, const char *email, const char *
            strstr (password_lower, local_part) != NULL))
         {
           has_email = TRUE;
-          add_unique (messages, "The password contains the email address or a part of it");
+          add_unique (problems, "containsEmail",
+                      "The password contains the email address or a part of it");
         }
     }
 
@@ -160,13 +203,12 @@ kbc_password_check_policy (const char *password, const char *email, const char *
             (has_email && rc == PWQ_ERROR_USER_CHECK) || rc == PWQ_ERROR_EMPTY_PASSWORD;
 
         if (!duplicate)
-          add_unique (messages, message);
+          add_unique (problems, pwquality_code (rc), message);
       }
   }
   g_mutex_unlock (&pwquality_lock);
 
-  g_ptr_array_add (messages, NULL);
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&messages), FALSE);
+  return g_steal_pointer (&problems);
 }
 
 /* ---- jobs ---- */
@@ -197,7 +239,7 @@ kbc_password_job_free (KbcPasswordJob *job)
   free_secret_string (job->new_password);
   free_secret_string (job->new_hash);
   g_free (job->email);
-  g_strfreev (job->policy_errors);
+  g_clear_pointer (&job->policy_problems, g_array_unref);
   g_free (job);
 }
 
@@ -211,8 +253,9 @@ kbc_password_job_run (gpointer data)
 
   if (job->new_password != NULL)
     {
-      job->policy_errors = kbc_password_check_policy (job->new_password, job->email, job->password);
-      if (g_strv_length (job->policy_errors) == 0 && (job->password == NULL || job->verified))
+      job->policy_problems =
+          kbc_password_check_policy (job->new_password, job->email, job->password);
+      if (job->policy_problems->len == 0 && (job->password == NULL || job->verified))
         job->new_hash = kbc_password_hash (job->new_password);
     }
 }

@@ -30,11 +30,21 @@ gboolean   kbc_password_verify        (const char  *encoded,
 /* Computes the dummy hash of kbc_password_verify() now (a KbcWorkFunc for
  * the pool at start-up), so the first unknown email costs no extra hash. */
 void       kbc_password_warm_up       (gpointer     unused);
-/* Rules a new password breaks, as messages (empty when none): at least
- * KBC_PASSWORD_MIN_CHARS characters, not containing the account's email or
- * its local part, and libpwquality's checks (cracklib dictionary, palindromes,
- * similarity to @old_password, which may be NULL). Thread-safe. */
-GStrv      kbc_password_check_policy  (const char  *password,
+/* A rule a new password breaks: @code is a stable name of the rule for the
+ * app to match on ("tooShort", "containsEmail", "dictionary", …; NULL for a
+ * rule without one), @message the English text. */
+typedef struct
+{
+  const char *code;
+  char       *message;
+} KbcPasswordProblem;
+
+/* Rules a new password breaks, as a GArray of KbcPasswordProblem (empty when
+ * none): at least KBC_PASSWORD_MIN_CHARS characters, not containing the
+ * account's email or its local part, and libpwquality's checks (cracklib
+ * dictionary, palindromes, similarity to @old_password, which may be NULL).
+ * Thread-safe. */
+GArray    *kbc_password_check_policy  (const char  *password,
                                        const char  *email,
                                        const char  *old_password);
 
@@ -51,7 +61,7 @@ typedef struct
   gpointer  user_data;
   /* out */
   gboolean  verified;
-  GStrv     policy_errors;
+  GArray   *policy_problems;  /* KbcPasswordProblem */
   char     *new_hash;
 } KbcPasswordJob;
 

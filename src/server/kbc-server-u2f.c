@@ -146,7 +146,7 @@ parse_id (const char *text, gint64 *id)
 
 /* The trimmed "name" of the body, or NULL with a field error. */
 static char *
-require_name (KbcRequest *request, GPtrArray *errors)
+require_name (KbcRequest *request, KbcFieldErrors *errors)
 {
   const char *raw = kbc_request_require_string (request, errors, "name", KBC_U2F_MAX_NAME);
   g_autofree char *name = NULL;
@@ -156,13 +156,14 @@ require_name (KbcRequest *request, GPtrArray *errors)
   name = g_strstrip (g_strdup (raw));
   if (*name == '\0')
     {
-      kbc_field_errors_add (errors, "name", "This value should not be blank.");
+      kbc_field_errors_add (errors, "name", NULL, "This value should not be blank.");
       return NULL;
     }
   for (const char *p = name; *p != '\0'; p++)
     if (g_ascii_iscntrl (*p))
       {
-        kbc_field_errors_add (errors, "name", "This value should not contain control characters.");
+        kbc_field_errors_add (errors, "name", NULL,
+                              "This value should not contain control characters.");
         return NULL;
       }
   return g_steal_pointer (&name);
@@ -180,7 +181,7 @@ static void
 registration_start_authenticated (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autoptr (GPtrArray) credentials = NULL;
   g_autoptr (GPtrArray) exclude = NULL;
   g_autoptr (GBytes) user_handle = NULL;
@@ -238,7 +239,7 @@ registration_start_authenticated (KbcRequest *request)
 static void
 registration_start (KbcRequest *request)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
   g_autofree char *name = require_name (request, errors);
   g_autofree char *rp_id = NULL;
 
@@ -271,9 +272,9 @@ registration_start (KbcRequest *request)
 static void
 reply_verification_failed (KbcRequest *request, guint status, const char *code, const char *message)
 {
-  g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
-  kbc_field_errors_add (errors, "credential", message);
+  kbc_field_errors_add (errors, "credential", NULL, message);
   kbc_request_reply_error (request, status, code, message, errors);
 }
 
@@ -331,9 +332,9 @@ registration_finish (KbcRequest *request)
     }
   if (credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
     {
-      g_autoptr (GPtrArray) errors = kbc_field_errors_new ();
+      g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
-      kbc_field_errors_add (errors, "credential",
+      kbc_field_errors_add (errors, "credential", NULL,
                             credential == NULL || JSON_NODE_HOLDS_NULL (credential)
                                 ? "This value should not be blank."
                                 : "This value should be of type object.");
