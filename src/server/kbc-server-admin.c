@@ -9,10 +9,10 @@
 #include "kbc-demo.h"
 #include "kbc-server-auth.h"
 #include "kbc-server-http.h"
+#include "kbc-server-keys.h"
 #include "kbc-server-mfa.h"
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
-#include "kbc-server-u2f.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -226,7 +226,7 @@ cmd_serve (void)
   server = kbc_server_new (store, &config);
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
-  kbc_server_u2f_register (server);
+  kbc_server_keys_register (server);
 
   port = kbc_server_listen (server, host, port, &error);
   if (port == 0)

@@ -17,6 +17,7 @@
 
 #include "kbc-server-auth.h"
 #include "kbc-server-crypto.h"
+#include "kbc-server-keys.h"
 #include "kbc-server-webauthn.h"
 #include "kbc-totp.h"
 
@@ -236,32 +237,6 @@ kbc_mfa_revoke_other_sessions (KbcRequest *request, GError **error)
 
 /* ---- GET /manage/current-user/mfa ---- */
 
-void
-kbc_mfa_add_device_members (JsonBuilder *builder, KbcDevice *device)
-{
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, device->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, device->name);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, device->type);
-  kbc_json_add_time (builder, "created", device->created);
-  kbc_json_add_time (builder, "lastUsed", device->last_used);
-  json_builder_set_member_name (builder, "aaguid");
-  if (device->aaguid != NULL)
-    json_builder_add_string_value (builder, device->aaguid);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_device (JsonBuilder *builder, KbcDevice *device)
-{
-  json_builder_begin_object (builder);
-  kbc_mfa_add_device_members (builder, device);
-  json_builder_end_object (builder);
-}
-
 static void
 mfa_state (KbcRequest *request)
 {
@@ -291,7 +266,7 @@ mfa_state (KbcRequest *request)
   json_builder_set_member_name (builder, "devices");
   json_builder_begin_array (builder);
   for (guint i = 0; i < devices->len; i++)
-    add_device (builder, devices->pdata[i]);
+    kbc_keys_add_device (builder, devices->pdata[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "recoveryCodesRemaining");
   json_builder_add_int_value (builder, kbc_store_recovery_remaining (store, request->user->id));
@@ -562,148 +537,6 @@ static void
 mfa_disable (KbcRequest *request)
 {
   kbc_mfa_reauthenticate (request, mfa_disable_authenticated);
-}
-
-/* ---- devices: list, rename, remove (registration: kbc-server-u2f.c) ---- */
-
-static gboolean
-parse_id (const char *text, gint64 *id)
-{
-  guint64 value = 0;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-  *id = value;
-  return TRUE;
-}
-
-static void
-devices_list (KbcRequest *request)
-{
-  g_autoptr (GPtrArray) devices = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
-
-  devices = kbc_store_device_list (request->server->store, request->user->id, &error);
-  if (devices == NULL)
-    {
-      kbc_request_reply_internal (request, error);
-      return;
-    }
-
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < devices->len; i++)
-    add_device (builder, devices->pdata[i]);
-  json_builder_end_array (builder);
-  node = json_builder_get_root (builder);
-  kbc_request_reply_json (request, 200, node);
-}
-
-static void
-reply_device_not_found (KbcRequest *request)
-{
-  kbc_request_reply_error (request, 404, "notFound", "Device not found.", NULL);
-}
-
-static void
-device_rename (KbcRequest *request)
-{
-  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
-  g_autoptr (GPtrArray) devices = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *name = NULL;
-  const char *raw_name;
-  gint64 id;
-
-  if (!parse_id (kbc_request_param (request, 0), &id))
-    {
-      reply_device_not_found (request);
-      return;
-    }
-  raw_name = kbc_request_require_string (request, errors, "name", 255);
-  if (raw_name != NULL)
-    {
-      name = g_strstrip (g_strdup (raw_name));
-      if (*name == '\0')
-        kbc_field_errors_add (errors, "name", NULL, "This value should not be blank.");
-    }
-  if (errors->len > 0)
-    {
-      kbc_request_reply_invalid (request, errors);
-      return;
-    }
-
-  if (!kbc_store_device_rename (request->server->store, request->user->id, id, name, &error))
-    {
-      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
-        reply_device_not_found (request);
-      else
-        kbc_request_reply_internal (request, error);
-      return;
-    }
-
-  devices = kbc_store_device_list (request->server->store, request->user->id, &error);
-  for (guint i = 0; devices != NULL && i < devices->len; i++)
-    {
-      KbcDevice *device = devices->pdata[i];
-
-      if (device->id != id)
-        continue;
-      builder = json_builder_new ();
-      add_device (builder, device);
-      node = json_builder_get_root (builder);
-      kbc_request_reply_json (request, 200, node);
-      return;
-    }
-  reply_device_not_found (request);
-}
-
-static void
-device_delete_authenticated (KbcRequest *request)
-{
-  KbcStore *store = request->server->store;
-  g_autoptr (GError) error = NULL;
-  gint64 id = 0;
-
-  parse_id (kbc_request_param (request, 0), &id);
-  if (!kbc_store_begin (store, &error) ||
-      !kbc_store_device_delete (store, request->user->id, id, &error))
-    {
-      kbc_store_rollback (store);
-      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
-        reply_device_not_found (request);
-      else
-        kbc_request_reply_internal (request, error);
-      return;
-    }
-
-  /* Removing the last factor turns MFA off, and its recovery codes die. */
-  if ((!kbc_mfa_is_enabled (store, request->user->id) &&
-       !kbc_store_recovery_clear (store, request->user->id, &error)) ||
-      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
-    {
-      kbc_store_rollback (store);
-      kbc_request_reply_internal (request, error);
-      return;
-    }
-
-  kbc_request_reply_empty (request, 204);
-}
-
-static void
-device_delete (KbcRequest *request)
-{
-  gint64 id;
-
-  if (!parse_id (kbc_request_param (request, 0), &id))
-    {
-      reply_device_not_found (request);
-      return;
-    }
-  kbc_mfa_reauthenticate (request, device_delete_authenticated);
 }
 
 /* ---- the sign-in step ---- */
@@ -1037,10 +870,6 @@ static const KbcRoute routes[] = {
   { "POST", "/manage/current-user/mfa/totp/activate", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
     totp_activate },
   { "POST", "/manage/current-user/mfa/recovery-codes", REAUTH, recovery_regenerate },
-  { "GET", "/manage/current-user/mfa/devices", KBC_ROUTE_AUTH, devices_list },
-  { "PATCH", "/manage/current-user/mfa/devices/{}", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
-    device_rename },
-  { "DELETE", "/manage/current-user/mfa/devices/{}", REAUTH, device_delete },
 };
 
 void

@@ -33,14 +33,11 @@ void      kbc_mfa_reply_required    (KbcRequest  *request,
 typedef void (*KbcMfaReauthDone) (KbcRequest *request);
 void      kbc_mfa_reauthenticate    (KbcRequest       *request,
                                      KbcMfaReauthDone  done);
-/* The members of a device object: id, name, type, created, lastUsed, aaguid. */
-void      kbc_mfa_add_device_members (JsonBuilder *builder,
-                                     KbcDevice   *device);
 /* Ends the user's other sessions: enabling or disabling a factor does. */
 gboolean  kbc_mfa_revoke_other_sessions (KbcRequest *request,
                                      GError     **error);
 
-/* Security keys (kbc-server-u2f.c) plug in here: @options builds the
+/* Security keys (kbc-server-keys.c) plug in here: @options builds the
  * PublicKeyCredentialRequestOptionsJSON for a sign-in and keeps its
  * challenge with the ticket; @verify checks an AuthenticationResponseJSON
  * against it (once: the challenge is taken either way) and, when it passes,

@@ -125,7 +125,7 @@ gboolean    kbc_server_webauthn_verify_assertion     (JsonNode     *credential,
 
 /* Challenges waiting for their answer, each under a key the caller chooses
  * (a registration id, a login ticket). Thread-safe; in memory. The server's
- * routes keep theirs in the database instead (kbc-server-u2f.c), where the
+ * routes keep theirs in the database instead (kbc-server-keys.c), where the
  * operator commands can see them. */
 typedef struct _KbcServerWebauthnChallenges KbcServerWebauthnChallenges;
 

@@ -1,4 +1,5 @@
-/* kbc-server-u2f.c: security keys: registration and the "u2f" sign-in method
+/* kbc-server-keys.c: security keys: registration, the "u2f" sign-in method
+ * and the devices routes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -18,12 +19,17 @@
  * operator commands (and the tests' `challenge expire`) see them.
  *
  * The relying party is the Host the client called (see
- * kbc_u2f_request_rp_id()); a key registered through one host name does not
+ * kbc_keys_request_rp_id()); a key registered through one host name does not
  * sign for another, as in a browser.
+ *
+ * The devices routes list, rename and remove the keys. Removing one needs
+ * the password; removing the last factor turns MFA off, and with it the
+ * recovery codes. Disabling MFA as a whole (which removes every key) is
+ * kbc-server-mfa.c's.
  */
 #include "config.h"
 
-#include "kbc-server-u2f.h"
+#include "kbc-server-keys.h"
 
 #include "kbc-server-auth.h"
 #include "kbc-server-mfa.h"
@@ -93,7 +99,7 @@ host_of (const char *header)
 }
 
 char *
-kbc_u2f_request_rp_id (KbcRequest *request)
+kbc_keys_request_rp_id (KbcRequest *request)
 {
   g_autofree char *host = host_of (kbc_request_get_header (request, "Host"));
 
@@ -148,7 +154,7 @@ parse_id (const char *text, gint64 *id)
 static char *
 require_name (KbcRequest *request, KbcFieldErrors *errors)
 {
-  const char *raw = kbc_request_require_string (request, errors, "name", KBC_U2F_MAX_NAME);
+  const char *raw = kbc_request_require_string (request, errors, "name", KBC_KEYS_MAX_NAME);
   g_autofree char *name = NULL;
 
   if (raw == NULL)
@@ -175,6 +181,34 @@ reply_bad_host (KbcRequest *request)
   kbc_request_reply_error (request, 400, "badRequest", BAD_HOST, NULL);
 }
 
+/* ---- device objects ---- */
+
+static void
+add_device_members (JsonBuilder *builder, KbcDevice *device)
+{
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, device->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, device->name);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, device->type);
+  kbc_json_add_time (builder, "created", device->created);
+  kbc_json_add_time (builder, "lastUsed", device->last_used);
+  json_builder_set_member_name (builder, "aaguid");
+  if (device->aaguid != NULL)
+    json_builder_add_string_value (builder, device->aaguid);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+kbc_keys_add_device (JsonBuilder *builder, KbcDevice *device)
+{
+  json_builder_begin_object (builder);
+  add_device_members (builder, device);
+  json_builder_end_object (builder);
+}
+
 /* ---- POST /manage/current-user/mfa/u2f/registrations ---- */
 
 static void
@@ -190,7 +224,7 @@ registration_start_authenticated (KbcRequest *request)
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *name = require_name (request, errors);
-  g_autofree char *rp_id = kbc_u2f_request_rp_id (request);
+  g_autofree char *rp_id = kbc_keys_request_rp_id (request);
   g_autofree char *registration_id = NULL;
   gint64 id;
 
@@ -251,14 +285,14 @@ registration_start (KbcRequest *request)
       return;
     }
 
-  rp_id = kbc_u2f_request_rp_id (request);
+  rp_id = kbc_keys_request_rp_id (request);
   if (rp_id == NULL)
     {
       reply_bad_host (request);
       return;
     }
 
-  if (kbc_store_device_count (request->server->store, request->user->id) >= KBC_U2F_MAX_DEVICES)
+  if (kbc_store_device_count (request->server->store, request->user->id) >= KBC_KEYS_MAX_DEVICES)
     {
       kbc_request_reply_error (request, 400, "u2fTooManyDevices", TOO_MANY, NULL);
       return;
@@ -299,7 +333,7 @@ reply_device (KbcRequest *request, gint64 device_id)
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
-  kbc_mfa_add_device_members (builder, device);
+  add_device_members (builder, device);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
@@ -341,7 +375,7 @@ registration_finish (KbcRequest *request)
       kbc_request_reply_invalid (request, errors);
       return;
     }
-  rp_id = kbc_u2f_request_rp_id (request);
+  rp_id = kbc_keys_request_rp_id (request);
   if (rp_id == NULL)
     {
       reply_bad_host (request);
@@ -410,6 +444,137 @@ registration_finish (KbcRequest *request)
   reply_device (request, device_id);
 }
 
+/* ---- GET, PATCH, DELETE /manage/current-user/mfa/devices[/{id}] ---- */
+
+static void
+devices_list (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) devices = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  devices = kbc_store_device_list (request->server->store, request->user->id, &error);
+  if (devices == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < devices->len; i++)
+    kbc_keys_add_device (builder, devices->pdata[i]);
+  json_builder_end_array (builder);
+  node = json_builder_get_root (builder);
+  kbc_request_reply_json (request, 200, node);
+}
+
+static void
+reply_device_not_found (KbcRequest *request)
+{
+  kbc_request_reply_error (request, 404, "notFound", "Device not found.", NULL);
+}
+
+static void
+device_rename (KbcRequest *request)
+{
+  g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
+  g_autoptr (GPtrArray) devices = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *name = NULL;
+  const char *raw_name;
+  gint64 id;
+
+  if (!parse_id (kbc_request_param (request, 0), &id))
+    {
+      reply_device_not_found (request);
+      return;
+    }
+  raw_name = kbc_request_require_string (request, errors, "name", KBC_KEYS_MAX_NAME);
+  if (raw_name != NULL)
+    {
+      name = g_strstrip (g_strdup (raw_name));
+      if (*name == '\0')
+        kbc_field_errors_add (errors, "name", NULL, "This value should not be blank.");
+    }
+  if (errors->len > 0)
+    {
+      kbc_request_reply_invalid (request, errors);
+      return;
+    }
+
+  if (!kbc_store_device_rename (request->server->store, request->user->id, id, name, &error))
+    {
+      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
+        reply_device_not_found (request);
+      else
+        kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  devices = kbc_store_device_list (request->server->store, request->user->id, &error);
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      KbcDevice *device = devices->pdata[i];
+
+      if (device->id != id)
+        continue;
+      builder = json_builder_new ();
+      kbc_keys_add_device (builder, device);
+      node = json_builder_get_root (builder);
+      kbc_request_reply_json (request, 200, node);
+      return;
+    }
+  reply_device_not_found (request);
+}
+
+static void
+device_delete_authenticated (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (GError) error = NULL;
+  gint64 id = 0;
+
+  parse_id (kbc_request_param (request, 0), &id);
+  if (!kbc_store_begin (store, &error) ||
+      !kbc_store_device_delete (store, request->user->id, id, &error))
+    {
+      kbc_store_rollback (store);
+      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
+        reply_device_not_found (request);
+      else
+        kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  /* Removing the last factor turns MFA off, and its recovery codes die. */
+  if ((!kbc_mfa_is_enabled (store, request->user->id) &&
+       !kbc_store_recovery_clear (store, request->user->id, &error)) ||
+      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+    {
+      kbc_store_rollback (store);
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  kbc_request_reply_empty (request, 204);
+}
+
+static void
+device_delete (KbcRequest *request)
+{
+  gint64 id;
+
+  if (!parse_id (kbc_request_param (request, 0), &id))
+    {
+      reply_device_not_found (request);
+      return;
+    }
+  kbc_mfa_reauthenticate (request, device_delete_authenticated);
+}
+
 /* ---- the sign-in hooks ---- */
 
 static JsonNode *
@@ -419,7 +584,7 @@ sign_in_options (KbcRequest *request, KbcUser *user, gint64 ticket_id, GError **
   g_autoptr (GPtrArray) credentials = NULL;
   g_autoptr (GPtrArray) allow = NULL;
   g_autoptr (GBytes) challenge = NULL;
-  g_autofree char *rp_id = kbc_u2f_request_rp_id (request);
+  g_autofree char *rp_id = kbc_keys_request_rp_id (request);
 
   if (rp_id == NULL)
     {
@@ -472,7 +637,7 @@ sign_in_verify (KbcRequest *request,
   if (challenge == NULL)
     return webauthn_fail (error, KBC_SERVER_WEBAUTHN_ERROR_CHALLENGE_UNKNOWN, NO_CHALLENGE);
 
-  rp_id = kbc_u2f_request_rp_id (request);
+  rp_id = kbc_keys_request_rp_id (request);
   if (rp_id == NULL)
     return webauthn_fail (error, KBC_SERVER_WEBAUTHN_ERROR_RP_ID_MISMATCH, BAD_HOST);
 
@@ -524,15 +689,21 @@ sign_in_verify (KbcRequest *request,
   return TRUE;
 }
 
+/* The calls that carry "currentPassword". */
+#define REAUTH (KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES)
+
 static const KbcRoute routes[] = {
-  { "POST", "/manage/current-user/mfa/u2f/registrations",
-    KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES, registration_start },
+  { "POST", "/manage/current-user/mfa/u2f/registrations", REAUTH, registration_start },
   { "POST", "/manage/current-user/mfa/u2f/registrations/{}", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
     registration_finish },
+  { "GET", "/manage/current-user/mfa/devices", KBC_ROUTE_AUTH, devices_list },
+  { "PATCH", "/manage/current-user/mfa/devices/{}", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
+    device_rename },
+  { "DELETE", "/manage/current-user/mfa/devices/{}", REAUTH, device_delete },
 };
 
 void
-kbc_server_u2f_register (KbcServer *server)
+kbc_server_keys_register (KbcServer *server)
 {
   kbc_server_add_routes (server, routes, G_N_ELEMENTS (routes));
   kbc_mfa_set_u2f_hooks (sign_in_options, sign_in_verify);

@@ -1,0 +1,34 @@
+/* kbc-server-keys.h: security keys: registration, the "u2f" sign-in method
+ * and the devices routes (list, rename, remove)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kbc-server-http.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+/* Keys one account may register. */
+#define KBC_KEYS_MAX_DEVICES 20
+#define KBC_KEYS_MAX_NAME    255
+
+/* Adds the registration and devices routes and the sign-in hooks of
+ * kbc-server-mfa.h. */
+void      kbc_server_keys_register  (KbcServer   *server);
+
+/* The relying party id for @request: the host of its Host header in lower
+ * case, or "localhost" for an IP address (kbc_server_webauthn_rp_id_for_host).
+ * NULL when the header is missing or is not a host[:port]. */
+char     *kbc_keys_request_rp_id    (KbcRequest  *request);
+
+/* A device object {id, name, type, created, lastUsed, aaguid}, as the
+ * devices list, GET …/mfa and the registration answer show it. */
+void      kbc_keys_add_device       (JsonBuilder *builder,
+                                     KbcDevice   *device);
+
+/* clang-format on */
+
+G_END_DECLS
