@@ -43,6 +43,24 @@ typedef struct
 typedef struct _KbcServer  KbcServer;
 typedef struct _KbcRequest KbcRequest;
 
+/* The "u2f" method of the MFA sign-in step, which the security keys module
+ * (kbc-server-keys.c) sets on the server when it registers its routes.
+ * Options builds the PublicKeyCredentialRequestOptionsJSON for a sign-in
+ * and keeps its challenge with the ticket; verify checks an
+ * AuthenticationResponseJSON against it (once: the challenge is taken either
+ * way) and, when it passes, records the key's use. A failed verify sets a
+ * KBC_SERVER_WEBAUTHN_ERROR for a wrong answer (a failed attempt) or any
+ * other error for a fault of the server. */
+typedef JsonNode *(*KbcKeyOptionsFunc) (KbcRequest *request,
+                                        KbcUser    *user,
+                                        gint64      ticket_id,
+                                        GError    **error);
+typedef gboolean  (*KbcKeyVerifyFunc)  (KbcRequest *request,
+                                        KbcUser    *user,
+                                        gint64      ticket_id,
+                                        JsonNode   *credential,
+                                        GError    **error);
+
 struct _KbcServer
 {
   KbcServerConfig             config;
@@ -53,6 +71,9 @@ struct _KbcServer
   KbcWorkerPool              *pool;
   GArray                     *routes;   /* KbcRoute */
   GHashTable                 *checks_in_flight; /* lower-case email → count */
+  /* NULL until the keys module registers: "u2f" is not offered then. */
+  KbcKeyOptionsFunc           key_options;
+  KbcKeyVerifyFunc            key_verify;
   struct event               *signals[2];
   gboolean                    stopping;
   char                       *url;

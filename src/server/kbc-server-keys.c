@@ -575,7 +575,7 @@ device_delete (KbcRequest *request)
   kbc_mfa_reauthenticate (request, device_delete_authenticated);
 }
 
-/* ---- the sign-in hooks ---- */
+/* ---- the sign-in method (KbcServer.key_options, key_verify) ---- */
 
 static JsonNode *
 sign_in_options (KbcRequest *request, KbcUser *user, gint64 ticket_id, GError **error)
@@ -706,5 +706,6 @@ void
 kbc_server_keys_register (KbcServer *server)
 {
   kbc_server_add_routes (server, routes, G_N_ELEMENTS (routes));
-  kbc_mfa_set_u2f_hooks (sign_in_options, sign_in_verify);
+  server->key_options = sign_in_options;
+  server->key_verify = sign_in_verify;
 }

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 #define KBC_KEYS_MAX_DEVICES 20
 #define KBC_KEYS_MAX_NAME    255
 
-/* Adds the registration and devices routes and the sign-in hooks of
- * kbc-server-mfa.h. */
+/* Adds the registration and devices routes, and sets the server's
+ * key_options and key_verify for the MFA sign-in step. */
 void      kbc_server_keys_register  (KbcServer   *server);
 
 /* The relying party id for @request: the host of its Host header in lower

@@ -30,16 +30,6 @@
 #define WRONG_PASSWORD        "The current password is not correct."
 #define TICKET_INVALID        "The sign-in has expired or is not valid. Please sign in again."
 
-static KbcMfaU2fOptionsFunc u2f_options;
-static KbcMfaU2fVerifyFunc u2f_verify;
-
-void
-kbc_mfa_set_u2f_hooks (KbcMfaU2fOptionsFunc options, KbcMfaU2fVerifyFunc verify)
-{
-  u2f_options = options;
-  u2f_verify = verify;
-}
-
 static gboolean
 totp_enabled (KbcStore *store, gint64 user_id)
 {
@@ -562,9 +552,9 @@ kbc_mfa_reply_required (KbcRequest *request, KbcUser *user)
       return;
     }
 
-  if (u2f_options != NULL && kbc_store_device_count (server->store, user->id) > 0)
+  if (server->key_options != NULL && kbc_store_device_count (server->store, user->id) > 0)
     {
-      u2f = u2f_options (request, user, ticket_id, &error);
+      u2f = server->key_options (request, user, ticket_id, &error);
       if (u2f == NULL)
         {
           g_warning ("security key options: %s", error != NULL ? error->message : "failed");
@@ -626,10 +616,10 @@ reply_login_failed (KbcRequest *request,
   remaining = attempts >= KBC_MFA_TICKET_ATTEMPTS ? 0 : KBC_MFA_TICKET_ATTEMPTS - attempts;
 
   json_object_set_int_member (extra, "remainingAttempts", remaining);
-  if (renew_u2f && remaining > 0 && u2f_options != NULL)
+  if (renew_u2f && remaining > 0 && server->key_options != NULL)
     {
       g_autoptr (GError) options_error = NULL;
-      JsonNode *options = u2f_options (request, user, ticket->id, &options_error);
+      JsonNode *options = server->key_options (request, user, ticket->id, &options_error);
 
       if (options != NULL)
         json_object_set_member (extra, "u2f", options);
@@ -771,7 +761,7 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
       return;
     }
 
-  if (!u2f_verify (request, user, ticket->id, credential, &error))
+  if (!request->server->key_verify (request, user, ticket->id, credential, &error))
     {
       if (error == NULL || error->domain != KBC_SERVER_WEBAUTHN_ERROR)
         {
@@ -839,7 +829,7 @@ login_mfa (KbcRequest *request)
     }
 
   if (g_str_equal (method, "u2f") &&
-      (u2f_verify == NULL || kbc_store_device_count (store, user->id) == 0))
+      (request->server->key_verify == NULL || kbc_store_device_count (store, user->id) == 0))
     {
       kbc_request_reply_error (request, 400, "mfaMethodNotAvailable",
                                "Security keys are not available for this account.", NULL);

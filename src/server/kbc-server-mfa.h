@@ -37,25 +37,6 @@ void      kbc_mfa_reauthenticate    (KbcRequest       *request,
 gboolean  kbc_mfa_revoke_other_sessions (KbcRequest *request,
                                      GError     **error);
 
-/* Security keys (kbc-server-keys.c) plug in here: @options builds the
- * PublicKeyCredentialRequestOptionsJSON for a sign-in and keeps its
- * challenge with the ticket; @verify checks an AuthenticationResponseJSON
- * against it (once: the challenge is taken either way) and, when it passes,
- * records the key's use. A failed @verify sets a KBC_SERVER_WEBAUTHN_ERROR
- * for a wrong answer (a failed attempt) or any other error for a fault of the
- * server. Until they are set, "u2f" is not offered. */
-typedef JsonNode *(*KbcMfaU2fOptionsFunc) (KbcRequest *request,
-                                           KbcUser    *user,
-                                           gint64      ticket_id,
-                                           GError    **error);
-typedef gboolean  (*KbcMfaU2fVerifyFunc)  (KbcRequest *request,
-                                           KbcUser    *user,
-                                           gint64      ticket_id,
-                                           JsonNode   *credential,
-                                           GError    **error);
-void      kbc_mfa_set_u2f_hooks     (KbcMfaU2fOptionsFunc options,
-                                     KbcMfaU2fVerifyFunc  verify);
-
 /* clang-format on */
 
 G_END_DECLS
