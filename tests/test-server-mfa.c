@@ -840,6 +840,8 @@ test_devices (Fixture *fixture, gconstpointer data)
   g_assert_true (json_object_get_null_member (device, "lastUsed"));
   g_assert_cmpstr (json_object_get_string_member (device, "aaguid"), ==,
                    "00000000-0000-0000-0000-000000000000");
+  /* A row without a format (a key registered before it was kept). */
+  g_assert_true (json_object_get_null_member (device, "format"));
 
   /* A key is a factor: MFA is on. */
   state = request (fixture, "GET", "/manage/current-user/mfa", NULL);

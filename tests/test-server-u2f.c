@@ -392,6 +392,7 @@ test_registration_start (Fixture *fixture, gconstpointer data)
     g_autoptr (KbcTestResponse) done = finish (fixture, started.id, credential);
 
     g_assert_cmpuint (done->status, ==, 201);
+    g_assert_cmpstr (kbc_test_response_string (done, "format"), ==, "packed");
     first_id = credential_id_of (credential);
   }
 
@@ -421,6 +422,7 @@ test_registration_formats (Fixture *fixture, gconstpointer data)
   g_autoptr (GBytes) b = NULL;
   g_autoptr (GBytes) c = NULL;
   g_autoptr (KbcTestResponse) list = NULL;
+  g_autoptr (KbcTestResponse) state = NULL;
   JsonArray *devices;
 
   /* One key plugged at a time, so each registration is that key's. */
@@ -451,6 +453,23 @@ test_registration_formats (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (
       json_object_get_string_member (json_array_get_object_element (devices, 2), "aaguid"), ==,
       "6b62632d-736f-6674-2d6b-65792d763031");
+  /* Each key's attestation format: a U2F-only key's is fido-u2f, a FIDO2
+   * key's packed, with x5c or self-attested. */
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (devices, 0), "format"), ==,
+      "fido-u2f");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (devices, 1), "format"), ==,
+      "packed");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (devices, 2), "format"), ==,
+      "packed");
+  state = kbc_test_server_request (fixture->server, "GET", "/manage/current-user/mfa",
+                                   fixture->token, NULL);
+  devices = json_object_get_array_member (kbc_test_response_object (state), "devices");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_array_get_object_element (devices, 0), "format"), ==,
+      "fido-u2f");
   g_assert_cmpint (db_count (fixture, "SELECT count(*) FROM mfa_devices WHERE length (public_key)"
                                       " > 64 AND length (credential_id) >= 16"),
                    ==, 3);

@@ -199,6 +199,11 @@ add_device_members (JsonBuilder *builder, KbcDevice *device)
     json_builder_add_string_value (builder, device->aaguid);
   else
     json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "format");
+  if (device->format != NULL)
+    json_builder_add_string_value (builder, device->format);
+  else
+    json_builder_add_null_value (builder);
 }
 
 void
@@ -428,7 +433,7 @@ registration_finish (KbcRequest *request)
   if (!kbc_store_begin (store, &error) ||
       (device_id = kbc_store_device_insert (
            store, request->user->id, name, registration->credential_id, registration->public_key,
-           registration->sign_count, aaguid, request->now, &error)) == 0 ||
+           registration->sign_count, aaguid, registration->fmt, request->now, &error)) == 0 ||
       !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);

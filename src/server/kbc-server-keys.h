@@ -24,7 +24,7 @@ void      kbc_server_keys_register  (KbcServer   *server);
  * NULL when the header is missing or is not a host[:port]. */
 char     *kbc_keys_request_rp_id    (KbcRequest  *request);
 
-/* A device object {id, name, type, created, lastUsed, aaguid}, as the
+/* A device object {id, name, type, created, lastUsed, aaguid, format}, as the
  * devices list, GET …/mfa and the registration answer show it. */
 void      kbc_keys_add_device       (JsonBuilder *builder,
                                      KbcDevice   *device);

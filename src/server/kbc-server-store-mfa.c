@@ -200,6 +200,8 @@ kbc_store_recovery_remaining (KbcStore *self, gint64 user_id)
 
 /* ---- devices ---- */
 
+#define DEVICE_COLUMNS "id, name, type, aaguid, format, created, last_used"
+
 void
 kbc_device_free (KbcDevice *device)
 {
@@ -208,7 +210,24 @@ kbc_device_free (KbcDevice *device)
   g_free (device->name);
   g_free (device->type);
   g_free (device->aaguid);
+  g_free (device->format);
   g_free (device);
+}
+
+/* A row of the DEVICE_COLUMNS. */
+static KbcDevice *
+read_device (KbcStmt *stmt)
+{
+  KbcDevice *device = g_new0 (KbcDevice, 1);
+
+  device->id = sqlite3_column_int64 (stmt, 0);
+  device->name = kbc_stmt_dup_text (stmt, 1);
+  device->type = kbc_stmt_dup_text (stmt, 2);
+  device->aaguid = kbc_stmt_dup_text (stmt, 3);
+  device->format = kbc_stmt_dup_text (stmt, 4);
+  device->created = sqlite3_column_int64 (stmt, 5);
+  device->last_used = sqlite3_column_int64 (stmt, 6);
+  return device;
 }
 
 guint
@@ -227,24 +246,14 @@ GPtrArray *
 kbc_store_device_list (KbcStore *self, gint64 user_id, GError **error)
 {
   g_autoptr (KbcStmt) stmt =
-      kbc_store_stmt (self, "SELECT id, name, type, aaguid, created, last_used FROM mfa_devices"
+      kbc_store_stmt (self, "SELECT " DEVICE_COLUMNS " FROM mfa_devices"
                             " WHERE user_id = ?1 ORDER BY created DESC, id DESC");
   g_autoptr (GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_device_free);
   int rc;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KbcDevice *device = g_new0 (KbcDevice, 1);
-
-      device->id = sqlite3_column_int64 (stmt, 0);
-      device->name = kbc_stmt_dup_text (stmt, 1);
-      device->type = kbc_stmt_dup_text (stmt, 2);
-      device->aaguid = kbc_stmt_dup_text (stmt, 3);
-      device->created = sqlite3_column_int64 (stmt, 4);
-      device->last_used = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (devices, device);
-    }
+    g_ptr_array_add (devices, read_device (stmt));
   if (rc != SQLITE_DONE)
     {
       kbc_store_fail (self, rc, error);
@@ -375,12 +384,13 @@ kbc_store_device_insert (KbcStore *self,
                          GBytes *public_key,
                          guint32 sign_count,
                          const char *aaguid,
+                         const char *format,
                          gint64 now,
                          GError **error)
 {
   g_autoptr (KbcStmt) stmt = kbc_store_stmt (
       self, "INSERT INTO mfa_devices (user_id, type, name, credential_id, public_key, sign_count,"
-            " aaguid, created) VALUES (?1, 'u2f', ?2, ?3, ?4, ?5, ?6, ?7)");
+            " aaguid, created, format) VALUES (?1, 'u2f', ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   gsize id_len;
   gsize key_len;
   gconstpointer id_data = g_bytes_get_data (credential_id, &id_len);
@@ -396,6 +406,10 @@ kbc_store_device_insert (KbcStore *self,
   else
     sqlite3_bind_null (stmt, 6);
   sqlite3_bind_int64 (stmt, 7, now);
+  if (format != NULL)
+    sqlite3_bind_text (stmt, 8, format, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 8);
 
   /* The UNIQUE index on credential_id decides races: KBC_STORE_ERROR_EXISTS. */
   if (!kbc_store_run (self, stmt, error))
@@ -406,10 +420,8 @@ kbc_store_device_insert (KbcStore *self,
 KbcDevice *
 kbc_store_device_get (KbcStore *self, gint64 user_id, gint64 device_id, GError **error)
 {
-  g_autoptr (KbcStmt) stmt =
-      kbc_store_stmt (self, "SELECT id, name, type, aaguid, created, last_used FROM mfa_devices"
-                            " WHERE user_id = ?1 AND id = ?2");
-  KbcDevice *device;
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "SELECT " DEVICE_COLUMNS " FROM mfa_devices"
+                                                   " WHERE user_id = ?1 AND id = ?2");
   int rc;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
@@ -422,15 +434,7 @@ kbc_store_device_get (KbcStore *self, gint64 user_id, gint64 device_id, GError *
       kbc_store_fail (self, rc, error);
       return NULL;
     }
-
-  device = g_new0 (KbcDevice, 1);
-  device->id = sqlite3_column_int64 (stmt, 0);
-  device->name = kbc_stmt_dup_text (stmt, 1);
-  device->type = kbc_stmt_dup_text (stmt, 2);
-  device->aaguid = kbc_stmt_dup_text (stmt, 3);
-  device->created = sqlite3_column_int64 (stmt, 4);
-  device->last_used = sqlite3_column_int64 (stmt, 5);
-  return device;
+  return read_device (stmt);
 }
 
 gboolean

@@ -118,6 +118,10 @@ static const char *const migrations[] = {
   "  name       TEXT,"
   "  expires    INTEGER NOT NULL"
   ");",
+
+  /* 3: a security key's WebAuthn attestation format ("packed", "fido-u2f"),
+   * known at registration; NULL for the keys registered before. */
+  "ALTER TABLE mfa_devices ADD COLUMN format TEXT;",
 };
 
 static gboolean

@@ -261,6 +261,7 @@ typedef struct
   char   *name;
   char   *type;
   char   *aaguid;
+  char   *format;  /* the attestation format; NULL: registered before it was kept */
   gint64  created;
   gint64  last_used;
 } KbcDevice;
@@ -307,7 +308,8 @@ KbcCredential *kbc_store_credential_find (KbcStore     *self,
                                           GBytes       *credential_id,
                                           GError      **error);
 /* Adds a security key; KBC_STORE_ERROR_EXISTS when the credential id is
- * already registered (to anyone). @aaguid may be NULL. Returns the id. */
+ * already registered (to anyone). @aaguid may be NULL; @format is the
+ * attestation format ("packed", "fido-u2f"). Returns the id. */
 gint64         kbc_store_device_insert   (KbcStore     *self,
                                           gint64        user_id,
                                           const char   *name,
@@ -315,6 +317,7 @@ gint64         kbc_store_device_insert   (KbcStore     *self,
                                           GBytes       *public_key,
                                           guint32       sign_count,
                                           const char   *aaguid,
+                                          const char   *format,
                                           gint64        now,
                                           GError      **error);
 /* The user's device @device_id, or NULL (with no error when there is none). */
