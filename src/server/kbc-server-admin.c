@@ -24,6 +24,7 @@
 
 #define PROGRAM         "kbc-account-server"
 #define MAX_STDIN_BYTES 4096
+#define MAX_DRAIN_BYTES (1024 * 1024)
 #define MAX_NAME_BYTES  255
 #define MAX_EMAIL_BYTES 254
 #define EXIT_BAD_INPUT  1
@@ -118,37 +119,12 @@ check_name (const char *name)
   return NULL;
 }
 
-/* Reads the whole of standard input (a password), without the one line
- * ending a terminal or `echo` adds. NULL when it is too long. */
-static char *
-read_stdin_secret (void)
+/* Standard input of a command that reads it (the password of user add). */
+typedef struct
 {
-  g_autoptr (GString) text = g_string_new (NULL);
-  char buf[512];
-
-  for (;;)
-    {
-      ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      g_string_append_len (text, buf, n);
-      explicit_bzero (buf, sizeof buf);
-      if (text->len > MAX_STDIN_BYTES)
-        {
-          explicit_bzero (text->str, text->len);
-          return NULL;
-        }
-    }
-
-  if (text->len > 0 && text->str[text->len - 1] == '\n')
-    g_string_truncate (text, text->len - 1);
-  if (text->len > 0 && text->str[text->len - 1] == '\r')
-    g_string_truncate (text, text->len - 1);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
+  gboolean read;
+  char *text; /* NULL when it was too long */
+} Input;
 
 static void
 free_secret (char *secret)
@@ -159,10 +135,60 @@ free_secret (char *secret)
   g_free (secret);
 }
 
+static void
+input_clear (Input *input)
+{
+  g_clear_pointer (&input->text, free_secret);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Input, input_clear)
+
+/* Reads the whole of standard input (a password), without the one line
+ * ending a terminal or `echo` adds; text longer than MAX_STDIN_BYTES is
+ * read to the end (up to MAX_DRAIN_BYTES) and dropped, so that whoever
+ * writes it does not find the pipe closed. */
+static void
+input_read (Input *input)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  gboolean too_long = FALSE;
+  gsize total = 0;
+  char buf[512];
+
+  while (total <= MAX_DRAIN_BYTES)
+    {
+      ssize_t n = read (STDIN_FILENO, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      total += n;
+      if (!too_long)
+        g_string_append_len (text, buf, n);
+      explicit_bzero (buf, sizeof buf);
+      if (!too_long && text->len > MAX_STDIN_BYTES)
+        {
+          too_long = TRUE;
+          explicit_bzero (text->str, text->len);
+          g_string_truncate (text, 0);
+        }
+    }
+
+  input->read = TRUE;
+  if (too_long)
+    return;
+  if (text->len > 0 && text->str[text->len - 1] == '\n')
+    g_string_truncate (text, text->len - 1);
+  if (text->len > 0 && text->str[text->len - 1] == '\r')
+    g_string_truncate (text, text->len - 1);
+  input->text = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* ---- init ---- */
 
 static int
-cmd_init (void)
+cmd_init (Input *input)
 {
   g_autoptr (KbcStore) store = NULL;
   int status = 0;
@@ -197,7 +223,7 @@ parse_listen (const char *listen, char **host, guint16 *port)
 }
 
 static int
-cmd_serve (void)
+cmd_serve (Input *input)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *host = NULL;
@@ -263,7 +289,7 @@ cmd_serve (void)
 /* ---- seed-demo ---- */
 
 static int
-cmd_seed_demo (void)
+cmd_seed_demo (Input *input)
 {
   g_autoptr (KbcStore) store = NULL;
   g_autoptr (KbcUser) user = NULL;
@@ -307,7 +333,7 @@ cmd_seed_demo (void)
 /* ---- user add ---- */
 
 static int
-cmd_user_add (void)
+cmd_user_add (Input *input)
 {
   g_autoptr (KbcStore) store = NULL;
   g_autoptr (KbcUser) existing = NULL;
@@ -328,7 +354,10 @@ cmd_user_add (void)
   if ((reason = check_name (name)) != NULL)
     return fail (EXIT_BAD_INPUT, "%s", reason);
 
-  password = read_stdin_secret ();
+  /* Already read unless it is a terminal (see kbc_server_main()). */
+  if (!input->read)
+    input_read (input);
+  password = g_steal_pointer (&input->text);
   if (password == NULL)
     return fail (EXIT_BAD_INPUT, "password: The password is longer than 1024 bytes");
   problems = kbc_password_check_policy (password, email, NULL);
@@ -376,7 +405,7 @@ cmd_user_add (void)
 /* ---- token expire, login-ticket expire ---- */
 
 static int
-cmd_token_expire (void)
+cmd_token_expire (Input *input)
 {
   g_autoptr (KbcStore) store = NULL;
   g_autoptr (GError) error = NULL;
@@ -428,7 +457,7 @@ expire_for_user (ExpireUserFunc expire)
 }
 
 static int
-cmd_login_ticket_expire (void)
+cmd_login_ticket_expire (Input *input)
 {
   return expire_for_user (kbc_store_ticket_expire_user);
 }
@@ -436,7 +465,7 @@ cmd_login_ticket_expire (void)
 /* ---- challenge expire ---- */
 
 static int
-cmd_challenge_expire (void)
+cmd_challenge_expire (Input *input)
 {
   return expire_for_user (kbc_store_registration_expire_user);
 }
@@ -492,22 +521,23 @@ typedef struct
   const char *name;
   const char *summary;
   const GOptionEntry *entries;
-  int (*run) (void);
+  gboolean reads_stdin;
+  int (*run) (Input *input);
 } Command;
 
 static const Command commands[] = {
-  { NULL, "init", "Create or upgrade the database", db_only_entries, cmd_init },
-  { NULL, "serve", "Serve the Management API over HTTP", serve_entries, cmd_serve },
+  { NULL, "init", "Create or upgrade the database", db_only_entries, FALSE, cmd_init },
+  { NULL, "serve", "Serve the Management API over HTTP", serve_entries, FALSE, cmd_serve },
   { NULL, "seed-demo", "Create the demo account (" KBC_DEMO_EMAIL ") if it is missing",
-    db_only_entries, cmd_seed_demo },
-  { "user", "add", "Add a user; the password is read from standard input", user_add_entries,
+    db_only_entries, FALSE, cmd_seed_demo },
+  { "user", "add", "Add a user; the password is read from standard input", user_add_entries, TRUE,
     cmd_user_add },
-  { "token", "expire", "Make a token expire now", token_expire_entries, cmd_token_expire },
+  { "token", "expire", "Make a token expire now", token_expire_entries, FALSE, cmd_token_expire },
   { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
-    email_entries, cmd_login_ticket_expire },
+    email_entries, FALSE, cmd_login_ticket_expire },
   { "challenge", "expire",
     "End a user's pending security key registrations (their challenges expire now)", email_entries,
-    cmd_challenge_expire },
+    FALSE, cmd_challenge_expire },
 };
 
 static char *
@@ -545,6 +575,7 @@ kbc_server_main (int argc, char **argv)
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
+  g_auto (Input) input = { 0 };
   const Command *command = NULL;
   int skip = 0;
   int status;
@@ -583,6 +614,13 @@ kbc_server_main (int argc, char **argv)
       return fail (EXIT_USAGE, "unknown command \"%s\" (see " PROGRAM " --help)", words);
     }
 
+  /* A caller writing the password into a pipe must never find it closed,
+   * so a command that reads standard input reads all of it before anything
+   * (its options included) can make it fail. A terminal has no pipe to
+   * break: there the password is asked for once the options are good. */
+  if (command->reads_stdin && !isatty (STDIN_FILENO))
+    input_read (&input);
+
   /* GOption sees "PROGRAM OPTIONS…", the command words removed. */
   argv[skip] = argv[0];
   argv += skip;
@@ -604,7 +642,7 @@ kbc_server_main (int argc, char **argv)
   if (opts.db == NULL)
     return fail (EXIT_USAGE, "%s: --db PATH is required", title);
 
-  status = command->run ();
+  status = command->run (&input);
   clear_opts ();
   return status;
 }
