@@ -1,4 +1,4 @@
-/* kbc-account.h: one signed-in (or signing-in) session with a stack
+/* kbc-account.h: one account on a stack: its token, its user, its resources
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,16 +16,15 @@ G_BEGIN_DECLS
 #define KBC_TYPE_ACCOUNT (kbc_account_get_type ())
 G_DECLARE_FINAL_TYPE (KbcAccount, kbc_account, KBC, ACCOUNT, GObject)
 
-typedef enum
-{
-  KBC_LOGIN_SIGNED_IN,    /* the account now has a token and a user */
-  KBC_LOGIN_MFA_REQUIRED, /* call kbc_account_login_mfa_async() next */
-} KbcLoginResult;
+typedef struct _KbcMfa KbcMfa;
 
-/* Properties (all read-only, with notify):
+/* An account is created for a stack and signed in by KbcSession, which
+ * hands it a token to adopt. It owns the client that speaks for it and one
+ * object per resource, each created on first use.
+ *
+ * Properties (all read-only, with notify):
  *   stack-url (construct-only), client, token, signed-in,
- *   user-id, user-name, user-email, mfa-enabled,
- *   mfa-methods (GStrv, after KBC_LOGIN_MFA_REQUIRED)
+ *   user-id, user-name, user-email
  * Signals:
  *   session-expired: the server rejected the token (401) on any call. The
  *     account has already dropped the token and signed-in is FALSE; the
@@ -35,61 +34,26 @@ KbcAccount  *kbc_account_new                 (const char          *stack_url,
                                               GError             **error);
 const char  *kbc_account_get_stack_url       (KbcAccount          *self);
 KbcClient   *kbc_account_get_client          (KbcAccount          *self);
-/* The session token; only to hand to KbcKeyring, never to log or write. */
+/* The token; only to hand to KbcKeyring, never to log or write. */
 const char  *kbc_account_get_token           (KbcAccount          *self);
 gboolean     kbc_account_get_signed_in       (KbcAccount          *self);
 gint64       kbc_account_get_user_id         (KbcAccount          *self);
 const char  *kbc_account_get_user_name       (KbcAccount          *self);
 const char  *kbc_account_get_user_email      (KbcAccount          *self);
-gboolean     kbc_account_get_mfa_enabled     (KbcAccount          *self);
-const char * const *kbc_account_get_mfa_methods (KbcAccount       *self);
 
-/* POST /manage/auth/login, then GET /manage/tokens/verify. */
-void         kbc_account_login_async         (KbcAccount          *self,
-                                              const char          *email,
-                                              const char          *password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* On error, returns -1 (no KbcLoginResult) and sets @error. A 401 gets the
- * message "The email or password is incorrect." */
-KbcLoginResult kbc_account_login_finish      (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
+/* The resources. */
+KbcMfa      *kbc_account_get_mfa             (KbcAccount          *self);
+/* The KbcFido that registers security keys (e.g. to change its timeout). */
+KbcFido     *kbc_account_get_fido            (KbcAccount          *self);
 
-/* POST /manage/auth/login/mfa with @method "totp" or "recovery" and @code. */
-void         kbc_account_login_mfa_async     (KbcAccount          *self,
-                                              const char          *method,
-                                              const char          *code,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean     kbc_account_login_mfa_finish    (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* The WebAuthn PublicKeyCredentialRequestOptionsJSON of the "u2f" method
- * after KBC_LOGIN_MFA_REQUIRED, or NULL. Owned by the account. */
-JsonNode    *kbc_account_get_u2f_options     (KbcAccount          *self);
-
-/* POST /manage/auth/login/mfa with method "u2f" and @credential, an
- * AuthenticationResponseJSON answering kbc_account_get_u2f_options(). */
-void         kbc_account_login_u2f_async     (KbcAccount          *self,
-                                              JsonNode            *credential,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean     kbc_account_login_u2f_finish    (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* Adopts a stored token and checks it with GET /manage/tokens/verify. */
-void         kbc_account_restore_async       (KbcAccount          *self,
+/* Adopts @token and checks it with GET /manage/tokens/verify: the account is
+ * then signed in, with its user. A token nobody could verify is dropped. */
+void         kbc_account_adopt_token_async   (KbcAccount          *self,
                                               const char          *token,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
-gboolean     kbc_account_restore_finish      (KbcAccount          *self,
+gboolean     kbc_account_adopt_token_finish  (KbcAccount          *self,
                                               GAsyncResult        *result,
                                               GError             **error);
 
@@ -113,7 +77,8 @@ gboolean     kbc_account_logout_finish       (KbcAccount          *self,
                                               GError             **error);
 
 /* PUT /manage/current-user/password. Field errors come as errors[] on the
- * GError (keys "currentPassword", "newPassword"). */
+ * GError (keys "currentPassword", "newPassword"); a wrong current password
+ * has the message of kbc_api_error_reword_current_password(). */
 void         kbc_account_change_password_async  (KbcAccount          *self,
                                                  const char          *current_password,
                                                  const char          *new_password,
@@ -124,128 +89,9 @@ gboolean     kbc_account_change_password_finish (KbcAccount          *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 
-/* -- multi-factor authentication (/manage/current-user/mfa) -- */
-
-/* Each call below is finished with kbc_account_mfa_finish(), which returns
- * the server's JSON (a JSON null node for an empty answer). Calls that change
- * the factors refresh mfa-enabled before they report. A wrong
- * @current_password is KBC_API_ERROR_BAD_REQUEST with the field
- * "currentPassword". */
-
-/* GET …/mfa: {enabled, totp: {enabled}, recoveryCodesRemaining, devices}. */
-void         kbc_account_get_mfa_async       (KbcAccount          *self,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* POST …/mfa/totp: a pending secret {secret, otpauthUri}. */
-void         kbc_account_enrol_totp_async    (KbcAccount          *self,
-                                              const char          *current_password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* POST …/mfa/totp/activate with the app's @code: {recoveryCodes}. */
-void         kbc_account_activate_totp_async (KbcAccount          *self,
-                                              const char          *code,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* DELETE …/mfa/totp: removes the authenticator app. */
-void         kbc_account_delete_totp_async   (KbcAccount          *self,
-                                              const char          *current_password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* DELETE …/mfa: every factor goes, MFA is off. */
-void         kbc_account_disable_mfa_async   (KbcAccount          *self,
-                                              const char          *current_password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-/* POST …/mfa/recovery-codes: a new set {recoveryCodes}; the old one dies. */
-void         kbc_account_regenerate_recovery_codes_async (KbcAccount   *self,
-                                              const char          *current_password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JsonNode    *kbc_account_mfa_finish          (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* -- security keys (U2F and FIDO2) -- */
-
-/* The KbcFido the account's key calls use (e.g. to change its timeout). */
-KbcFido     *kbc_account_get_fido            (KbcAccount          *self);
-
-/* Registers a security key named @name: POST …/mfa/u2f/registrations with
- * @current_password, then the key (KbcFido: "touch your key"), then POST
- * …/registrations/{id}. The result is the new device object, with the
- * server's "message" (`The new u2f device "<name>" was added.`); the account
- * then refreshes mfa-enabled.
- *
- * When the key step fails (KBC_FIDO_ERROR_*: a PIN is needed, no key,
- * timeout, cancelled…), the registration the server started is kept for a
- * few minutes: calling again with the same @name goes straight to the key,
- * and @current_password may then be NULL. @pin is for FIDO2 keys that have
- * one (NULL: none). A wrong password is KBC_API_ERROR_BAD_REQUEST with the
- * field "currentPassword"; a key already registered is
- * KBC_API_ERROR_CONFLICT. */
-void         kbc_account_register_key_async  (KbcAccount          *self,
-                                              const char          *name,
-                                              const char          *current_password,
-                                              const char          *pin,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JsonNode    *kbc_account_register_key_finish (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* The "u2f" MFA step after KBC_LOGIN_MFA_REQUIRED: the key signs
- * kbc_account_get_u2f_options() (KbcFido), then POST /manage/auth/login/mfa.
- * After a refused answer the account keeps the fresh options the server
- * sent, so the user can simply try again. */
-void         kbc_account_login_key_async     (KbcAccount          *self,
-                                              const char          *pin,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean     kbc_account_login_key_finish    (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* GET /manage/current-user/mfa/devices: a JSON array of
- * {id, name, type, created, lastUsed, aaguid}. */
-void         kbc_account_list_keys_async     (KbcAccount          *self,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JsonNode    *kbc_account_list_keys_finish    (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* PATCH /manage/current-user/mfa/devices/{id}; the result is the device. */
-void         kbc_account_rename_key_async    (KbcAccount          *self,
-                                              gint64               id,
-                                              const char          *name,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-JsonNode    *kbc_account_rename_key_finish   (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
-
-/* DELETE /manage/current-user/mfa/devices/{id} with @current_password; the
- * account then refreshes mfa-enabled (removing the last factor turns MFA
- * off). */
-void         kbc_account_remove_key_async    (KbcAccount          *self,
-                                              gint64               id,
-                                              const char          *current_password,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data);
-gboolean     kbc_account_remove_key_finish   (KbcAccount          *self,
-                                              GAsyncResult        *result,
-                                              GError             **error);
+/* For core: MFA as /manage/tokens/verify told it (user.mfaEnabled), which
+ * KbcMfa starts from before it has read its own state. */
+gboolean     kbc_account_get_verified_mfa_enabled (KbcAccount       *self);
 
 /* clang-format on */
 

@@ -537,3 +537,15 @@ kbc_api_error_new_invalid_response (void)
   return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
                               _ ("The server sent a response the app could not understand."));
 }
+
+gboolean
+kbc_api_error_reword_current_password (GError *error)
+{
+  if (!g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST) ||
+      kbc_api_error_get_field_message (error, "currentPassword") == NULL)
+    return FALSE;
+
+  g_free (error->message);
+  error->message = g_strdup (_ ("The current password is not correct."));
+  return TRUE;
+}

@@ -53,6 +53,11 @@ JsonObject *kbc_api_error_get_body          (const GError *error);
 /* "remainingAttempts" of a failed sign-in code, or -1 when absent. */
 int         kbc_api_error_get_remaining_attempts (const GError *error);
 
+/* A refusal of the current password (a 400 with errors[] for
+ * "currentPassword") gets the one wording the app uses everywhere: "The
+ * current password is not correct." Returns TRUE when @error was one. */
+gboolean    kbc_api_error_reword_current_password (GError *error);
+
 /* A translation of a fixed server text (an "error" or an errors[] message
  * such as "The password is shorter than 12 characters"); NULL when the text
  * is not one the app knows. */

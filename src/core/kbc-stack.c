@@ -6,7 +6,7 @@
 
 #include "kbc-stack.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static const KbcStackInfo stacks[] = {

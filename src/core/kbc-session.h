@@ -1,0 +1,139 @@
+/* kbc-session.h: signing in, staying signed in, signing out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kbc-account.h"
+#include "kbc-fido.h"
+#include "kbc-local-server.h"
+
+G_BEGIN_DECLS
+
+/* clang-format off */
+
+typedef enum
+{
+  KBC_SESSION_STATE_SIGNED_OUT,  /* no account; the sign-in form */
+  KBC_SESSION_STATE_RESTORING,   /* a saved session is being looked up and verified */
+  KBC_SESSION_STATE_SIGNED_IN,   /* an account with a verified token */
+  KBC_SESSION_STATE_EXPIRED,     /* the server ended the session; sign in again */
+  KBC_SESSION_STATE_SIGNING_OUT, /* revoking the token and clearing the keyring */
+} KbcSessionState;
+
+#define KBC_TYPE_SESSION_STATE (kbc_session_state_get_type ())
+GType kbc_session_state_get_type (void);
+
+typedef enum
+{
+  KBC_LOGIN_SIGNED_IN,    /* the session is signed in */
+  KBC_LOGIN_MFA_REQUIRED, /* call kbc_session_sign_in_code_async() or _key_async() next */
+} KbcLoginResult;
+
+#define KBC_TYPE_SESSION (kbc_session_get_type ())
+G_DECLARE_FINAL_TYPE (KbcSession, kbc_session, KBC, SESSION, GObject)
+
+/* One signed-in account at a time, and how it got there.
+ *
+ * Construct-only: settings (GSettings of the app schema, or NULL), local-server
+ * (for the "local" stack, or NULL). With settings, a sign-in is remembered
+ * (stack, email, custom URL in the settings; the token in the keyring) and
+ * kbc_session_restore_async() brings it back; without, nothing is saved
+ * anywhere (tests, a second session).
+ *
+ * Read-only, with notify: state, account (while signed in or signing out,
+ * else NULL), stack-id (of the account, or of the last one), message (why the
+ * session is signed out or expired, translated; NULL for none), mfa-methods
+ * (GStrv of "u2f", "totp", "recovery" while a sign-in waits for its second
+ * step, else NULL; "u2f" only with options to sign).
+ *
+ * Signal: warning (const char *message): something the user should know that
+ * did not stop the session, e.g. the keyring could not store it. */
+
+KbcSession         *kbc_session_new              (GSettings            *settings,
+                                                  KbcLocalServer       *local_server);
+KbcSessionState     kbc_session_get_state        (KbcSession           *self);
+KbcAccount         *kbc_session_get_account      (KbcSession           *self);
+const char         *kbc_session_get_stack_id     (KbcSession           *self);
+const char         *kbc_session_get_message      (KbcSession           *self);
+const char * const *kbc_session_get_mfa_methods  (KbcSession           *self);
+GSettings          *kbc_session_get_settings     (KbcSession           *self);
+KbcLocalServer     *kbc_session_get_local_server (KbcSession           *self);
+/* The KbcFido that signs in with a security key. */
+KbcFido            *kbc_session_get_fido         (KbcSession           *self);
+
+/* Signs in to the stack @stack_id (see kbc-stack.h; @url is the address of
+ * the custom stack and ignored for the others) with @email and @password.
+ * A signed-in session is replaced. On KBC_LOGIN_MFA_REQUIRED the sign-in
+ * waits for its second step (mfa-methods). On error, returns -1 and sets
+ * @error; a wrong email or password is KBC_API_ERROR_UNAUTHORIZED with "The
+ * email or password is incorrect." */
+void                kbc_session_sign_in_async    (KbcSession           *self,
+                                                  const char           *stack_id,
+                                                  const char           *url,
+                                                  const char           *email,
+                                                  const char           *password,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+KbcLoginResult      kbc_session_sign_in_finish   (KbcSession           *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* The second step with a code: @method is "totp" or "recovery". A wrong
+ * code carries kbc_api_error_get_remaining_attempts(); when the server ended
+ * the sign-in (expired, no attempts left) mfa-methods goes back to NULL and
+ * the password is needed again. */
+void                kbc_session_sign_in_code_async  (KbcSession        *self,
+                                                  const char           *method,
+                                                  const char           *code,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean            kbc_session_sign_in_code_finish (KbcSession        *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* The second step with a security key (KbcFido: "touch your key"); @pin for
+ * a FIDO2 key that has one, else NULL. After a refusal the session keeps the
+ * fresh options the server sent, so the user can simply try again. */
+void                kbc_session_sign_in_key_async   (KbcSession        *self,
+                                                  const char           *pin,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean            kbc_session_sign_in_key_finish  (KbcSession        *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* Forgets a sign-in waiting for its second step. */
+void                kbc_session_cancel_sign_in   (KbcSession           *self);
+
+/* Looks up the session saved for @stack_id (NULL: the last stack used) and
+ * verifies it. The state is "restoring" only while there is one to check;
+ * without one it stays "signed-out" and the result is FALSE with no error.
+ * A saved token the server no longer accepts is removed from the keyring
+ * and the state becomes "expired". Other failures leave the state
+ * "signed-out" with the reason in message (and in @error). */
+void                kbc_session_restore_async    (KbcSession           *self,
+                                                  const char           *stack_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean            kbc_session_restore_finish   (KbcSession           *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* Revokes the token and removes it from the keyring; "signed-out" at the
+ * end even when the server could not be reached (the error says so). */
+void                kbc_session_sign_out_async   (KbcSession           *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean            kbc_session_sign_out_finish  (KbcSession           *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* clang-format on */
+
+G_END_DECLS
