@@ -57,13 +57,13 @@ kbc_account_page_constructed (GObject *object)
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_profile_group_new (self->account)));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_password_group_new (self->account)));
 
-  self->mfa_group = KBC_MFA_GROUP (kbc_mfa_group_new (self->account));
+  self->mfa_group = KBC_MFA_GROUP (kbc_mfa_group_new (kbc_account_get_mfa (self->account)));
   kbc_mfa_group_set_u2f_available (self->mfa_group, TRUE);
   g_signal_connect_object (self->mfa_group, "enable-u2f", G_CALLBACK (enable_u2f_cb), self,
                            G_CONNECT_SWAPPED);
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->mfa_group));
 
-  self->keys_group = KBC_KEYS_GROUP (kbc_keys_group_new (self->account));
+  self->keys_group = KBC_KEYS_GROUP (kbc_keys_group_new (kbc_account_get_mfa (self->account)));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->keys_group));
 }
 

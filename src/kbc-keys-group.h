@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "kbc-account.h"
+#include "kbc-mfa.h"
 
 G_BEGIN_DECLS
 
@@ -15,21 +15,16 @@ G_BEGIN_DECLS
 #define KBC_TYPE_KEYS_GROUP (kbc_keys_group_get_type ())
 G_DECLARE_FINAL_TYPE (KbcKeysGroup, kbc_keys_group, KBC, KEYS_GROUP, AdwPreferencesGroup)
 
-/* "Security Keys": how many are configured, and under "View or change
- * settings" each key (name, added, last used) with Rename and Remove (the
- * latter confirmed with the current password). "Add Security Key" opens
- * KbcAddKeyDialog. Loads on construction, and again when the account's
- * mfa-enabled changes and after every change made here.
+/* "Security Keys" of a KbcMfa: how many are configured, and under "View or
+ * change settings" each key (name, added, last used) with Rename and Remove
+ * (the latter confirmed with the current password). "Add Security Key" asks
+ * for a name and the password (KbcPasswordDialog), then KbcAddKeyDialog
+ * asks for the key.
  *
- * Properties: account (KbcAccount, construct-only), n-keys (read-only),
- * loading (read-only). */
-GtkWidget  *kbc_keys_group_new          (KbcAccount   *account);
-/* Opens the add-key dialog. */
+ * Properties: mfa (KbcMfa, construct-only). */
+GtkWidget  *kbc_keys_group_new          (KbcMfa       *mfa);
+/* Starts adding a key: the name and the password first. */
 void        kbc_keys_group_add_key      (KbcKeysGroup *self);
-/* Loads the list again. */
-void        kbc_keys_group_reload       (KbcKeysGroup *self);
-guint       kbc_keys_group_get_n_keys   (KbcKeysGroup *self);
-gboolean    kbc_keys_group_get_loading  (KbcKeysGroup *self);
 
 /* clang-format on */
 

@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "kbc-account.h"
+#include "kbc-mfa.h"
 
 G_BEGIN_DECLS
 
@@ -15,21 +15,14 @@ G_BEGIN_DECLS
 #define KBC_TYPE_MFA_GROUP (kbc_mfa_group_get_type ())
 G_DECLARE_FINAL_TYPE (KbcMfaGroup, kbc_mfa_group, KBC, MFA_GROUP, AdwPreferencesGroup)
 
-/* Shows GET /manage/current-user/mfa and offers Enable MFA (the authenticator
- * app; security keys once they land), Reconfigure, Disable and new recovery
- * codes, each confirmed with the current password.
+/* Shows a KbcMfa and offers Enable MFA (the authenticator app or a security
+ * key), Reconfigure, Disable and new recovery codes, each confirmed with the
+ * current password in a KbcPasswordDialog.
  *
- * Properties: account (KbcAccount, construct-only), enabled, totp-enabled,
- * recovery-codes-remaining (read-only, from the server), loading (read-only),
- * u2f-available (read-write, FALSE until security keys land: the "Security
- * Key" choice of Enable MFA is then offered and emits ::enable-u2f). */
-GtkWidget  *kbc_mfa_group_new                 (KbcAccount  *account);
-/* Loads the state again; also done when the account's mfa-enabled changes. */
-void        kbc_mfa_group_reload              (KbcMfaGroup *self);
-gboolean    kbc_mfa_group_get_enabled         (KbcMfaGroup *self);
-gboolean    kbc_mfa_group_get_totp_enabled    (KbcMfaGroup *self);
-int         kbc_mfa_group_get_recovery_codes_remaining (KbcMfaGroup *self);
-gboolean    kbc_mfa_group_get_loading         (KbcMfaGroup *self);
+ * Properties: mfa (KbcMfa, construct-only), u2f-available (read-write: the
+ * "Enable U2F" choice of Enable MFA is offered and emits ::enable-u2f). */
+GtkWidget  *kbc_mfa_group_new                 (KbcMfa      *mfa);
+KbcMfa     *kbc_mfa_group_get_mfa             (KbcMfaGroup *self);
 gboolean    kbc_mfa_group_get_u2f_available   (KbcMfaGroup *self);
 void        kbc_mfa_group_set_u2f_available   (KbcMfaGroup *self,
                                                gboolean     available);

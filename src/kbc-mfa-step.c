@@ -50,7 +50,7 @@ struct _KbcMfaStep
   GtkButton *back_button;
 
   /* Owned */
-  KbcAccount *account;
+  KbcSession *session;
   GCancellable *cancellable;
   guint unlock_source;
 
@@ -66,7 +66,7 @@ struct _KbcMfaStep
 enum
 {
   PROP_0,
-  PROP_ACCOUNT,
+  PROP_SESSION,
   PROP_BUSY,
   N_PROPS
 };
@@ -89,13 +89,11 @@ static gboolean
 has_method (KbcMfaStep *self, Method method)
 {
   const char *const *methods =
-      self->account != NULL ? kbc_account_get_mfa_methods (self->account) : NULL;
+      self->session != NULL ? kbc_session_get_mfa_methods (self->session) : NULL;
 
-  /* A key needs the server's options to sign. */
+  /* The session lists "u2f" only with the server's options to sign. */
   if (method == METHOD_KEY)
-    return self->account != NULL && methods != NULL &&
-           g_strv_contains (methods, method_names[METHOD_KEY]) &&
-           kbc_account_get_u2f_options (self->account) != NULL;
+    return methods != NULL && g_strv_contains (methods, method_names[METHOD_KEY]);
 
   /* Before the server said otherwise, both kinds of code are worth a try. */
   if (methods == NULL)
@@ -127,7 +125,7 @@ current_code (KbcMfaStep *self)
 static gboolean
 can_verify (KbcMfaStep *self)
 {
-  if (self->busy || self->locked || self->expired || self->account == NULL)
+  if (self->busy || self->locked || self->expired || self->session == NULL)
     return FALSE;
 
   if (self->method == METHOD_KEY)
@@ -198,7 +196,7 @@ set_key_waiting (KbcMfaStep *self, gboolean waiting)
 
   if (waiting)
     {
-      KbcFido *fido = kbc_account_get_fido (self->account);
+      KbcFido *fido = kbc_session_get_fido (self->session);
 
       kbc_key_prompt_set_title (self->key_prompt, _ ("Touch your security key"));
       kbc_key_prompt_start (self->key_prompt, (kbc_fido_get_timeout (fido) + 999) / 1000);
@@ -337,7 +335,7 @@ handle_ticket_error (KbcMfaStep *self, const GError *error)
       (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_FAILED) &&
        kbc_api_error_get_status (error) == 0))
     {
-      /* The login ticket expired (5 minutes) or died; the account words it. */
+      /* The login ticket expired (5 minutes) or died; the session words it. */
       expire (self, error->message);
       return TRUE;
     }
@@ -367,7 +365,7 @@ on_login_mfa_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *message = NULL;
   gboolean recovery;
 
-  if (kbc_account_login_mfa_finish (KBC_ACCOUNT (source), result, &error))
+  if (kbc_session_sign_in_code_finish (KBC_SESSION (source), result, &error))
     {
       set_busy (self, FALSE);
       g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0);
@@ -411,7 +409,7 @@ on_login_key_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (kbc_account_login_key_finish (KBC_ACCOUNT (source), result, &error))
+  if (kbc_session_sign_in_key_finish (KBC_SESSION (source), result, &error))
     {
       set_key_waiting (self, FALSE);
       gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
@@ -450,7 +448,7 @@ start_key (KbcMfaStep *self)
 {
   g_autofree char *pin = NULL;
 
-  if (self->busy || self->account == NULL || !has_method (self, METHOD_KEY))
+  if (self->busy || self->session == NULL || !has_method (self, METHOD_KEY))
     return;
 
   self->autostart = FALSE;
@@ -462,7 +460,7 @@ start_key (KbcMfaStep *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_key_waiting (self, TRUE);
-  kbc_account_login_key_async (self->account, pin, self->cancellable, on_login_key_done, self);
+  kbc_session_sign_in_key_async (self->session, pin, self->cancellable, on_login_key_done, self);
   if (pin != NULL)
     explicit_bzero (pin, strlen (pin));
   gtk_widget_grab_focus (self->cancel_key_button);
@@ -494,8 +492,8 @@ verify_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  kbc_account_login_mfa_async (self->account, method_names[self->method], code, self->cancellable,
-                               on_login_mfa_done, self);
+  kbc_session_sign_in_code_async (self->session, method_names[self->method], code,
+                                  self->cancellable, on_login_mfa_done, self);
   explicit_bzero (code, strlen (code));
 }
 
@@ -576,7 +574,7 @@ kbc_mfa_step_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->unlock_source, g_source_remove);
-  g_clear_object (&self->account);
+  g_clear_object (&self->session);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_MFA_STEP);
   /* The template's root child is not bound: unparent it too. */
@@ -593,8 +591,8 @@ kbc_mfa_step_get_property (GObject *object, guint prop_id, GValue *value, GParam
 
   switch (prop_id)
     {
-      case PROP_ACCOUNT:
-        g_value_set_object (value, self->account);
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
         break;
       case PROP_BUSY:
         g_value_set_boolean (value, self->busy);
@@ -611,8 +609,8 @@ kbc_mfa_step_set_property (GObject *object, guint prop_id, const GValue *value, 
 
   switch (prop_id)
     {
-      case PROP_ACCOUNT:
-        kbc_mfa_step_set_account (self, g_value_get_object (value));
+      case PROP_SESSION:
+        kbc_mfa_step_set_session (self, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -629,8 +627,8 @@ kbc_mfa_step_class_init (KbcMfaStepClass *klass)
   object_class->get_property = kbc_mfa_step_get_property;
   object_class->set_property = kbc_mfa_step_set_property;
 
-  properties[PROP_ACCOUNT] =
-      g_param_spec_object ("account", NULL, NULL, KBC_TYPE_ACCOUNT,
+  properties[PROP_SESSION] =
+      g_param_spec_object ("session", NULL, NULL, KBC_TYPE_SESSION,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_BUSY] =
       g_param_spec_boolean ("busy", NULL, NULL, FALSE,
@@ -689,25 +687,25 @@ kbc_mfa_step_new (void)
   return g_object_new (KBC_TYPE_MFA_STEP, NULL);
 }
 
-KbcAccount *
-kbc_mfa_step_get_account (KbcMfaStep *self)
+KbcSession *
+kbc_mfa_step_get_session (KbcMfaStep *self)
 {
   g_return_val_if_fail (KBC_IS_MFA_STEP (self), NULL);
 
-  return self->account;
+  return self->session;
 }
 
 void
-kbc_mfa_step_set_account (KbcMfaStep *self, KbcAccount *account)
+kbc_mfa_step_set_session (KbcMfaStep *self, KbcSession *session)
 {
   g_return_if_fail (KBC_IS_MFA_STEP (self));
-  g_return_if_fail (account == NULL || KBC_IS_ACCOUNT (account));
+  g_return_if_fail (session == NULL || KBC_IS_SESSION (session));
 
-  if (!g_set_object (&self->account, account))
+  if (!g_set_object (&self->session, session))
     return;
 
   kbc_mfa_step_reset (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 gboolean

@@ -359,30 +359,3 @@ kbc_recovery_codes_dialog_get_confirmed (KbcRecoveryCodesDialog *self)
 
   return gtk_check_button_get_active (self->confirm_check);
 }
-
-GStrv
-kbc_recovery_codes_from_json (JsonNode *node)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  JsonObject *object;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  object = json_node_get_object (node);
-  if (!json_object_has_member (object, "recoveryCodes") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "recoveryCodes")))
-    return NULL;
-  array = json_object_get_array_member (object, "recoveryCodes");
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
-        return NULL;
-      g_strv_builder_add (builder, json_node_get_string (element));
-    }
-
-  return g_strv_builder_end (builder);
-}

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <adwaita.h>
-#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -23,10 +22,6 @@ KbcRecoveryCodesDialog *kbc_recovery_codes_dialog_new           (GtkWindow      
                                                                  const char             *account_email);
 const char * const     *kbc_recovery_codes_dialog_get_codes     (KbcRecoveryCodesDialog *self);
 gboolean                kbc_recovery_codes_dialog_get_confirmed (KbcRecoveryCodesDialog *self);
-
-/* The "recoveryCodes" of a server response (TOTP activation, new codes), or
- * NULL when it has none or they are not all strings. */
-GStrv                   kbc_recovery_codes_from_json            (JsonNode               *node);
 
 /* clang-format on */
 

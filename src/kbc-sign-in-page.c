@@ -33,11 +33,8 @@ struct _KbcSignInPage
   GtkSpinner *spinner;
 
   /* Owned references */
-  GSettings *settings;
-  KbcLocalServer *local_server;
+  KbcSession *session;
   GCancellable *cancellable;
-  KbcAccount *account;     /* while signing in */
-  KbcAccount *mfa_account; /* while at the multi-factor step */
 
   gboolean busy;
 };
@@ -47,20 +44,12 @@ G_DEFINE_FINAL_TYPE (KbcSignInPage, kbc_sign_in_page, GTK_TYPE_WIDGET)
 enum
 {
   PROP_0,
-  PROP_SETTINGS,
-  PROP_LOCAL_SERVER,
+  PROP_SESSION,
   PROP_BUSY,
   N_PROPS
 };
 
-enum
-{
-  SIGNED_IN,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static const KbcStackInfo *
 get_stack (KbcSignInPage *self)
@@ -153,12 +142,13 @@ local_server_prestart_cb (GObject *source, GAsyncResult *result, gpointer user_d
 static void
 prestart_local_server (KbcSignInPage *self)
 {
+  KbcLocalServer *local_server = kbc_session_get_local_server (self->session);
+
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || !stack_is (self, KBC_STACK_LOCAL) ||
-      kbc_local_server_get_running (self->local_server))
+      local_server == NULL || kbc_local_server_get_running (local_server))
     return;
 
-  kbc_local_server_start_async (self->local_server, self->cancellable, local_server_prestart_cb,
-                                self);
+  kbc_local_server_start_async (local_server, self->cancellable, local_server_prestart_cb, self);
 }
 
 static const char *
@@ -239,62 +229,57 @@ show_password_step (KbcSignInPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  g_clear_object (&self->mfa_account);
   gtk_stack_set_visible_child_name (self->step_stack, "password");
-  kbc_mfa_step_set_account (self->mfa_step, NULL);
+  kbc_mfa_step_set_session (self->mfa_step, NULL);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->sign_in_button));
 }
 
-/* After the password, the account waits for its second factor. The password
+/* After the password, the session waits for its second factor. The password
  * stays in its field only until the step is done or abandoned. */
 static void
-show_mfa_step (KbcSignInPage *self, KbcAccount *account)
+show_mfa_step (KbcSignInPage *self)
 {
-  g_set_object (&self->mfa_account, account);
   show_message (self, NULL, FALSE);
-  kbc_mfa_step_set_account (self->mfa_step, account);
+  kbc_mfa_step_set_session (self->mfa_step, self->session);
   gtk_stack_set_visible_child_name (self->step_stack, "mfa");
 }
 
+/* The session is signed in: the page forgets the password. */
 static void
-signed_in (KbcSignInPage *self, KbcAccount *account)
+signed_in (KbcSignInPage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_message (self, NULL, FALSE);
-  g_signal_emit (self, signals[SIGNED_IN], 0, account, get_stack (self)->id);
 }
 
 static void
 mfa_signed_in_cb (KbcSignInPage *self)
 {
-  g_autoptr (KbcAccount) account = g_steal_pointer (&self->mfa_account);
-
   show_password_step (self);
-  signed_in (self, account);
+  signed_in (self);
 }
 
 static void
 mfa_back_cb (KbcSignInPage *self)
 {
+  kbc_session_cancel_sign_in (self->session);
   show_password_step (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
   gtk_editable_select_region (GTK_EDITABLE (self->password_row), 0, -1);
 }
 
 static void
-login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+sign_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KbcSignInPage *self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (KbcAccount) account = NULL;
   KbcLoginResult login;
 
-  login = kbc_account_login_finish (KBC_ACCOUNT (source), result, &error);
+  login = kbc_session_sign_in_finish (KBC_SESSION (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  account = g_steal_pointer (&self->account);
   set_busy (self, FALSE);
 
   if (error != NULL)
@@ -305,31 +290,8 @@ login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
           gtk_editable_select_region (GTK_EDITABLE (self->password_row), 0, -1);
         }
-      return;
-    }
-
-  if (login == KBC_LOGIN_MFA_REQUIRED)
-    {
-      show_mfa_step (self, account);
-      return;
-    }
-
-  signed_in (self, account);
-}
-
-static void
-begin_login (KbcSignInPage *self, const char *url)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *email = NULL;
-
-  g_clear_object (&self->account);
-  self->account = kbc_account_new (url, &error);
-  if (self->account == NULL)
-    {
-      set_busy (self, FALSE);
-      show_message (self, error->message, TRUE);
-      if (stack_is (self, KBC_STACK_CUSTOM))
+      else if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_INSECURE_URL) &&
+               stack_is (self, KBC_STACK_CUSTOM))
         {
           gtk_widget_add_css_class (GTK_WIDGET (self->custom_url_row), "error");
           gtk_widget_grab_focus (GTK_WIDGET (self->custom_url_row));
@@ -337,38 +299,19 @@ begin_login (KbcSignInPage *self, const char *url)
       return;
     }
 
-  email = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->email_row))));
-  kbc_account_login_async (self->account, email,
-                           gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
-                           self->cancellable, login_cb, self);
-}
-
-static void
-local_server_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  KbcSignInPage *self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  url = kbc_local_server_start_finish (KBC_LOCAL_SERVER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (url == NULL)
+  if (login == KBC_LOGIN_MFA_REQUIRED)
     {
-      set_busy (self, FALSE);
-      show_message (self, error->message, TRUE);
+      show_mfa_step (self);
       return;
     }
 
-  begin_login (self, url);
+  signed_in (self);
 }
 
 static void
 submit_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
-  const KbcStackInfo *stack = get_stack (self);
   g_autofree char *url = NULL;
 
   if (self->busy)
@@ -377,19 +320,13 @@ submit_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   set_busy (self, TRUE);
   show_message (self, NULL, FALSE);
 
-  if (g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0)
-    {
-      kbc_local_server_start_async (self->local_server, self->cancellable, local_server_ready_cb,
-                                    self);
-      return;
-    }
+  if (stack_is (self, KBC_STACK_CUSTOM))
+    url = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row)));
 
-  if (g_strcmp0 (stack->id, KBC_STACK_CUSTOM) == 0)
-    url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
-  else
-    url = g_strdup (stack->url);
-
-  begin_login (self, url);
+  kbc_session_sign_in_async (self->session, get_stack (self)->id, url,
+                             gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                             self->cancellable, sign_in_cb, self);
 }
 
 static void
@@ -443,12 +380,12 @@ kbc_sign_in_page_constructed (GObject *object)
   g_autofree char *demo_markup = NULL;
   g_autoptr (GtkListItemFactory) factory = NULL;
   const KbcStackInfo *stacks;
+  GSettings *settings;
   guint n_stacks;
 
   G_OBJECT_CLASS (kbc_sign_in_page_parent_class)->constructed (object);
 
-  g_assert (G_IS_SETTINGS (self->settings));
-  g_assert (KBC_IS_LOCAL_SERVER (self->local_server));
+  g_assert (KBC_IS_SESSION (self->session));
 
   stacks = kbc_stack_get_all (&n_stacks);
   for (guint i = 0; i < n_stacks; i++)
@@ -464,11 +401,15 @@ kbc_sign_in_page_constructed (GObject *object)
   demo_markup = g_markup_escape_text (demo, -1);
   adw_action_row_set_subtitle (self->demo_row, demo_markup);
 
-  stack_id = g_settings_get_string (self->settings, "last-stack");
-  custom_url = g_settings_get_string (self->settings, "last-custom-url");
-  email = g_settings_get_string (self->settings, "last-email");
-  gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), custom_url);
-  gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
+  settings = kbc_session_get_settings (self->session);
+  if (settings != NULL)
+    {
+      stack_id = g_settings_get_string (settings, "last-stack");
+      custom_url = g_settings_get_string (settings, "last-custom-url");
+      email = g_settings_get_string (settings, "last-email");
+      gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), custom_url);
+      gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
+    }
   adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (stack_id));
   stack_row_selected_cb (self);
 }
@@ -486,10 +427,7 @@ kbc_sign_in_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
-  g_clear_object (&self->account);
-  g_clear_object (&self->mfa_account);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->local_server);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (kbc_sign_in_page_parent_class)->dispose (object);
 }
@@ -501,12 +439,8 @@ kbc_sign_in_page_get_property (GObject *object, guint prop_id, GValue *value, GP
 
   switch (prop_id)
     {
-      case PROP_SETTINGS:
-        g_value_set_object (value, self->settings);
-        break;
-
-      case PROP_LOCAL_SERVER:
-        g_value_set_object (value, self->local_server);
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
         break;
 
       case PROP_BUSY:
@@ -528,12 +462,8 @@ kbc_sign_in_page_set_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_SETTINGS:
-        self->settings = g_value_dup_object (value);
-        break;
-
-      case PROP_LOCAL_SERVER:
-        self->local_server = g_value_dup_object (value);
+      case PROP_SESSION:
+        self->session = g_value_dup_object (value);
         break;
 
       default:
@@ -555,20 +485,13 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
   widget_class->map = kbc_sign_in_page_map;
   widget_class->unmap = kbc_sign_in_page_unmap;
 
-  properties[PROP_SETTINGS] =
-      g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LOCAL_SERVER] =
-      g_param_spec_object ("local-server", NULL, NULL, KBC_TYPE_LOCAL_SERVER,
+  properties[PROP_SESSION] =
+      g_param_spec_object ("session", NULL, NULL, KBC_TYPE_SESSION,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
       g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[SIGNED_IN] =
-      g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                    G_TYPE_NONE, 2, KBC_TYPE_ACCOUNT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-sign-in-page.ui");
@@ -609,13 +532,11 @@ kbc_sign_in_page_init (KbcSignInPage *self)
 }
 
 KbcSignInPage *
-kbc_sign_in_page_new (GSettings *settings, KbcLocalServer *local_server)
+kbc_sign_in_page_new (KbcSession *session)
 {
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-  g_return_val_if_fail (KBC_IS_LOCAL_SERVER (local_server), NULL);
+  g_return_val_if_fail (KBC_IS_SESSION (session), NULL);
 
-  return g_object_new (KBC_TYPE_SIGN_IN_PAGE, "settings", settings, "local-server", local_server,
-                       NULL);
+  return g_object_new (KBC_TYPE_SIGN_IN_PAGE, "session", session, NULL);
 }
 
 gboolean
@@ -630,6 +551,7 @@ void
 kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
 {
   g_autofree char *email = NULL;
+  GSettings *settings;
 
   g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
 
@@ -639,12 +561,12 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
       g_cancellable_cancel (self->cancellable);
       g_clear_object (&self->cancellable);
       self->cancellable = g_cancellable_new ();
-      g_clear_object (&self->account);
       set_busy (self, FALSE);
     }
   show_password_step (self);
 
-  email = g_settings_get_string (self->settings, "last-email");
+  settings = kbc_session_get_settings (self->session);
+  email = settings != NULL ? g_settings_get_string (settings, "last-email") : g_strdup ("");
   if (email[0] != '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");

@@ -6,8 +6,7 @@
 
 #include <adwaita.h>
 
-#include "kbc-account.h"
-#include "kbc-local-server.h"
+#include "kbc-session.h"
 
 G_BEGIN_DECLS
 
@@ -16,13 +15,14 @@ G_BEGIN_DECLS
 #define KBC_TYPE_SIGN_IN_PAGE (kbc_sign_in_page_get_type ())
 G_DECLARE_FINAL_TYPE (KbcSignInPage, kbc_sign_in_page, KBC, SIGN_IN_PAGE, GtkWidget)
 
-/* Properties: settings and local-server (construct-only), busy (read-only).
- * Signals:
- *   signed-in (KbcAccount *account, const char *stack_id): a signed-in
- *   account; the page has forgotten the password. */
+/* The stack, email and password, then the second step (KbcMfaStep) when
+ * the account has one; both sign @session in. The form starts from the
+ * session's settings (the last stack, email and custom URL), and forgets
+ * the password once the session is signed in.
+ *
+ * Properties: session (construct-only), busy (read-only). */
 
-KbcSignInPage *kbc_sign_in_page_new            (GSettings      *settings,
-                                                KbcLocalServer *local_server);
+KbcSignInPage *kbc_sign_in_page_new            (KbcSession     *session);
 gboolean       kbc_sign_in_page_get_busy       (KbcSignInPage  *self);
 
 /* Back to a fresh form (the email stays) with @message, or none. */

@@ -9,14 +9,12 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "kbc-code-entry.h"
 #include "kbc-error.h"
 #include "kbc-qr-paintable.h"
 #include "kbc-recovery-codes-dialog.h"
 #include "kbc-toast.h"
-#include "kbc-totp.h"
 
 
 struct _KbcTotpDialog
@@ -26,11 +24,6 @@ struct _KbcTotpDialog
   /* Template children */
   AdwToastOverlay *toast_overlay;
   GtkStack *stack;
-  AdwStatusPage *password_page;
-  AdwPasswordEntryRow *password_row;
-  GtkLabel *password_error;
-  GtkWidget *continue_button;
-  GtkWidget *continue_spinner;
   GtkPicture *qr_picture;
   GtkLabel *secret_label;
   KbcCodeEntry *code_entry;
@@ -40,21 +33,19 @@ struct _KbcTotpDialog
   AdwStatusPage *error_page;
 
   /* Owned */
-  KbcAccount *account;
+  KbcMfa *mfa;
+  KbcTotpEnrolment *enrolment;
   GCancellable *cancellable;
-  char *password; /* only between the DELETE and the POST of a reconfiguration */
-  char *secret;   /* base32, no spaces, for the clipboard */
+  char *secret; /* base32, no spaces, for the clipboard */
 
   KbcTotpDialogState state;
-  gboolean reconfigure;
-  gboolean old_deleted;
 };
 
 enum
 {
   PROP_0,
-  PROP_ACCOUNT,
-  PROP_RECONFIGURE,
+  PROP_MFA,
+  PROP_ENROLMENT,
   PROP_STATE,
   N_PROPS
 };
@@ -62,6 +53,7 @@ enum
 enum
 {
   SIGNAL_ACTIVATED,
+  SIGNAL_RESTART,
   N_SIGNALS
 };
 
@@ -70,8 +62,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_ENUM_TYPE (KbcTotpDialogState,
                     kbc_totp_dialog_state,
-                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_PASSWORD, "password"),
-                    G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_BUSY, "busy"),
                     G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_SCAN, "scan"),
                     G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_ACTIVATING, "activating"),
                     G_DEFINE_ENUM_VALUE (KBC_TOTP_DIALOG_STATE_DONE, "done"),
@@ -91,34 +81,23 @@ clear_secret_string (char **str)
 static void
 update_actions (KbcTotpDialog *self)
 {
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.continue",
-                                 self->state == KBC_TOTP_DIALOG_STATE_PASSWORD &&
-                                     password != NULL && *password != '\0');
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.activate",
                                  self->state == KBC_TOTP_DIALOG_STATE_SCAN &&
                                      kbc_code_entry_get_complete (self->code_entry));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.copy-secret", self->secret != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.retry",
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "totp.restart",
                                  self->state == KBC_TOTP_DIALOG_STATE_ERROR);
 }
 
 static void
 set_state (KbcTotpDialog *self, KbcTotpDialogState state)
 {
-  gboolean busy = state == KBC_TOTP_DIALOG_STATE_BUSY;
   gboolean activating = state == KBC_TOTP_DIALOG_STATE_ACTIVATING;
 
   self->state = state;
 
   switch (state)
     {
-      case KBC_TOTP_DIALOG_STATE_PASSWORD:
-      case KBC_TOTP_DIALOG_STATE_BUSY:
-        gtk_stack_set_visible_child_name (self->stack, "password");
-        gtk_window_set_default_widget (GTK_WINDOW (self), self->continue_button);
-        break;
       case KBC_TOTP_DIALOG_STATE_SCAN:
       case KBC_TOTP_DIALOG_STATE_ACTIVATING:
         gtk_stack_set_visible_child_name (self->stack, "scan");
@@ -138,31 +117,15 @@ set_state (KbcTotpDialog *self, KbcTotpDialogState state)
 
   /* Read-only rather than insensitive: GTK 4.8 loses track of the focus of
    * a focused entry made insensitive. */
-  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
-  gtk_widget_set_visible (self->continue_spinner, busy);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->continue_spinner), busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->code_entry), !activating);
   gtk_widget_set_visible (self->activate_spinner, activating);
   gtk_spinner_set_spinning (GTK_SPINNER (self->activate_spinner), activating);
 
-  if (state == KBC_TOTP_DIALOG_STATE_PASSWORD)
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-  else if (state == KBC_TOTP_DIALOG_STATE_SCAN)
+  if (state == KBC_TOTP_DIALOG_STATE_SCAN)
     gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
-static void
-show_password_error (KbcTotpDialog *self, const char *message)
-{
-  gtk_label_set_text (self->password_error, message);
-  gtk_widget_set_visible (GTK_WIDGET (self->password_error), message != NULL);
-  if (message != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
 }
 
 static void
@@ -178,30 +141,6 @@ show_fatal_error (KbcTotpDialog *self, const char *message)
 {
   adw_status_page_set_description (self->error_page, message);
   set_state (self, KBC_TOTP_DIALOG_STATE_ERROR);
-}
-
-/* A wrong current password comes as a field error; everything else keeps the
- * client's translated message. */
-static void
-password_request_failed (KbcTotpDialog *self, const GError *error)
-{
-  if (kbc_api_error_get_field_message (error, "currentPassword") != NULL)
-    {
-      show_password_error (self, _ ("The password is not correct."));
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-    }
-  else if (g_strcmp0 (kbc_api_error_get_code (error), "mfaTotpAlreadyEnabled") == 0)
-    {
-      /* Another window got there first: nothing to enter a password for. */
-      show_fatal_error (self, _ ("An authenticator app is already set up for this account. "
-                                 "Reconfigure it to move it to another device."));
-      return;
-    }
-  else
-    {
-      show_password_error (self, error->message);
-    }
-  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
 }
 
 /* "ABCDEFGHIJ…" → "ABCD EFGH IJ…": easier to type from the screen. */
@@ -220,54 +159,19 @@ group_secret (const char *secret)
   return g_string_free (grouped, FALSE);
 }
 
+/* The QR code of the server's link, and its key as text. */
 static gboolean
-show_enrolment (KbcTotpDialog *self, JsonNode *result, GError **error)
+show_enrolment (KbcTotpDialog *self, GError **error)
 {
-  g_autoptr (KbcTotpUri) uri = NULL;
   g_autoptr (KbcQrPaintable) paintable = NULL;
-  g_autofree guint8 *secret = NULL;
   g_autofree char *grouped = NULL;
-  JsonObject *object;
-  const char *secret_text;
-  const char *uri_text;
-  gsize secret_len = 0;
 
-  object = JSON_NODE_HOLDS_OBJECT (result) ? json_node_get_object (result) : NULL;
-  secret_text =
-      object != NULL ? json_object_get_string_member_with_default (object, "secret", NULL) : NULL;
-  uri_text = object != NULL
-                 ? json_object_get_string_member_with_default (object, "otpauthUri", NULL)
-                 : NULL;
-  if (secret_text == NULL || uri_text == NULL)
-    {
-      g_set_error_literal (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
-                           _ ("The server did not send a setup key."));
-      return FALSE;
-    }
-
-  /* The QR code carries the server's link as it is; the link must be one an
-   * authenticator can use and hold the same key the text shows. */
-  uri = kbc_totp_uri_parse (uri_text, error);
-  if (uri == NULL)
-    return FALSE;
-  secret = kbc_totp_base32_decode (secret_text, &secret_len, error);
-  if (secret == NULL)
-    return FALSE;
-  if (secret_len != uri->secret_len || memcmp (secret, uri->secret, secret_len) != 0)
-    {
-      explicit_bzero (secret, secret_len);
-      g_set_error_literal (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE,
-                           _ ("The server sent a setup key that does not match its QR code."));
-      return FALSE;
-    }
-
-  paintable = kbc_qr_paintable_new_for_text (uri_text, error);
+  paintable = kbc_qr_paintable_new_for_text (self->enrolment->uri, error);
   if (paintable == NULL)
     return FALSE;
 
   clear_secret_string (&self->secret);
-  self->secret = kbc_totp_base32_encode (secret, secret_len);
-  explicit_bzero (secret, secret_len);
+  self->secret = g_strdup (self->enrolment->secret);
   grouped = group_secret (self->secret);
 
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (paintable));
@@ -278,108 +182,18 @@ show_enrolment (KbcTotpDialog *self, JsonNode *result, GError **error)
 }
 
 static void
-on_enrol_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  KbcTotpDialog *self = user_data;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
-
-  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  clear_secret_string (&self->password);
-
-  if (node == NULL)
-    {
-      password_request_failed (self, error);
-      return;
-    }
-
-  if (!show_enrolment (self, node, &error))
-    {
-      g_debug ("Enrolment response not usable: %s", error->message);
-      show_fatal_error (self, error->message);
-      return;
-    }
-
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  show_password_error (self, NULL);
-  show_code_error (self, NULL);
-  kbc_code_entry_clear (self->code_entry);
-  set_state (self, KBC_TOTP_DIALOG_STATE_SCAN);
-}
-
-static void
-enrol (KbcTotpDialog *self)
-{
-  kbc_account_enrol_totp_async (self->account, self->password, self->cancellable, on_enrol_done,
-                                self);
-  clear_secret_string (&self->password);
-}
-
-static void
-on_delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  KbcTotpDialog *self = user_data;
-  g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GError) error = NULL;
-
-  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* Not found: there was no authenticator left to delete. */
-  if (node == NULL && !g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND))
-    {
-      clear_secret_string (&self->password);
-      password_request_failed (self, error);
-      return;
-    }
-
-  self->old_deleted = TRUE;
-  enrol (self);
-}
-
-static void
-continue_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-
-  if (self->state != KBC_TOTP_DIALOG_STATE_PASSWORD || password == NULL || *password == '\0')
-    return;
-
-  show_password_error (self, NULL);
-  clear_secret_string (&self->password);
-  self->password = g_strdup (password);
-  set_state (self, KBC_TOTP_DIALOG_STATE_BUSY);
-
-  if (self->reconfigure && !self->old_deleted)
-    {
-      kbc_account_delete_totp_async (self->account, self->password, self->cancellable,
-                                     on_delete_done, self);
-    }
-  else
-    {
-      enrol (self);
-    }
-}
-
-static void
 on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   KbcTotpDialog *self = user_data;
-  g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) codes = NULL;
   KbcRecoveryCodesDialog *recovery;
 
-  node = kbc_account_mfa_finish (KBC_ACCOUNT (source), result, &error);
+  codes = kbc_mfa_activate_totp_finish (KBC_MFA (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (node == NULL)
+  if (codes == NULL)
     {
       /* "Invalid authentication code": wrong, expired or already used.
        * Anything else (network, rate limit) says what it is. */
@@ -405,10 +219,6 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  codes = kbc_recovery_codes_from_json (node);
-  if (codes == NULL)
-    codes = g_new0 (char *, 1);
-
   clear_secret_string (&self->secret);
   gtk_label_set_text (self->secret_label, "");
   gtk_picture_set_paintable (self->qr_picture, NULL);
@@ -421,7 +231,7 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       recovery = kbc_recovery_codes_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (self)),
                                                 (const char *const *) codes,
-                                                kbc_account_get_user_email (self->account));
+                                                kbc_account_get_user_email (kbc_mfa_get_account (self->mfa)));
       gtk_window_present (GTK_WINDOW (recovery));
       gtk_window_destroy (GTK_WINDOW (self));
     }
@@ -439,7 +249,7 @@ activate_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 
   show_code_error (self, NULL);
   set_state (self, KBC_TOTP_DIALOG_STATE_ACTIVATING);
-  kbc_account_activate_totp_async (self->account, code, self->cancellable, on_activate_done, self);
+  kbc_mfa_activate_totp_async (self->mfa, code, self->cancellable, on_activate_done, self);
 }
 
 static void
@@ -454,19 +264,17 @@ copy_secret_action (GtkWidget *widget, const char *action_name, GVariant *parame
   kbc_toast_overlay_add_text (self->toast_overlay, _ ("Setup key copied"));
 }
 
+/* The setup was replaced or finished elsewhere: begin again, with the
+ * password. */
 static void
-retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+restart_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
 
-  show_password_error (self, NULL);
-  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
-}
-
-static void
-on_password_changed (KbcTotpDialog *self)
-{
-  update_actions (self);
+  g_object_ref (self);
+  gtk_window_destroy (GTK_WINDOW (self));
+  g_signal_emit (self, signals[SIGNAL_RESTART], 0);
+  g_object_unref (self);
 }
 
 static void
@@ -488,17 +296,21 @@ static void
 kbc_totp_dialog_constructed (GObject *object)
 {
   KbcTotpDialog *self = KBC_TOTP_DIALOG (object);
+  g_autoptr (GError) error = NULL;
 
   G_OBJECT_CLASS (kbc_totp_dialog_parent_class)->constructed (object);
 
-  g_return_if_fail (KBC_IS_ACCOUNT (self->account));
+  g_return_if_fail (KBC_IS_MFA (self->mfa));
+  g_return_if_fail (self->enrolment != NULL);
 
-  if (self->reconfigure)
-    adw_status_page_set_description (
-        self->password_page,
-        _ ("To move your codes to another device, enter your current password. The authenticator app you use now stops working as soon as you continue."));
+  if (!show_enrolment (self, &error))
+    {
+      g_debug ("Cannot show the enrolment: %s", error->message);
+      show_fatal_error (self, error->message);
+      return;
+    }
 
-  set_state (self, KBC_TOTP_DIALOG_STATE_PASSWORD);
+  set_state (self, KBC_TOTP_DIALOG_STATE_SCAN);
 }
 
 static void
@@ -508,9 +320,9 @@ kbc_totp_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  clear_secret_string (&self->password);
   clear_secret_string (&self->secret);
-  g_clear_object (&self->account);
+  g_clear_pointer (&self->enrolment, kbc_totp_enrolment_free);
+  g_clear_object (&self->mfa);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_TOTP_DIALOG);
 
@@ -524,11 +336,11 @@ kbc_totp_dialog_get_property (GObject *object, guint prop_id, GValue *value, GPa
 
   switch (prop_id)
     {
-      case PROP_ACCOUNT:
-        g_value_set_object (value, self->account);
+      case PROP_MFA:
+        g_value_set_object (value, self->mfa);
         break;
-      case PROP_RECONFIGURE:
-        g_value_set_boolean (value, self->reconfigure);
+      case PROP_ENROLMENT:
+        g_value_set_boxed (value, self->enrolment);
         break;
       case PROP_STATE:
         g_value_set_enum (value, self->state);
@@ -548,11 +360,11 @@ kbc_totp_dialog_set_property (GObject *object,
 
   switch (prop_id)
     {
-      case PROP_ACCOUNT:
-        self->account = g_value_dup_object (value);
+      case PROP_MFA:
+        self->mfa = g_value_dup_object (value);
         break;
-      case PROP_RECONFIGURE:
-        self->reconfigure = g_value_get_boolean (value);
+      case PROP_ENROLMENT:
+        self->enrolment = g_value_dup_boxed (value);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -570,32 +382,27 @@ kbc_totp_dialog_class_init (KbcTotpDialogClass *klass)
   object_class->get_property = kbc_totp_dialog_get_property;
   object_class->set_property = kbc_totp_dialog_set_property;
 
-  properties[PROP_ACCOUNT] =
-      g_param_spec_object ("account", NULL, NULL, KBC_TYPE_ACCOUNT,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                               G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_RECONFIGURE] =
-      g_param_spec_boolean ("reconfigure", NULL, NULL, FALSE,
-                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                                G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MFA] =
+      g_param_spec_object ("mfa", NULL, NULL, KBC_TYPE_MFA,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENROLMENT] =
+      g_param_spec_boxed ("enrolment", NULL, NULL, KBC_TYPE_TOTP_ENROLMENT,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] = g_param_spec_enum (
-      "state", NULL, NULL, KBC_TYPE_TOTP_DIALOG_STATE, KBC_TOTP_DIALOG_STATE_PASSWORD,
+      "state", NULL, NULL, KBC_TYPE_TOTP_DIALOG_STATE, KBC_TOTP_DIALOG_STATE_SCAN,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_ACTIVATED] =
       g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                     G_TYPE_NONE, 1, G_TYPE_STRV);
+  signals[SIGNAL_RESTART] = g_signal_new ("restart", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-totp-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_page);
-  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_row);
-  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, password_error);
-  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, continue_button);
-  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, continue_spinner);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, secret_label);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, code_entry);
@@ -603,13 +410,11 @@ kbc_totp_dialog_class_init (KbcTotpDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_button);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_spinner);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, error_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_password_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_code_complete);
 
-  gtk_widget_class_install_action (widget_class, "totp.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "totp.activate", NULL, activate_action);
   gtk_widget_class_install_action (widget_class, "totp.copy-secret", NULL, copy_secret_action);
-  gtk_widget_class_install_action (widget_class, "totp.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "totp.restart", NULL, restart_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
@@ -627,13 +432,14 @@ kbc_totp_dialog_init (KbcTotpDialog *self)
 }
 
 KbcTotpDialog *
-kbc_totp_dialog_new (GtkWindow *parent, KbcAccount *account, gboolean reconfigure)
+kbc_totp_dialog_new (GtkWindow *parent, KbcMfa *mfa, const KbcTotpEnrolment *enrolment)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (KBC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (KBC_IS_MFA (mfa), NULL);
+  g_return_val_if_fail (enrolment != NULL, NULL);
 
-  return g_object_new (KBC_TYPE_TOTP_DIALOG, "transient-for", parent, "account", account,
-                       "reconfigure", reconfigure, NULL);
+  return g_object_new (KBC_TYPE_TOTP_DIALOG, "transient-for", parent, "mfa", mfa, "enrolment",
+                       enrolment, NULL);
 }
 
 KbcTotpDialogState

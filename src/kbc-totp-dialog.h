@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "kbc-account.h"
+#include "kbc-mfa.h"
 
 G_BEGIN_DECLS
 
@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  KBC_TOTP_DIALOG_STATE_PASSWORD,   /* asks for the current password */
-  KBC_TOTP_DIALOG_STATE_BUSY,       /* the server checks it and starts enrolment */
   KBC_TOTP_DIALOG_STATE_SCAN,       /* shows the QR code and the setup key, asks for a code */
   KBC_TOTP_DIALOG_STATE_ACTIVATING, /* the server checks the code */
   KBC_TOTP_DIALOG_STATE_DONE,       /* enabled; the recovery codes dialog is shown */
@@ -28,13 +26,17 @@ GType kbc_totp_dialog_state_get_type (void) G_GNUC_CONST;
 #define KBC_TYPE_TOTP_DIALOG (kbc_totp_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (KbcTotpDialog, kbc_totp_dialog, KBC, TOTP_DIALOG, AdwWindow)
 
-/* Properties: account (KbcAccount, construct-only), reconfigure (construct-only:
- * the current authenticator is deleted first, with the same password), state.
- * Signals: activated (GStrv recovery_codes), after which the dialog shows the
- * recovery codes dialog on its parent and closes. */
-KbcTotpDialog      *kbc_totp_dialog_new        (GtkWindow     *parent,
-                                                KbcAccount    *account,
-                                                gboolean       reconfigure);
+/* The QR code and the setup key of @enrolment (kbc_mfa_enrol_totp_async(),
+ * after the password), then the first code, which activates the app.
+ *
+ * Properties: mfa (KbcMfa, construct-only), enrolment (construct-only),
+ * state. Signals: activated (GStrv recovery_codes), after which the dialog
+ * shows the recovery codes dialog on its parent and closes; restart (the
+ * enrolment can no longer be finished: the dialog has closed, and the
+ * password step should begin again). */
+KbcTotpDialog      *kbc_totp_dialog_new        (GtkWindow              *parent,
+                                                KbcMfa                 *mfa,
+                                                const KbcTotpEnrolment *enrolment);
 KbcTotpDialogState  kbc_totp_dialog_get_state  (KbcTotpDialog *self);
 
 /* clang-format on */

@@ -33,10 +33,13 @@ struct _KbcWindow
 
   /* Owned references */
   GSettings *settings;
+  KbcSession *session;
   KbcSignInPage *sign_in_page;
-  KbcAccount *account; /* the account the pages are built for */
-  GPtrArray *bindings;
+  KbcAccount *account;          /* the account the pages are built for */
+  GSignalGroup *session_signals; /* on the session */
+  GBindingGroup *account_bindings; /* from the session's account to the header */
 
+  gboolean use_local;
   gboolean local_offered;
 };
 
@@ -83,10 +86,6 @@ clear_pages (KbcWindow *self)
   GtkListBoxRow *row;
   GtkWidget *child;
 
-  for (guint i = 0; i < self->bindings->len; i++)
-    g_binding_unbind (g_ptr_array_index (self->bindings, i));
-  g_ptr_array_set_size (self->bindings, 0);
-
   while ((row = gtk_list_box_get_row_at_index (self->sidebar, 0)) != NULL)
     gtk_list_box_remove (self->sidebar, GTK_WIDGET (row));
 
@@ -98,24 +97,10 @@ clear_pages (KbcWindow *self)
 }
 
 static void
-bind (KbcWindow *self, const char *source_property, gpointer target, const char *target_property)
-{
-  GBinding *binding = g_object_bind_property (self->account, source_property, target,
-                                              target_property, G_BINDING_SYNC_CREATE);
-
-  g_ptr_array_add (self->bindings, binding);
-}
-
-static void
 build_pages (KbcWindow *self, KbcAccount *account)
 {
   clear_pages (self);
   self->account = g_object_ref (account);
-
-  bind (self, "user-name", self->account_avatar, "text");
-  bind (self, "user-name", self->account_header_avatar, "text");
-  bind (self, "user-name", self->account_name_label, "label");
-  bind (self, "user-email", self->account_email_label, "label");
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -171,29 +156,26 @@ show_busy (KbcWindow *self, const char *title)
 static void
 state_changed_cb (KbcWindow *self)
 {
-  KbcApplication *app = KBC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  KbcSessionState state = kbc_session_get_state (self->session);
 
-  if (app == NULL)
-    return;
-
-  if (kbc_application_get_state (app) != KBC_SESSION_RESTORING &&
-      kbc_application_get_state (app) != KBC_SESSION_SIGNING_OUT)
+  if (state != KBC_SESSION_STATE_RESTORING && state != KBC_SESSION_STATE_SIGNING_OUT)
     gtk_spinner_stop (self->busy_spinner);
 
-  switch (kbc_application_get_state (app))
+  switch (state)
     {
-      case KBC_SESSION_RESTORING:
+      case KBC_SESSION_STATE_RESTORING:
         show_busy (self, _ ("Restoring Your Session…"));
         break;
 
-      case KBC_SESSION_SIGNING_OUT:
+      case KBC_SESSION_STATE_SIGNING_OUT:
         show_busy (self, _ ("Signing Out…"));
         break;
 
-      case KBC_SESSION_SIGNED_OUT:
+      case KBC_SESSION_STATE_SIGNED_OUT:
+      case KBC_SESSION_STATE_EXPIRED:
         clear_pages (self);
-        kbc_sign_in_page_reset (self->sign_in_page, kbc_application_get_sign_in_message (app));
-        if (kbc_application_get_use_local (app) && !self->local_offered)
+        kbc_sign_in_page_reset (self->sign_in_page, kbc_session_get_message (self->session));
+        if (self->use_local && !self->local_offered)
           {
             self->local_offered = TRUE;
             kbc_sign_in_page_select_local (self->sign_in_page, TRUE);
@@ -201,9 +183,9 @@ state_changed_cb (KbcWindow *self)
         gtk_stack_set_visible_child_name (self->view_stack, "sign-in");
         break;
 
-      case KBC_SESSION_SIGNED_IN:
-        if (self->account != kbc_application_get_account (app))
-          build_pages (self, kbc_application_get_account (app));
+      case KBC_SESSION_STATE_SIGNED_IN:
+        if (self->account != kbc_session_get_account (self->session))
+          build_pages (self, kbc_session_get_account (self->session));
         gtk_stack_set_visible_child_name (self->view_stack, "main");
         break;
 
@@ -212,34 +194,25 @@ state_changed_cb (KbcWindow *self)
     }
 }
 
-static void
-signed_in_cb (KbcWindow *self, KbcAccount *account, const char *stack_id, KbcSignInPage *page)
-{
-  KbcApplication *app = KBC_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-  if (app != NULL)
-    kbc_application_adopt_session (app, account, stack_id);
-}
-
 /* After construction: GtkWindow:application is not a construct property. */
 static void
 setup (KbcWindow *self, KbcApplication *app)
 {
   self->settings = g_object_ref (kbc_application_get_settings (app));
+  self->session = g_object_ref (kbc_application_get_session (app));
+  self->use_local = kbc_application_get_use_local (app);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  self->sign_in_page =
-      kbc_sign_in_page_new (self->settings, kbc_application_get_local_server (app));
+  self->sign_in_page = kbc_sign_in_page_new (self->session);
   adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
-  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
-                           G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (app, "notify::state", G_CALLBACK (state_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_object_bind_property (self->session, "account", self->account_bindings, "source",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_group_set_target (self->session_signals, self->session);
   state_changed_cb (self);
 }
 
@@ -264,15 +237,20 @@ kbc_window_dispose (GObject *object)
 {
   KbcWindow *self = KBC_WINDOW (object);
 
-  if (self->bindings != NULL)
-    clear_pages (self);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  if (self->account_bindings != NULL)
+    g_binding_group_set_source (self->account_bindings, NULL);
+  clear_pages (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_WINDOW);
 
   self->sign_in_page = NULL;
   g_clear_object (&self->account);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->account_bindings);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->bindings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kbc_window_parent_class)->dispose (object);
 }
@@ -319,7 +297,20 @@ kbc_window_init (KbcWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->bindings = g_ptr_array_new ();
+  /* What the window shows follows the session: its state picks the view,
+   * its account fills the account menu. */
+  self->session_signals = g_signal_group_new (KBC_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::state",
+                                 G_CALLBACK (state_changed_cb), self, G_CONNECT_SWAPPED);
+  self->account_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->account_bindings, "user-name", self->account_avatar, "text",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->account_bindings, "user-name", self->account_header_avatar, "text",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->account_bindings, "user-name", self->account_name_label, "label",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->account_bindings, "user-email", self->account_email_label, "label",
+                        G_BINDING_SYNC_CREATE);
 
   popover = gtk_menu_button_get_popover (self->account_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->account_header, "account-header");
