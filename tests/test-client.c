@@ -11,7 +11,7 @@
 
 #include "kbc-client.h"
 #include "kbc-error.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

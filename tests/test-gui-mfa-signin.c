@@ -17,9 +17,9 @@
 #include "kbc-mfa-step.h"
 #include "kbc-sign-in-page.h"
 #include "kbc-soft-key.h"
-#include "kbc-test-server.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp.h"
-#include "test-gui-util.h"
 
 #define EMAIL    "milada@kbc-account.test"
 #define NAME     "Milada Horáková"

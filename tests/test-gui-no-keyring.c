@@ -9,8 +9,8 @@
 
 #include <libsecret/secret.h>
 
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL    "nokeyring@kbc-account.test"
 #define PASSWORD "Quiet-Lagoon-Harvest-19"

@@ -15,8 +15,8 @@
 #include "kbc-demo.h"
 #include "kbc-error.h"
 #include "kbc-password-group.h"
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL        "gui@kbc-account.test"
 #define NAME         "Gabriela Gui"

@@ -10,7 +10,7 @@
 #include "kbc-error.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 static void
 assert_accel (GtkApplication *app, const char *action, const char *accel)

@@ -25,8 +25,8 @@
 #include "kbc-key-prompt.h"
 #include "kbc-keys-group.h"
 #include "kbc-soft-key.h"
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL    "grace.hopper@example.test"
 #define NAME     "Grace Hopper"

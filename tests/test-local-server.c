@@ -12,7 +12,7 @@
 #include "kbc-account.h"
 #include "kbc-demo.h"
 #include "kbc-error.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 typedef struct
 {

@@ -18,10 +18,10 @@
 #include "kbc-mfa-step.h"
 #include "kbc-qr-paintable.h"
 #include "kbc-recovery-codes-dialog.h"
-#include "kbc-test-server.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp-dialog.h"
 #include "kbc-totp.h"
-#include "test-gui-util.h"
 
 #define EMAIL    "mira.mfa@example.com"
 #define PASSWORD "Quiet-Orchard-Ladder-73"

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "kbc-demo.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>

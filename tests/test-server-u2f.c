@@ -14,7 +14,7 @@
 #include "kbc-fido.h"
 #include "kbc-soft-key.h"
 #include "kbc-tamper.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 #include "kbc-webauthn.h"
 
 #include <openssl/core_names.h>

@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <libsoup/soup.h>
 #include <stdio.h>

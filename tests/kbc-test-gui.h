@@ -1,4 +1,4 @@
-/* test-gui-util.h: driving the real KbcApplication and its window in tests
+/* kbc-test-gui.h: driving the real KbcApplication and its window in tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

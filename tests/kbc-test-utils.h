@@ -1,4 +1,5 @@
-/* kbc-test-server.h: a real kbc-account-server for one test
+/* kbc-test-utils.h: shared test helpers: a real kbc-account-server for one test,
+ * plain HTTP to it, and waiting for async results and conditions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,10 +1,10 @@
-/* test-gui-util.c
+/* kbc-test-gui.c: driving the real KbcApplication and its window in tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>

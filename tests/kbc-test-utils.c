@@ -1,10 +1,11 @@
-/* kbc-test-server.c: a real kbc-account-server for one test
+/* kbc-test-utils.c: shared test helpers: a real kbc-account-server for one test,
+ * plain HTTP to it, and waiting for async results and conditions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
