@@ -200,7 +200,7 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
 
   /* The app's code is the default; no security key to offer. */
@@ -216,7 +216,7 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   wrong = g_strdup (next);
   wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
   gtk_editable_set_text (GTK_EDITABLE (code_entry), wrong);
-  kbc_gui_wait_until (step_shows_error, window, "the wrong code refused");
+  kbc_test_wait_until (step_shows_error, window, "the wrong code refused");
   error_text = gtk_label_get_text (GTK_LABEL (step_child (window, "error_label")));
   g_assert_nonnull (strstr (error_text, "That code is not valid"));
   g_assert_nonnull (strstr (error_text, "4 attempts left."));
@@ -225,9 +225,9 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   /* Back to the password, and in again: a fresh ticket. */
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (get_mfa_step (window)), "mfa-step.back", NULL));
-  kbc_gui_wait_until (at_password_step, window, "the password step");
+  kbc_test_wait_until (at_password_step, window, "the password step");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step again");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step again");
   g_assert_false (gtk_widget_get_visible (step_child (window, "error_label")));
 
   /* The next step's code (the activation used this one's). */
@@ -254,9 +254,9 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
   g_assert_cmpstr (step_method (window), ==, "u2f");
-  kbc_gui_wait_until (step_shows_error, window, "no key to be reported");
+  kbc_test_wait_until (step_shows_error, window, "no key to be reported");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (step_child (window, "error_label"))), ==,
                    "No security key found. Plug in your key and try again.");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (step_child (window, "verify_label"))), ==,
@@ -268,7 +268,7 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_soft_key_set_touch (fixture->key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (get_mfa_step (window)), "mfa-step.verify", NULL));
-  kbc_gui_wait_until (key_waiting, window, "the key to be asked for a touch");
+  kbc_test_wait_until (key_waiting, window, "the key to be asked for a touch");
   g_assert_false (gtk_widget_get_visible (step_child (window, "error_label")));
   g_assert_false (gtk_widget_get_visible (step_child (window, "key_link")));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (get_mfa_step (window)), "Touch your security key"));

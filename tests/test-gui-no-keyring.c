@@ -28,7 +28,7 @@ sign_in_without_keyring (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, data, EMAIL, PASSWORD);
   kbc_gui_wait_view (window, "main");
-  kbc_gui_wait_until (has_toast, window, "the note about the keyring");
+  kbc_test_wait_until (has_toast, window, "the note about the keyring");
 }
 
 static void

@@ -183,7 +183,7 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   fill_password_form (window, PASSWORD, "short", "short");
   g_assert_true (gtk_widget_is_sensitive (change_button));
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (new_password_rejected, window, "the new password to be rejected");
+  kbc_test_wait_until (new_password_rejected, window, "the new password to be rejected");
   new_caption = get_password_child (window, "new_caption");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (new_caption)), !=,
                    "At least 12 characters; not a dictionary word or your email");
@@ -198,14 +198,14 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   fill_password_form (window, "Not-The-Password-1", NEW_PASSWORD, NEW_PASSWORD);
   g_assert_false (gtk_widget_has_css_class (new_caption, "error"));
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (current_password_rejected, window, "the current password to be rejected");
+  kbc_test_wait_until (current_password_rejected, window, "the current password to be rejected");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_password_child (window, "current_caption"))),
                    !=, "");
 
   /* The real change: the fields clear, a toast says so, and the old password is dead. */
   fill_password_form (window, PASSWORD, NEW_PASSWORD, NEW_PASSWORD);
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (password_form_cleared, window, "the password to change");
+  kbc_test_wait_until (password_form_cleared, window, "the password to change");
   g_assert_false (gtk_widget_get_visible (get_password_child (window, "current_caption")));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (window), "Password changed"));
 
@@ -315,7 +315,7 @@ sign_in_to_dead_server (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
   /* The main loop keeps running while the request fails: the page is seen
    * busy, with its spinner, between iterations. */
-  kbc_gui_wait_until (saw_busy, window, "the network error");
+  kbc_test_wait_until (saw_busy, window, "the network error");
   g_assert_true (seen_busy);
 
   message = kbc_sign_in_page_get_message (kbc_window_get_sign_in_page (window));
@@ -431,7 +431,7 @@ test_local_server (void)
   kbc_gui_reset_settings ();
   kbc_gui_app_run (local_demo_sign_in, &first_url);
   /* The app stopped its server when it quit. */
-  kbc_gui_wait_until (port_closed, first_url, "the local server to stop");
+  kbc_test_wait_until (port_closed, first_url, "the local server to stop");
   kbc_gui_app_run (local_restored, NULL);
 }
 
