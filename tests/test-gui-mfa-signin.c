@@ -311,9 +311,9 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   kbc_soft_key_install_provider ();
 
-  g_test_add ("/kbc/gui-mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
+  g_test_add ("/kbc/gui/mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
               fixture_tear_down);
-  g_test_add ("/kbc/gui-mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
+  g_test_add ("/kbc/gui/mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
               fixture_tear_down);
 
   return g_test_run ();

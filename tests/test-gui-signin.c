@@ -447,15 +447,15 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/kbc/gui/sign-in/restore-change-sign-out", Fixture, NULL, fixture_set_up,
+  g_test_add ("/kbc/gui/signin/restore-change-sign-out", Fixture, NULL, fixture_set_up,
               test_sign_in_restore_change_sign_out, fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
+  g_test_add ("/kbc/gui/signin/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
               fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/dead-server", Fixture, NULL, fixture_set_up, test_dead_server,
+  g_test_add ("/kbc/gui/signin/dead-server", Fixture, NULL, fixture_set_up, test_dead_server,
               fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/session-expired", Fixture, NULL, fixture_set_up,
+  g_test_add ("/kbc/gui/signin/session-expired", Fixture, NULL, fixture_set_up,
               test_session_expired, fixture_tear_down);
-  g_test_add_func ("/kbc/gui/sign-in/local-server", test_local_server);
+  g_test_add_func ("/kbc/gui/signin/local-server", test_local_server);
 
   status = g_test_run ();
   kbc_gui_remove_tree (scratch);

@@ -1,4 +1,4 @@
-/* test-mfa-gui.c: multi-factor authentication through the real widgets against the real server
+/* test-gui-mfa.c: multi-factor authentication through the real widgets against the real server
  *
  * Enables TOTP through the dialog (reading the setup key it shows, decoding
  * its QR code with zbarimg, computing the code), saves the recovery codes,
@@ -487,7 +487,7 @@ test_enable_sign_in_disable (void)
 
   fixture.server = kbc_test_server_new ();
   fixture.last_step = -1;
-  fixture.dir = g_dir_make_tmp ("kbc-test-mfa-gui-XXXXXX", &error);
+  fixture.dir = g_dir_make_tmp ("kbc-test-gui-mfa-XXXXXX", &error);
   g_assert_no_error (error);
   kbc_test_server_add_user (fixture.server, EMAIL, "Mira Mfa", PASSWORD);
 
@@ -526,7 +526,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/kbc/mfa-gui/enable-sign-in-disable", test_enable_sign_in_disable);
+  g_test_add_func ("/kbc/gui/mfa/enable-sign-in-disable", test_enable_sign_in_disable);
 
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* test-keys-gui.c: security keys through the real widgets against the real server
+/* test-gui-keys.c: security keys through the real widgets against the real server
  *
  * A KbcKeysGroup in a window, signed in to a real kbc-account-server, with
  * libfido2 talking CTAPHID to the software security key. The test presses the
@@ -606,7 +606,7 @@ main (int argc, char *argv[])
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
 #define ADD(path, func) \
-  g_test_add ("/kbc/keys-gui/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/kbc/gui/keys/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("add-rename-remove", test_add_rename_remove);
   ADD ("add-failures", test_add_failures);
