@@ -137,6 +137,60 @@ kbc_gui_wait_view (KbcWindow *window, const char *view)
   kbc_test_wait_until (view_is, &wait, what);
 }
 
+/* The menu item under @root labelled @text (its mnemonic underline aside). */
+static GtkWidget *
+find_menu_item (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    {
+      for (GtkWidget *item = root; item != NULL; item = gtk_widget_get_parent (item))
+        if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) ==
+            GTK_ACCESSIBLE_ROLE_MENU_ITEM)
+          return item;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+void
+kbc_gui_sign_out (KbcWindow *window)
+{
+  GtkWidget *button = kbc_gui_child (window, KBC_TYPE_WINDOW, "account_button");
+  GtkPopover *popover;
+  GtkWidget *item;
+
+  /* The header bar's account button opens its menu, as a click or Enter does. */
+  kbc_gui_wait_view (window, "main");
+  kbc_test_wait_until (is_mapped, button, "the account button to show");
+  g_assert_true (gtk_widget_activate (button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  kbc_test_wait_until (is_mapped, popover, "the account menu to open");
+
+  /* Its "Sign Out" item, activated as a click or Enter does: the menu
+   * activates the item's action, app.sign-out. */
+  item = find_menu_item (GTK_WIDGET (popover), "Sign Out");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_is_sensitive (item));
+  g_assert_true (gtk_widget_activate (item));
+
+  kbc_gui_wait_view (window, "sign-in");
+}
+
 static void
 busy_changed_cb (KbcSignInPage *page, GParamSpec *pspec, guint *submits)
 {

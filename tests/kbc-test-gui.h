@@ -41,6 +41,10 @@ void            kbc_gui_sign_in          (KbcWindow       *window,
                                           const char      *url,
                                           const char      *email,
                                           const char      *password);
+/* Signs out through the real account menu: activates the header bar's
+ * account button, then the "Sign Out" item of the menu it opens (the
+ * app.sign-out action); waits for the sign-in page. */
+void            kbc_gui_sign_out         (KbcWindow       *window);
 /* Waits until the sign-in page is idle again and shows a message. */
 const char     *kbc_gui_wait_sign_in_message (KbcWindow   *window);
 

@@ -5,6 +5,7 @@
  * wrong code, Back, then the next step's code); an account with a security
  * key gets the key step, which asks the software key at once (not plugged
  * in, then cancelled, then touched), with the app and recovery codes as alternatives.
+ * Each then signs out through the account menu, which clears the keyring.
  * Runs under Xvfb (build-aux/headless.sh).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -234,6 +235,13 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), next);
   kbc_gui_wait_view (window, "main");
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
+
+  /* A session signed in with a second factor signs out like any other:
+   * through the account menu, clearing the keyring. */
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void
@@ -296,6 +304,11 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "main");
   g_assert_cmpuint (kbc_soft_key_get_n_touch_requests (fixture->key), >, touches);
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
+
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void

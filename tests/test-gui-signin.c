@@ -215,9 +215,9 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (kbc_gui_api_login (fixture->url, EMAIL, NEW_PASSWORD, &error));
   g_assert_no_error (error);
 
-  /* This session survived the change; signing out empties the keyring. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  /* This session survived the change; signing out through the account menu
+   * empties the keyring before the sign-in page shows. */
+  kbc_gui_sign_out (window);
   g_assert_null (kbc_application_get_account (app));
   g_assert_null (kbc_gui_keyring_lookup (fixture->url, EMAIL));
 }
@@ -277,8 +277,11 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
   kbc_gui_wait_view (window, "main");
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  /* Signing out through the account menu clears the keyring entry. */
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void
@@ -408,8 +411,7 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpstr (kbc_account_get_user_email (kbc_application_get_account (app)), ==,
                    KBC_DEMO_EMAIL);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_out (window);
   g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
 }
 
