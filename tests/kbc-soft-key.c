@@ -87,7 +87,10 @@ typedef struct
 
 struct _KbcSoftKey
 {
+  /* Every reference; of those, the test's (kbc_soft_key_ref/unref) are
+   * owners, counted under the registry lock. */
   gatomicrefcount ref_count;
+  guint owners;
   GMutex mutex;
   GCond cond;
 
@@ -472,7 +475,16 @@ registry_add (KbcSoftKey *key)
   G_UNLOCK (registry);
 }
 
-/* Returns a new reference. */
+static KbcSoftKey *
+key_ref (KbcSoftKey *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+static void key_release (KbcSoftKey *self);
+
+/* Returns a new reference (not an owner's), to be dropped with key_release(). */
 static KbcSoftKey *
 registry_lookup (const char *path)
 {
@@ -485,7 +497,7 @@ registry_lookup (const char *path)
 
       if (g_strcmp0 (key->path, path) == 0)
         {
-          found = kbc_soft_key_ref (key);
+          found = key_ref (key);
           break;
         }
     }
@@ -512,6 +524,7 @@ soft_key_alloc (KbcSoftKeyKind kind)
   KbcSoftKey *self = g_new0 (KbcSoftKey, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
+  self->owners = 1;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->kind = kind;
@@ -571,19 +584,36 @@ kbc_soft_key_clone (KbcSoftKey *self)
 KbcSoftKey *
 kbc_soft_key_ref (KbcSoftKey *self)
 {
-  g_atomic_ref_count_inc (&self->ref_count);
-  return self;
+  G_LOCK (registry);
+  self->owners++;
+  G_UNLOCK (registry);
+
+  return key_ref (self);
 }
 
+/* When the last owner lets go, the key leaves the bus at once, as a real key
+ * pulled out: no manifest lists it and no open finds it, even while libfido2
+ * still holds a handle to it. KbcFido closes its devices only after it has
+ * reported (when its task is freed, possibly in a worker thread a moment
+ * later), so otherwise a key could outlive its test case and answer in the
+ * next one. */
 void
 kbc_soft_key_unref (KbcSoftKey *self)
 {
+  G_LOCK (registry);
+  g_assert (self->owners > 0);
+  if (--self->owners == 0)
+    g_ptr_array_remove (registry, self);
+  G_UNLOCK (registry);
+
+  key_release (self);
+}
+
+static void
+key_release (KbcSoftKey *self)
+{
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
-
-  G_LOCK (registry);
-  g_ptr_array_remove (registry, self);
-  G_UNLOCK (registry);
 
   g_clear_pointer (&self->attestation_key, EVP_PKEY_free);
   g_clear_pointer (&self->agreement_key, EVP_PKEY_free);
@@ -1856,7 +1886,7 @@ soft_key_io_open (const char *path)
   if (!key->plugged)
     {
       g_mutex_unlock (&key->mutex);
-      kbc_soft_key_unref (key);
+      key_release (key);
       return NULL;
     }
   handle = g_new0 (Handle, 1);
@@ -1883,7 +1913,7 @@ soft_key_io_close (void *ptr)
   g_queue_clear_full (&handle->frames, g_free);
   g_byte_array_unref (handle->message);
   g_free (handle);
-  kbc_soft_key_unref (key);
+  key_release (key);
 }
 
 static gboolean
@@ -2005,9 +2035,12 @@ kbc_soft_key_manifest (fido_dev_info_t *devlist, size_t first, size_t ilen)
 const fido_dev_io_t *
 kbc_soft_key_io_for_path (const char *path)
 {
-  g_autoptr (KbcSoftKey) key = registry_lookup (path);
+  KbcSoftKey *key = registry_lookup (path);
 
-  return key != NULL ? &soft_key_io : NULL;
+  if (key == NULL)
+    return NULL;
+  key_release (key);
+  return &soft_key_io;
 }
 
 static const KbcFidoDeviceProvider soft_key_provider = {

@@ -61,6 +61,8 @@ KbcSoftKey          *kbc_soft_key_new                        (KbcSoftKeyKind    
 /* A second key with the same credentials, attestation key and counter: what a
  * cloning attack yields. The two counters then move on independently. */
 KbcSoftKey          *kbc_soft_key_clone                      (KbcSoftKey            *self);
+/* When the last of these references goes, the key is gone from the bus at
+ * once, even while libfido2 still has it open. */
 KbcSoftKey          *kbc_soft_key_ref                        (KbcSoftKey            *self);
 void                 kbc_soft_key_unref                      (KbcSoftKey            *self);
 

@@ -6,7 +6,7 @@
 
 #include "kbc-account.h"
 #include "kbc-error.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp.h"
 
 #include <string.h>

@@ -11,23 +11,12 @@
 
 #include "kbc-client.h"
 #include "kbc-error.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
 
 #define PASSWORD "Quartz-Lantern-Orbit-9417"
-
-/* ---- running async calls to completion ---- */
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
 
 static JsonNode *
 request (KbcClient *client,
@@ -39,11 +28,8 @@ request (KbcClient *client,
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_client_request_async (client, method, path, body, cancellable, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return kbc_client_request_finish (client, result, error);
+  kbc_client_request_async (client, method, path, body, cancellable, kbc_test_on_done, &result);
+  return kbc_client_request_finish (client, kbc_test_wait_for (&result), error);
 }
 
 static JsonNode *
@@ -51,11 +37,8 @@ poll_sync (KbcClient *client, const char *path, gboolean *not_modified, GError *
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_client_poll_async (client, path, NULL, on_done, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return kbc_client_poll_finish (client, result, not_modified, error);
+  kbc_client_poll_async (client, path, NULL, kbc_test_on_done, &result);
+  return kbc_client_poll_finish (client, kbc_test_wait_for (&result), not_modified, error);
 }
 
 static JsonNode *

@@ -16,29 +16,10 @@
 
 #include "kbc-fido.h"
 #include "kbc-soft-key.h"
+#include "kbc-test-utils.h"
 #include "kbc-webauthn.h"
 
 #define RP_ID "localhost"
-
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-}
-
-static void
-wait_for (Waiter *waiter)
-{
-  while (waiter->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static GBytes *
 random_bytes (gsize len)
@@ -95,13 +76,11 @@ do_register (KbcFido *fido,
              GCancellable *cancellable,
              GError **error)
 {
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *node;
 
-  kbc_fido_register_async (fido, options, RP_ID, pin, cancellable, done_cb, &waiter);
-  wait_for (&waiter);
-  node = kbc_fido_register_finish (fido, waiter.result, error);
-  g_object_unref (waiter.result);
+  kbc_fido_register_async (fido, options, RP_ID, pin, cancellable, kbc_test_on_done, &done);
+  node = kbc_fido_register_finish (fido, kbc_test_wait_for (&done), error);
 
   return node;
 }
@@ -109,13 +88,11 @@ do_register (KbcFido *fido,
 static JsonNode *
 do_authenticate (KbcFido *fido, JsonNode *options, const char *pin, GError **error)
 {
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *node;
 
-  kbc_fido_authenticate_async (fido, options, RP_ID, pin, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  node = kbc_fido_authenticate_finish (fido, waiter.result, error);
-  g_object_unref (waiter.result);
+  kbc_fido_authenticate_async (fido, options, RP_ID, pin, NULL, kbc_test_on_done, &done);
+  node = kbc_fido_authenticate_finish (fido, kbc_test_wait_for (&done), error);
 
   return node;
 }
@@ -239,12 +216,10 @@ test_no_device (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
   g_autoptr (GPtrArray) devices = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
 
-  kbc_fido_list_devices_async (fido, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  devices = kbc_fido_list_devices_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_list_devices_async (fido, NULL, kbc_test_on_done, &done);
+  devices = kbc_fido_list_devices_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (devices->len, ==, 0);
 
@@ -261,15 +236,13 @@ test_list_devices (void)
   g_autoptr (KbcFido) fido = kbc_fido_new ();
   g_autoptr (GPtrArray) devices = NULL;
   g_autoptr (GError) error = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   KbcFidoDeviceInfo *info;
 
   kbc_soft_key_set_pin (fido2, "2468", 5);
 
-  kbc_fido_list_devices_async (fido, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  devices = kbc_fido_list_devices_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_list_devices_async (fido, NULL, kbc_test_on_done, &done);
+  devices = kbc_fido_list_devices_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (devices->len, ==, 2);
 
@@ -440,22 +413,16 @@ check_cancel (KbcSoftKeyKind kind)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) response = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
 
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_MANUAL, 0);
-  kbc_fido_register_async (fido, options, RP_ID, NULL, cancellable, done_cb, &waiter);
+  kbc_fido_register_async (fido, options, RP_ID, NULL, cancellable, kbc_test_on_done, &done);
 
   /* Cancel once the key is waiting for the touch. */
-  while (kbc_soft_key_get_n_touch_requests (key) == 0)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > 0);
   g_cancellable_cancel (cancellable);
 
-  wait_for (&waiter);
-  response = kbc_fido_register_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  response = kbc_fido_register_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_null (response);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
@@ -660,7 +627,7 @@ test_permission_denied (void)
           creation_options (challenge, NULL, KBC_WEBAUTHN_COSE_ES256, RP_ID);
       g_autoptr (GPtrArray) devices = NULL;
       GError *error = NULL;
-      Waiter waiter = { 0 };
+      g_autoptr (GAsyncResult) done = NULL;
 
       if (getuid () == 0)
         g_assert_true (setgid (65534) == 0 && setuid (65534) == 0);
@@ -679,10 +646,8 @@ test_permission_denied (void)
       g_assert_nonnull (strstr (error->message, "plugdev"));
       g_clear_error (&error);
 
-      kbc_fido_list_devices_async (fido, NULL, done_cb, &waiter);
-      wait_for (&waiter);
-      devices = kbc_fido_list_devices_finish (fido, waiter.result, &error);
-      g_object_unref (waiter.result);
+      kbc_fido_list_devices_async (fido, NULL, kbc_test_on_done, &done);
+      devices = kbc_fido_list_devices_finish (fido, kbc_test_wait_for (&done), &error);
       g_assert_null (devices);
       g_assert_error (error, KBC_FIDO_ERROR, KBC_FIDO_ERROR_PERMISSION_DENIED);
       g_clear_error (&error);

@@ -5,6 +5,7 @@
  * wrong code, Back, then the next step's code); an account with a security
  * key gets the key step, which asks the software key at once (not plugged
  * in, then cancelled, then touched), with the app and recovery codes as alternatives.
+ * Each then signs out through the account menu, which clears the keyring.
  * Runs under Xvfb (build-aux/headless.sh).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,9 +18,9 @@
 #include "kbc-mfa-step.h"
 #include "kbc-sign-in-page.h"
 #include "kbc-soft-key.h"
-#include "kbc-test-server.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp.h"
-#include "test-gui-util.h"
 
 #define EMAIL    "milada@kbc-account.test"
 #define NAME     "Milada Horáková"
@@ -200,7 +201,7 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
 
   /* The app's code is the default; no security key to offer. */
@@ -216,7 +217,7 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   wrong = g_strdup (next);
   wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
   gtk_editable_set_text (GTK_EDITABLE (code_entry), wrong);
-  kbc_gui_wait_until (step_shows_error, window, "the wrong code refused");
+  kbc_test_wait_until (step_shows_error, window, "the wrong code refused");
   error_text = gtk_label_get_text (GTK_LABEL (step_child (window, "error_label")));
   g_assert_nonnull (strstr (error_text, "That code is not valid"));
   g_assert_nonnull (strstr (error_text, "4 attempts left."));
@@ -225,15 +226,22 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   /* Back to the password, and in again: a fresh ticket. */
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (get_mfa_step (window)), "mfa-step.back", NULL));
-  kbc_gui_wait_until (at_password_step, window, "the password step");
+  kbc_test_wait_until (at_password_step, window, "the password step");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step again");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step again");
   g_assert_false (gtk_widget_get_visible (step_child (window, "error_label")));
 
   /* The next step's code (the activation used this one's). */
   gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), next);
   kbc_gui_wait_view (window, "main");
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
+
+  /* A session signed in with a second factor signs out like any other:
+   * through the account menu, clearing the keyring. */
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void
@@ -254,9 +262,9 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
-  kbc_gui_wait_until (at_mfa_step, window, "the MFA step");
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
   g_assert_cmpstr (step_method (window), ==, "u2f");
-  kbc_gui_wait_until (step_shows_error, window, "no key to be reported");
+  kbc_test_wait_until (step_shows_error, window, "no key to be reported");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (step_child (window, "error_label"))), ==,
                    "No security key found. Plug in your key and try again.");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (step_child (window, "verify_label"))), ==,
@@ -268,7 +276,7 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_soft_key_set_touch (fixture->key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (get_mfa_step (window)), "mfa-step.verify", NULL));
-  kbc_gui_wait_until (key_waiting, window, "the key to be asked for a touch");
+  kbc_test_wait_until (key_waiting, window, "the key to be asked for a touch");
   g_assert_false (gtk_widget_get_visible (step_child (window, "error_label")));
   g_assert_false (gtk_widget_get_visible (step_child (window, "key_link")));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (get_mfa_step (window)), "Touch your security key"));
@@ -296,6 +304,11 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "main");
   g_assert_cmpuint (kbc_soft_key_get_n_touch_requests (fixture->key), >, touches);
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
+
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void
@@ -311,9 +324,9 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   kbc_soft_key_install_provider ();
 
-  g_test_add ("/kbc/gui-mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
+  g_test_add ("/kbc/gui/mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
               fixture_tear_down);
-  g_test_add ("/kbc/gui-mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
+  g_test_add ("/kbc/gui/mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
               fixture_tear_down);
 
   return g_test_run ();

@@ -9,8 +9,8 @@
 
 #include <libsecret/secret.h>
 
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL    "nokeyring@kbc-account.test"
 #define PASSWORD "Quiet-Lagoon-Harvest-19"
@@ -28,7 +28,7 @@ sign_in_without_keyring (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "sign-in");
   kbc_gui_sign_in (window, data, EMAIL, PASSWORD);
   kbc_gui_wait_view (window, "main");
-  kbc_gui_wait_until (has_toast, window, "the note about the keyring");
+  kbc_test_wait_until (has_toast, window, "the note about the keyring");
 }
 
 static void
@@ -45,8 +45,7 @@ nothing_restored (KbcApplication *app, KbcWindow *window, gpointer data)
   /* Signing in and out still work. */
   kbc_gui_sign_in (window, NULL, EMAIL, PASSWORD);
   kbc_gui_wait_view (window, "main");
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_out (window);
   g_assert_null (kbc_application_get_account (app));
 }
 

@@ -15,8 +15,8 @@
 #include "kbc-demo.h"
 #include "kbc-error.h"
 #include "kbc-password-group.h"
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL        "gui@kbc-account.test"
 #define NAME         "Gabriela Gui"
@@ -183,7 +183,7 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   fill_password_form (window, PASSWORD, "short", "short");
   g_assert_true (gtk_widget_is_sensitive (change_button));
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (new_password_rejected, window, "the new password to be rejected");
+  kbc_test_wait_until (new_password_rejected, window, "the new password to be rejected");
   new_caption = get_password_child (window, "new_caption");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (new_caption)), !=,
                    "At least 12 characters; not a dictionary word or your email");
@@ -198,14 +198,14 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   fill_password_form (window, "Not-The-Password-1", NEW_PASSWORD, NEW_PASSWORD);
   g_assert_false (gtk_widget_has_css_class (new_caption, "error"));
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (current_password_rejected, window, "the current password to be rejected");
+  kbc_test_wait_until (current_password_rejected, window, "the current password to be rejected");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (get_password_child (window, "current_caption"))),
                    !=, "");
 
   /* The real change: the fields clear, a toast says so, and the old password is dead. */
   fill_password_form (window, PASSWORD, NEW_PASSWORD, NEW_PASSWORD);
   g_assert_true (gtk_widget_activate (change_button));
-  kbc_gui_wait_until (password_form_cleared, window, "the password to change");
+  kbc_test_wait_until (password_form_cleared, window, "the password to change");
   g_assert_false (gtk_widget_get_visible (get_password_child (window, "current_caption")));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (window), "Password changed"));
 
@@ -215,9 +215,9 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (kbc_gui_api_login (fixture->url, EMAIL, NEW_PASSWORD, &error));
   g_assert_no_error (error);
 
-  /* This session survived the change; signing out empties the keyring. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  /* This session survived the change; signing out through the account menu
+   * empties the keyring before the sign-in page shows. */
+  kbc_gui_sign_out (window);
   g_assert_null (kbc_application_get_account (app));
   g_assert_null (kbc_gui_keyring_lookup (fixture->url, EMAIL));
 }
@@ -277,8 +277,11 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
   kbc_gui_wait_view (window, "main");
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  /* Signing out through the account menu clears the keyring entry. */
+  kbc_gui_sign_out (window);
+  kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_null (kbc_application_get_account (app));
 }
 
 static void
@@ -315,7 +318,7 @@ sign_in_to_dead_server (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
   /* The main loop keeps running while the request fails: the page is seen
    * busy, with its spinner, between iterations. */
-  kbc_gui_wait_until (saw_busy, window, "the network error");
+  kbc_test_wait_until (saw_busy, window, "the network error");
   g_assert_true (seen_busy);
 
   message = kbc_sign_in_page_get_message (kbc_window_get_sign_in_page (window));
@@ -408,8 +411,7 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpstr (kbc_account_get_user_email (kbc_application_get_account (app)), ==,
                    KBC_DEMO_EMAIL);
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_out (window);
   g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
 }
 
@@ -431,7 +433,7 @@ test_local_server (void)
   kbc_gui_reset_settings ();
   kbc_gui_app_run (local_demo_sign_in, &first_url);
   /* The app stopped its server when it quit. */
-  kbc_gui_wait_until (port_closed, first_url, "the local server to stop");
+  kbc_test_wait_until (port_closed, first_url, "the local server to stop");
   kbc_gui_app_run (local_restored, NULL);
 }
 
@@ -447,15 +449,15 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/kbc/gui/sign-in/restore-change-sign-out", Fixture, NULL, fixture_set_up,
+  g_test_add ("/kbc/gui/signin/restore-change-sign-out", Fixture, NULL, fixture_set_up,
               test_sign_in_restore_change_sign_out, fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
+  g_test_add ("/kbc/gui/signin/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
               fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/dead-server", Fixture, NULL, fixture_set_up, test_dead_server,
+  g_test_add ("/kbc/gui/signin/dead-server", Fixture, NULL, fixture_set_up, test_dead_server,
               fixture_tear_down);
-  g_test_add ("/kbc/gui/sign-in/session-expired", Fixture, NULL, fixture_set_up,
+  g_test_add ("/kbc/gui/signin/session-expired", Fixture, NULL, fixture_set_up,
               test_session_expired, fixture_tear_down);
-  g_test_add_func ("/kbc/gui/sign-in/local-server", test_local_server);
+  g_test_add_func ("/kbc/gui/signin/local-server", test_local_server);
 
   status = g_test_run ();
   kbc_gui_remove_tree (scratch);

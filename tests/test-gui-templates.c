@@ -10,7 +10,7 @@
 #include "kbc-error.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 static void
 assert_accel (GtkApplication *app, const char *action, const char *accel)
@@ -57,7 +57,7 @@ check_window (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sign-out"));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  kbc_gui_wait_until (has_about_window, &about, "the About window");
+  kbc_test_wait_until (has_about_window, &about, "the About window");
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==,
                    "KBC Account");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
@@ -159,7 +159,7 @@ test_custom_url (void)
   gtk_editable_set_text (GTK_EDITABLE (url_row), "http://connection.example.com");
   g_assert_true (gtk_widget_is_sensitive (button));
   gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.submit", NULL);
-  kbc_gui_wait_until (page_settled, page, "the URL to be refused");
+  kbc_test_wait_until (page_settled, page, "the URL to be refused");
 
   client = kbc_client_new ("http://connection.example.com", &error);
   g_assert_null (client);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "kbc-keyring.h"
+#include "kbc-test-utils.h"
 
 #include <libsecret/secret.h>
 #include <unistd.h>
@@ -16,31 +17,13 @@
 static char *stack_a;
 static char *stack_b;
 
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-  g_main_context_wakeup (NULL);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 static gboolean
 store (const char *stack, const char *email, const char *token, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_keyring_store_async (stack, email, token, NULL, on_done, &result);
-  return kbc_keyring_store_finish (wait_for (&result), error);
+  kbc_keyring_store_async (stack, email, token, NULL, kbc_test_on_done, &result);
+  return kbc_keyring_store_finish (kbc_test_wait_for (&result), error);
 }
 
 static char *
@@ -48,8 +31,8 @@ lookup (const char *stack, const char *email, GCancellable *cancellable, GError 
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_keyring_lookup_async (stack, email, cancellable, on_done, &result);
-  return kbc_keyring_lookup_finish (wait_for (&result), error);
+  kbc_keyring_lookup_async (stack, email, cancellable, kbc_test_on_done, &result);
+  return kbc_keyring_lookup_finish (kbc_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -57,8 +40,8 @@ clear (const char *stack, const char *email, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_keyring_clear_async (stack, email, NULL, on_done, &result);
-  return kbc_keyring_clear_finish (wait_for (&result), error);
+  kbc_keyring_clear_async (stack, email, NULL, kbc_test_on_done, &result);
+  return kbc_keyring_clear_finish (kbc_test_wait_for (&result), error);
 }
 
 static void

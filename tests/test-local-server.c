@@ -12,7 +12,7 @@
 #include "kbc-account.h"
 #include "kbc-demo.h"
 #include "kbc-error.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 typedef struct
 {
@@ -39,26 +39,14 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->scratch);
 }
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 static char *
 start (KbcLocalServer *server, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_local_server_start_async (server, NULL, store_result, &result);
-  kbc_gui_wait_until (has_result, &result, "the local server to start");
-  return kbc_local_server_start_finish (server, result, error);
+  kbc_local_server_start_async (server, NULL, kbc_test_on_done, &result);
+  return kbc_local_server_start_finish (
+      server, kbc_test_wait_for_result (&result, "the local server to start"), error);
 }
 
 static gboolean
@@ -88,10 +76,10 @@ test_start_and_stop (Fixture *fixture, gconstpointer data)
   g_assert_null (kbc_local_server_get_url (fixture->server));
 
   /* Two callers wait for the same start. */
-  kbc_local_server_start_async (fixture->server, NULL, store_result, &first);
-  kbc_local_server_start_async (fixture->server, NULL, store_result, &second);
-  kbc_gui_wait_until (has_result, &first, "the first start");
-  kbc_gui_wait_until (has_result, &second, "the second start");
+  kbc_local_server_start_async (fixture->server, NULL, kbc_test_on_done, &first);
+  kbc_local_server_start_async (fixture->server, NULL, kbc_test_on_done, &second);
+  kbc_test_wait_for_result (&first, "the first start");
+  kbc_test_wait_for_result (&second, "the second start");
   url1 = kbc_local_server_start_finish (fixture->server, first, &error);
   g_assert_no_error (error);
   url2 = kbc_local_server_start_finish (fixture->server, second, &error);
@@ -115,7 +103,7 @@ test_start_and_stop (Fixture *fixture, gconstpointer data)
   kbc_local_server_stop (fixture->server);
   g_assert_false (kbc_local_server_get_running (fixture->server));
   g_assert_null (kbc_local_server_get_url (fixture->server));
-  kbc_gui_wait_until (port_closed, url1, "the server to stop listening");
+  kbc_test_wait_until (port_closed, url1, "the server to stop listening");
 
   /* The next start reuses the database: the demo account is still there. */
   url = start (fixture->server, &error);
@@ -125,7 +113,7 @@ test_start_and_stop (Fixture *fixture, gconstpointer data)
 
   /* Disposing stops it too. */
   g_object_run_dispose (G_OBJECT (fixture->server));
-  kbc_gui_wait_until (port_closed, url, "the server to stop listening");
+  kbc_test_wait_until (port_closed, url, "the server to stop listening");
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kbc-qr-paintable.h"
+#include "kbc-test-gui.h"
 #include "kbc-totp.h"
 
 typedef struct
@@ -209,25 +210,6 @@ test_quiet_zone (Fixture *fixture, gconstpointer user_data)
   cairo_surface_destroy (surface);
 }
 
-static gboolean
-wait_mapped (GtkWidget *widget)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0)
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  /* Let the first frame happen. */
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-
-  return TRUE;
-}
-
 /* The paintable as the TOTP dialog shows it: in a framed GtkPicture in a
  * window, rendered by the window's own renderer, in @scheme. */
 static void
@@ -262,7 +244,7 @@ render_in_window (Fixture *fixture, AdwColorScheme scheme, const char *png_name)
   gtk_frame_set_child (GTK_FRAME (frame), picture);
   gtk_window_set_child (GTK_WINDOW (window), frame);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_mapped (picture));
+  kbc_gui_wait_drawn (picture);
 
   /* The window's background follows the style: dark in dark. */
   widget_paintable = gtk_widget_paintable_new (window);

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 #include "kbc-time.h"
 
 #include <gio/gio.h>

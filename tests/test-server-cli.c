@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "kbc-demo.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -230,7 +230,6 @@ test_serve_output (void)
   g_autofree char *line = NULL;
   g_autofree char *digits = NULL;
   g_autofree char *expected = NULL;
-  gint64 deadline;
 
   /* A second server on the same database, watched from outside. */
   process =
@@ -246,10 +245,7 @@ test_serve_output (void)
   g_assert_true (g_regex_match_simple ("^listening on http://127\\.0\\.0\\.1:[0-9]+$", line, 0, 0));
 
   /* The port file exists once the line is printed: digits only. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!g_file_get_contents (port_file, &digits, NULL, NULL) &&
-         g_get_monotonic_time () < deadline)
-    g_usleep (10000);
+  KBC_TEST_WAIT_FOR (g_file_get_contents (port_file, &digits, NULL, NULL));
   g_assert_nonnull (digits);
   g_assert_true (g_regex_match_simple ("^[0-9]+$", digits, 0, 0));
   expected = g_strconcat ("listening on http://127.0.0.1:", digits, NULL);

@@ -11,7 +11,7 @@
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp.h"
 
 #include <sqlite3.h>

@@ -14,7 +14,7 @@
 #include "kbc-fido.h"
 #include "kbc-soft-key.h"
 #include "kbc-tamper.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 #include "kbc-webauthn.h"
 
 #include <openssl/core_names.h>
@@ -54,37 +54,15 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 
 /* ---- the app's side: KbcFido and the soft key ---- */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-}
-
-static void
-wait_for (Waiter *waiter)
-{
-  while (waiter->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static JsonNode *
 key_register_for (JsonNode *options, const char *rp_id, GError **error)
 {
   g_autoptr (KbcFido) fido = kbc_fido_new ();
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *credential;
 
-  kbc_fido_register_async (fido, options, rp_id, NULL, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  credential = kbc_fido_register_finish (fido, waiter.result, error);
-  g_object_unref (waiter.result);
+  kbc_fido_register_async (fido, options, rp_id, NULL, NULL, kbc_test_on_done, &done);
+  credential = kbc_fido_register_finish (fido, kbc_test_wait_for (&done), error);
   return credential;
 }
 
@@ -103,13 +81,11 @@ key_authenticate (JsonNode *options)
 {
   g_autoptr (KbcFido) fido = kbc_fido_new ();
   g_autoptr (GError) error = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *credential;
 
-  kbc_fido_authenticate_async (fido, options, RP_ID, NULL, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  credential = kbc_fido_authenticate_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_authenticate_async (fido, options, RP_ID, NULL, NULL, kbc_test_on_done, &done);
+  credential = kbc_fido_authenticate_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
   return credential;
 }
@@ -882,7 +858,7 @@ relayed_assertion (JsonNode *options, GBytes *claimed_id)
   g_autofree char *claimed_text = kbc_webauthn_base64url_encode_bytes (claimed_id);
   JsonArray *allow = json_array_new ();
   JsonObject *descriptor = json_object_new ();
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   gint64 es256 = KBC_WEBAUTHN_COSE_ES256;
   JsonNode *bad;
 
@@ -906,10 +882,8 @@ relayed_assertion (JsonNode *options, GBytes *claimed_id)
   json_object_set_string_member (json_node_get_object (relayed), "rpId", "evil.example");
   json_object_set_array_member (json_node_get_object (relayed), "allowCredentials", allow);
 
-  kbc_fido_authenticate_async (fido, relayed, "evil.example", NULL, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  assertion = kbc_fido_authenticate_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_authenticate_async (fido, relayed, "evil.example", NULL, NULL, kbc_test_on_done, &done);
+  assertion = kbc_fido_authenticate_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
 
   bad = kbc_tamper_client_data_edit (assertion, "https://evil.example", ORIGIN);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kbc-soft-key.h"
+#include "kbc-test-utils.h"
 
 #define RP_ID "localhost"
 
@@ -387,8 +388,7 @@ test_cancel (void)
   thread = g_thread_new ("make-cred", make_cred_thread, &job);
 
   /* Wait until the key waits for the touch, then cancel from this thread. */
-  while (kbc_soft_key_get_n_touch_requests (key) == 0)
-    g_usleep (1000);
+  KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > 0);
   g_assert_cmpint (fido_dev_cancel (job.dev), ==, FIDO_OK);
   g_thread_join (thread);
   g_assert_cmpint (job.result, ==, FIDO_ERR_KEEPALIVE_CANCEL);

@@ -13,7 +13,7 @@
 #include "kbc-account.h"
 #include "kbc-error.h"
 #include "kbc-soft-key.h"
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <string.h>
 

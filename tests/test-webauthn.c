@@ -15,29 +15,10 @@
 #include "kbc-server-webauthn.h"
 #include "kbc-soft-key.h"
 #include "kbc-tamper.h"
+#include "kbc-test-utils.h"
 #include "kbc-webauthn.h"
 
 #define RP_ID "localhost"
-
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-
-  waiter->result = g_object_ref (result);
-}
-
-static void
-wait_for (Waiter *waiter)
-{
-  while (waiter->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* -- the app's side -- */
 
@@ -46,13 +27,11 @@ app_register (JsonNode *options)
 {
   g_autoptr (KbcFido) fido = kbc_fido_new ();
   g_autoptr (GError) error = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *response;
 
-  kbc_fido_register_async (fido, options, RP_ID, NULL, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  response = kbc_fido_register_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_register_async (fido, options, RP_ID, NULL, NULL, kbc_test_on_done, &done);
+  response = kbc_fido_register_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
 
   return response;
@@ -63,13 +42,11 @@ app_authenticate (JsonNode *options)
 {
   g_autoptr (KbcFido) fido = kbc_fido_new ();
   g_autoptr (GError) error = NULL;
-  Waiter waiter = { 0 };
+  g_autoptr (GAsyncResult) done = NULL;
   JsonNode *response;
 
-  kbc_fido_authenticate_async (fido, options, RP_ID, NULL, NULL, done_cb, &waiter);
-  wait_for (&waiter);
-  response = kbc_fido_authenticate_finish (fido, waiter.result, &error);
-  g_object_unref (waiter.result);
+  kbc_fido_authenticate_async (fido, options, RP_ID, NULL, NULL, kbc_test_on_done, &done);
+  response = kbc_fido_authenticate_finish (fido, kbc_test_wait_for (&done), &error);
   g_assert_no_error (error);
 
   return response;

@@ -13,7 +13,7 @@
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <libsoup/soup.h>
 #include <stdio.h>
@@ -150,8 +150,7 @@ main (int argc, char **argv)
     threads[i] = g_thread_new ("login", login_loop, &load);
 
   /* Let the hash queue fill up. */
-  while (g_atomic_int_get (&load.logins) < N_LOGIN_THREAD)
-    g_usleep (10 * 1000);
+  KBC_TEST_WAIT_FOR (g_atomic_int_get (&load.logins) >= N_LOGIN_THREAD);
 
   logins_before = g_atomic_int_get (&load.logins);
   loaded = measure_verify (kbc_test_server_get_url (server), token, RUN_SECONDS);

@@ -1,4 +1,5 @@
-/* kbc-test-server.h: a real kbc-account-server for one test
+/* kbc-test-utils.h: shared test helpers: a real kbc-account-server for one test,
+ * plain HTTP to it, and waiting for async results and conditions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -84,13 +85,59 @@ char            *kbc_test_server_login      (KbcTestServer   *self,
                                              const char      *email,
                                              const char      *password);
 
+/* ---- waiting ---- */
+
+/* The one deadline of every wait in the tests: a failure guard, far above
+ * what any single step needs even on a loaded 2-core machine. A wait that
+ * passes it fails the test with "Gave up waiting for …" naming what it
+ * waited for; tests/meson.build gives every test a timeout well above its
+ * runtime plus this, so that message is what a stuck test reports. */
+#define KBC_TEST_WAIT_SECONDS 20
+
+typedef gboolean (*KbcTestCondition) (gpointer data);
+
+/* Iterates the default main context (woken every 20 ms, so that conditions
+ * no source reports are noticed) until @condition holds; fails the test
+ * after KBC_TEST_WAIT_SECONDS naming @what. */
+void             kbc_test_wait_until        (KbcTestCondition condition,
+                                             gpointer         data,
+                                             const char      *what);
+
+/* The same for an expression, named by its text. */
+#define KBC_TEST_WAIT_FOR(cond)                  \
+  G_STMT_START                                   \
+  {                                              \
+    KbcTestWait wait_;                           \
+    kbc_test_wait_begin (&wait_);                \
+    while (!(cond))                              \
+      kbc_test_wait_iterate (&wait_, #cond);     \
+    kbc_test_wait_end (&wait_);                  \
+  }                                              \
+  G_STMT_END
+
 /* Waiting for an async call in a test: pass kbc_test_on_done and &slot (a
  * GAsyncResult * set to NULL) as callback and data, then hand
- * kbc_test_wait_for (&slot) to the _finish function. */
+ * kbc_test_wait_for (&slot) to the _finish function. Gives up like
+ * kbc_test_wait_until(), naming the slot and the line. */
 void             kbc_test_on_done           (GObject         *source,
                                              GAsyncResult    *result,
                                              gpointer         user_data);
-GAsyncResult    *kbc_test_wait_for          (GAsyncResult   **slot);
+#define kbc_test_wait_for(slot) \
+  kbc_test_wait_for_result ((slot), "the async result in " #slot " (" G_STRLOC ")")
+GAsyncResult    *kbc_test_wait_for_result   (GAsyncResult   **slot,
+                                             const char      *what);
+
+/* What KBC_TEST_WAIT_FOR() is made of. */
+typedef struct
+{
+  gint64 deadline;
+  guint  ticker;
+} KbcTestWait;
+
+void             kbc_test_wait_begin        (KbcTestWait     *wait);
+void             kbc_test_wait_iterate      (KbcTestWait     *wait,
+                                             const char      *what);
+void             kbc_test_wait_end          (KbcTestWait     *wait);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestServer, kbc_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestResponse, kbc_test_response_free)

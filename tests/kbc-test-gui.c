@@ -1,47 +1,16 @@
-/* test-gui-util.c
+/* kbc-test-gui.c: driving the real KbcApplication and its window in tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
 
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
 #include "kbc-keyring.h"
-
-/* A failure guard, not a measurement: far above what any step needs. */
-#define DEADLINE_SECONDS 30
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-guint
-kbc_gui_ticker_start (void)
-{
-  return g_timeout_add (20, tick_cb, NULL);
-}
-
-void
-kbc_gui_wait_until (KbcGuiCondition condition, gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
-  guint tick = kbc_gui_ticker_start ();
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
-}
 
 GSettings *
 kbc_gui_get_settings (void)
@@ -141,8 +110,8 @@ kbc_gui_app_run (KbcGuiAppFunc func, gpointer data)
 
   g_object_add_weak_pointer (G_OBJECT (app), &app_ptr);
   g_object_unref (app);
-  kbc_gui_wait_until (is_null, &run.window, "the window to be finalized");
-  kbc_gui_wait_until (is_null, &app_ptr, "the application to be finalized");
+  kbc_test_wait_until (is_null, &run.window, "the window to be finalized");
+  kbc_test_wait_until (is_null, &app_ptr, "the application to be finalized");
 }
 
 typedef struct
@@ -165,7 +134,61 @@ kbc_gui_wait_view (KbcWindow *window, const char *view)
   ViewWait wait = { window, view };
   g_autofree char *what = g_strdup_printf ("the view “%s”", view);
 
-  kbc_gui_wait_until (view_is, &wait, what);
+  kbc_test_wait_until (view_is, &wait, what);
+}
+
+/* The menu item under @root labelled @text (its mnemonic underline aside). */
+static GtkWidget *
+find_menu_item (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    {
+      for (GtkWidget *item = root; item != NULL; item = gtk_widget_get_parent (item))
+        if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (item)) ==
+            GTK_ACCESSIBLE_ROLE_MENU_ITEM)
+          return item;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_menu_item (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+void
+kbc_gui_sign_out (KbcWindow *window)
+{
+  GtkWidget *button = kbc_gui_child (window, KBC_TYPE_WINDOW, "account_button");
+  GtkPopover *popover;
+  GtkWidget *item;
+
+  /* The header bar's account button opens its menu, as a click or Enter does. */
+  kbc_gui_wait_view (window, "main");
+  kbc_test_wait_until (is_mapped, button, "the account button to show");
+  g_assert_true (gtk_widget_activate (button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  kbc_test_wait_until (is_mapped, popover, "the account menu to open");
+
+  /* Its "Sign Out" item, activated as a click or Enter does: the menu
+   * activates the item's action, app.sign-out. */
+  item = find_menu_item (GTK_WIDGET (popover), "Sign Out");
+  g_assert_nonnull (item);
+  g_assert_true (gtk_widget_is_sensitive (item));
+  g_assert_true (gtk_widget_activate (item));
+
+  kbc_gui_wait_view (window, "sign-in");
 }
 
 static void
@@ -204,7 +227,7 @@ kbc_gui_sign_in (KbcWindow *window, const char *url, const char *email, const ch
   handler = g_signal_connect (page, "notify::busy", G_CALLBACK (busy_changed_cb), &submits);
   g_assert_true (gtk_widget_activate (button));
   /* The button clicks after its press animation: wait for the submission. */
-  kbc_gui_wait_until (has_submitted, &submits, "the Sign In button to submit");
+  kbc_test_wait_until (has_submitted, &submits, "the Sign In button to submit");
   g_signal_handler_disconnect (page, handler);
 }
 
@@ -221,7 +244,7 @@ kbc_gui_wait_sign_in_message (KbcWindow *window)
 {
   KbcSignInPage *page = kbc_window_get_sign_in_page (window);
 
-  kbc_gui_wait_until (sign_in_settled, page, "a message on the sign-in page");
+  kbc_test_wait_until (sign_in_settled, page, "a message on the sign-in page");
   return kbc_sign_in_page_get_message (page);
 }
 
@@ -259,8 +282,43 @@ kbc_gui_wait_keyring (const char *stack_url, const char *email, gboolean present
 {
   KeyringWait wait = { stack_url, email, present };
 
-  kbc_gui_wait_until (keyring_is, &wait,
-                      present ? "the session in the keyring" : "the keyring entry to go");
+  kbc_test_wait_until (keyring_is, &wait,
+                       present ? "the session in the keyring" : "the keyring entry to go");
+}
+
+static gboolean
+has_size (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+void
+kbc_gui_wait_drawn (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  kbc_test_wait_until (has_size, widget, "a widget to be mapped with a size");
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  kbc_test_wait_until (is_true, &painted, "a widget's window to paint a frame");
+  g_signal_handler_disconnect (clock, handler);
 }
 
 void
@@ -270,7 +328,7 @@ kbc_gui_unref_finalized (gpointer object)
 
   g_object_add_weak_pointer (object, &pointer);
   g_object_unref (object);
-  kbc_gui_wait_until (is_null, &pointer, "an object to be finalized");
+  kbc_test_wait_until (is_null, &pointer, "an object to be finalized");
 }
 
 GtkWidget *
@@ -305,18 +363,6 @@ kbc_gui_has_label (GtkWidget *root, const char *text)
   return FALSE;
 }
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 gboolean
 kbc_gui_api_login (const char *url, const char *email, const char *password, GError **error)
 {
@@ -328,16 +374,16 @@ kbc_gui_api_login (const char *url, const char *email, const char *password, GEr
   account = kbc_account_new (url, error);
   g_assert_nonnull (account);
 
-  kbc_account_login_async (account, email, password, NULL, store_result, &result);
-  kbc_gui_wait_until (has_result, &result, "a sign-in through the API");
-  login = kbc_account_login_finish (account, result, error);
+  kbc_account_login_async (account, email, password, NULL, kbc_test_on_done, &result);
+  login = kbc_account_login_finish (
+      account, kbc_test_wait_for_result (&result, "a sign-in through the API"), error);
   if (login != KBC_LOGIN_SIGNED_IN)
     return FALSE;
 
   /* Tidy: this second session is not needed. */
-  kbc_account_logout_async (account, NULL, store_result, &logout);
-  kbc_gui_wait_until (has_result, &logout, "a sign-out through the API");
-  g_assert_true (kbc_account_logout_finish (account, logout, NULL));
+  kbc_account_logout_async (account, NULL, kbc_test_on_done, &logout);
+  g_assert_true (kbc_account_logout_finish (
+      account, kbc_test_wait_for_result (&logout, "a sign-out through the API"), NULL));
 
   return TRUE;
 }
@@ -353,14 +399,14 @@ kbc_gui_api_revoke (const char *url, const char *token)
   account = kbc_account_new (url, &error);
   g_assert_no_error (error);
 
-  kbc_account_restore_async (account, token, NULL, store_result, &restored);
-  kbc_gui_wait_until (has_result, &restored, "a token check through the API");
-  g_assert_true (kbc_account_restore_finish (account, restored, &error));
+  kbc_account_restore_async (account, token, NULL, kbc_test_on_done, &restored);
+  g_assert_true (kbc_account_restore_finish (
+      account, kbc_test_wait_for_result (&restored, "a token check through the API"), &error));
   g_assert_no_error (error);
 
-  kbc_account_logout_async (account, NULL, store_result, &logout);
-  kbc_gui_wait_until (has_result, &logout, "a sign-out through the API");
-  g_assert_true (kbc_account_logout_finish (account, logout, &error));
+  kbc_account_logout_async (account, NULL, kbc_test_on_done, &logout);
+  g_assert_true (kbc_account_logout_finish (
+      account, kbc_test_wait_for_result (&logout, "a sign-out through the API"), &error));
   g_assert_no_error (error);
 }
 
@@ -373,9 +419,9 @@ kbc_gui_api_check_token (const char *url, const char *token, GError **error)
   account = kbc_account_new (url, error);
   g_assert_nonnull (account);
 
-  kbc_account_restore_async (account, token, NULL, store_result, &restored);
-  kbc_gui_wait_until (has_result, &restored, "a token check through the API");
-  return kbc_account_restore_finish (account, restored, error);
+  kbc_account_restore_async (account, token, NULL, kbc_test_on_done, &restored);
+  return kbc_account_restore_finish (
+      account, kbc_test_wait_for_result (&restored, "a token check through the API"), error);
 }
 
 void

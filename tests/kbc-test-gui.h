@@ -1,48 +1,24 @@
-/* test-gui-util.h: driving the real KbcApplication and its window in tests
+/* kbc-test-gui.h: driving the real KbcApplication and its window in tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "kbc-application.h"
+#include "kbc-test-utils.h"
 #include "kbc-window.h"
 
 G_BEGIN_DECLS
 
 /* clang-format off */
 
-typedef gboolean (*KbcGuiCondition) (gpointer data);
-
 /* A template child, as a widget. */
 #define kbc_gui_child(widget, type, name) \
   GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (widget), type, name))
 
-/* Wakes the main loop every 20 ms until g_source_remove(), so that waits
- * notice conditions no source reports. */
-guint           kbc_gui_ticker_start     (void);
+/* Waiting is kbc-test-utils.h's: KBC_TEST_WAIT_FOR(), kbc_test_wait_until()
+ * and kbc_test_wait_for(), one deadline for all. */
 
-/* Iterates the main loop until the expression @cond holds; fails the test
- * after 20 s naming it. */
-#define KBC_GUI_WAIT_FOR(cond)                                        \
-  G_STMT_START                                                        \
-  {                                                                   \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
-    guint ticker_ = kbc_gui_ticker_start ();                          \
-    while (!(cond))                                                   \
-      {                                                               \
-        if (g_get_monotonic_time () > deadline_)                      \
-          g_error ("timed out waiting for: %s", #cond);               \
-        g_main_context_iteration (NULL, TRUE);                        \
-      }                                                               \
-    g_source_remove (ticker_);                                        \
-  }                                                                   \
-  G_STMT_END
-
-/* Iterates the main loop until @condition holds; fails the test after a
- * generous deadline naming @what. */
-void            kbc_gui_wait_until       (KbcGuiCondition  condition,
-                                          gpointer         data,
-                                          const char      *what);
 /* Forgets every setting of the app (the memory backend lives as long as the process). */
 void            kbc_gui_reset_settings   (void);
 GSettings      *kbc_gui_get_settings     (void);
@@ -65,6 +41,10 @@ void            kbc_gui_sign_in          (KbcWindow       *window,
                                           const char      *url,
                                           const char      *email,
                                           const char      *password);
+/* Signs out through the real account menu: activates the header bar's
+ * account button, then the "Sign Out" item of the menu it opens (the
+ * app.sign-out action); waits for the sign-in page. */
+void            kbc_gui_sign_out         (KbcWindow       *window);
 /* Waits until the sign-in page is idle again and shows a message. */
 const char     *kbc_gui_wait_sign_in_message (KbcWindow   *window);
 
@@ -74,6 +54,10 @@ char           *kbc_gui_keyring_lookup   (const char      *stack_url,
 void            kbc_gui_wait_keyring     (const char      *stack_url,
                                           const char      *email,
                                           gboolean         present);
+
+/* Waits until @widget is mapped with a size and its window has painted a
+ * frame since. */
+void            kbc_gui_wait_drawn       (GtkWidget       *widget);
 
 /* Drops the last reference to @object and waits until it is finalized. */
 void            kbc_gui_unref_finalized  (gpointer         object);

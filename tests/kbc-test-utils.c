@@ -1,10 +1,11 @@
-/* kbc-test-server.c: a real kbc-account-server for one test
+/* kbc-test-utils.c: shared test helpers: a real kbc-account-server for one test,
+ * plain HTTP to it, and waiting for async results and conditions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
-#include "kbc-test-server.h"
+#include "kbc-test-utils.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -14,8 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define START_TIMEOUT_US (30 * G_USEC_PER_SEC)
-#define STOP_TIMEOUT_US  (10 * G_USEC_PER_SEC)
+#define STOP_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
 struct _KbcTestServer
 {
@@ -56,13 +56,34 @@ run_admin (KbcTestServer *self, const char *stdin_text, char **out, char **err, 
   g_ptr_array_add (argv, self->db);
   g_ptr_array_add (argv, NULL);
 
+  /* A command may exit before it reads its standard input (`user add` with
+   * a bad email): writing to the pipe then fails with EPIPE, and must not
+   * raise SIGPIPE, which would kill the test. GSocket ignores SIGPIPE too,
+   * but only once some test code has made a socket. */
+  signal (SIGPIPE, SIG_IGN);
+
   process = g_subprocess_newv ((const char *const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                    G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text != NULL ? stdin_text : "", NULL, &stdout_text,
-                                 &stderr_text, &error);
+
+  /* Written here rather than by g_subprocess_communicate_utf8(), which
+   * gives up on the first error and loses the output that says why the
+   * command exited. A few bytes fit in the pipe: this does not block. */
+  if (stdin_text != NULL &&
+      !g_output_stream_write_all (g_subprocess_get_stdin_pipe (process), stdin_text,
+                                  strlen (stdin_text), NULL, NULL, &error))
+    {
+      /* The command did not read its input: its exit status and output
+       * tell the test what happened. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+        g_assert_no_error (error);
+      g_clear_error (&error);
+    }
+
+  /* No more input: the empty buffer closes standard input without writing. */
+  g_subprocess_communicate_utf8 (process, "", NULL, &stdout_text, &stderr_text, &error);
   g_assert_no_error (error);
 
   if (stdout_text != NULL)
@@ -175,7 +196,9 @@ start (KbcTestServer *self, guint16 port)
       g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
+  /* Polled without the main loop: a restart in the middle of a GUI test
+   * dispatches nothing. */
+  deadline = g_get_monotonic_time () + KBC_TEST_WAIT_SECONDS * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
     {
       g_autofree char *text = NULL;
@@ -200,7 +223,7 @@ start (KbcTestServer *self, guint16 port)
       g_usleep (10 * 1000);
     }
 
-  g_error ("kbc-account-server did not start within 30 s");
+  g_error ("Gave up waiting for kbc-account-server to listen (after %d s)", KBC_TEST_WAIT_SECONDS);
   return FALSE;
 }
 
@@ -446,6 +469,48 @@ kbc_test_server_login (KbcTestServer *self, const char *email, const char *passw
   return g_strdup (token);
 }
 
+/* ---- waiting ---- */
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+kbc_test_wait_begin (KbcTestWait *wait)
+{
+  wait->deadline = g_get_monotonic_time () + KBC_TEST_WAIT_SECONDS * G_USEC_PER_SEC;
+  /* Wakes the main context so that the deadline and conditions no source
+   * reports are checked. */
+  wait->ticker = g_timeout_add (20, tick_cb, NULL);
+}
+
+void
+kbc_test_wait_iterate (KbcTestWait *wait, const char *what)
+{
+  if (g_get_monotonic_time () > wait->deadline)
+    g_error ("Gave up waiting for %s (after %d s)", what, KBC_TEST_WAIT_SECONDS);
+  g_main_context_iteration (NULL, TRUE);
+}
+
+void
+kbc_test_wait_end (KbcTestWait *wait)
+{
+  g_clear_handle_id (&wait->ticker, g_source_remove);
+}
+
+void
+kbc_test_wait_until (KbcTestCondition condition, gpointer data, const char *what)
+{
+  KbcTestWait wait;
+
+  kbc_test_wait_begin (&wait);
+  while (!condition (data))
+    kbc_test_wait_iterate (&wait, what);
+  kbc_test_wait_end (&wait);
+}
+
 void
 kbc_test_on_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -455,10 +520,15 @@ kbc_test_on_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_context_wakeup (NULL);
 }
 
-GAsyncResult *
-kbc_test_wait_for (GAsyncResult **slot)
+static gboolean
+has_result (gpointer data)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  return *(GAsyncResult **) data != NULL;
+}
+
+GAsyncResult *
+kbc_test_wait_for_result (GAsyncResult **slot, const char *what)
+{
+  kbc_test_wait_until (has_result, slot, what);
   return *slot;
 }

@@ -1,4 +1,4 @@
-/* test-mfa-gui.c: multi-factor authentication through the real widgets against the real server
+/* test-gui-mfa.c: multi-factor authentication through the real widgets against the real server
  *
  * Enables TOTP through the dialog (reading the setup key it shows, decoding
  * its QR code with zbarimg, computing the code), saves the recovery codes,
@@ -18,10 +18,10 @@
 #include "kbc-mfa-step.h"
 #include "kbc-qr-paintable.h"
 #include "kbc-recovery-codes-dialog.h"
-#include "kbc-test-server.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 #include "kbc-totp-dialog.h"
 #include "kbc-totp.h"
-#include "test-gui-util.h"
 
 #define EMAIL    "mira.mfa@example.com"
 #define PASSWORD "Quiet-Orchard-Ladder-73"
@@ -39,8 +39,7 @@ login (KbcAccount *account, const char *password)
   KbcLoginResult login_result;
 
   kbc_account_login_async (account, EMAIL, password, NULL, kbc_test_on_done, &result);
-  KBC_GUI_WAIT_FOR (result != NULL);
-  login_result = kbc_account_login_finish (account, result, &error);
+  login_result = kbc_account_login_finish (account, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
 
   return login_result;
@@ -53,8 +52,7 @@ logout (KbcAccount *account)
   g_autoptr (GError) error = NULL;
 
   kbc_account_logout_async (account, NULL, kbc_test_on_done, &result);
-  KBC_GUI_WAIT_FOR (result != NULL);
-  kbc_account_logout_finish (account, result, &error);
+  kbc_account_logout_finish (account, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_false (kbc_account_get_signed_in (account));
 }
@@ -212,17 +210,17 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 600);
   gtk_window_present (GTK_WINDOW (window));
 
-  KBC_GUI_WAIT_FOR (!kbc_mfa_group_get_loading (group) &&
-                    gtk_widget_get_mapped (GTK_WIDGET (group)));
+  KBC_TEST_WAIT_FOR (!kbc_mfa_group_get_loading (group) &&
+                     gtk_widget_get_mapped (GTK_WIDGET (group)));
   g_assert_false (kbc_mfa_group_get_enabled (group));
 
   /* Enable MFA → Enable TOTP. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.enable", NULL));
-  KBC_GUI_WAIT_FOR ((chooser = kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  KBC_TEST_WAIT_FOR ((chooser = kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_false (adw_message_dialog_get_response_enabled (chooser, "u2f"));
   adw_message_dialog_response (chooser, "totp");
   gtk_window_close (GTK_WINDOW (chooser));
-  KBC_GUI_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
+  KBC_TEST_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_PASSWORD);
@@ -233,14 +231,14 @@ enable_totp (Fixture *fixture, KbcAccount *account)
                          "not-the-password");
   g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_BUSY);
-  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
+  KBC_TEST_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
   g_assert_true (label_shows (password_error, "The password is not correct."));
 
   /* The right one shows the QR code and the setup key. */
   gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
                          PASSWORD);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
-  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  KBC_TEST_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
 
   setup_key = g_strdup (
       gtk_label_get_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "secret_label")));
@@ -274,7 +272,7 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
   /* The sixth digit activates by itself. */
   g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_ACTIVATING);
-  KBC_GUI_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  KBC_TEST_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
   g_assert_true (label_shows (code_error, wrong_code_message));
   g_assert_true (kbc_code_entry_get_error (code_entry));
   g_assert_null (kbc_code_entry_get_code (code_entry));
@@ -287,8 +285,8 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   /* The current code activates; the recovery codes follow. */
   code = fresh_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
-  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
-  KBC_GUI_WAIT_FOR ((recovery = kbc_gui_find_toplevel (KBC_TYPE_RECOVERY_CODES_DIALOG)) != NULL);
+  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
+  KBC_TEST_WAIT_FOR ((recovery = kbc_gui_find_toplevel (KBC_TYPE_RECOVERY_CODES_DIALOG)) != NULL);
   recovery_widget = GTK_WIDGET (recovery);
   g_object_add_weak_pointer (G_OBJECT (recovery), (gpointer *) &recovery_widget);
 
@@ -304,13 +302,13 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   gtk_check_button_set_active (
       kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check"), TRUE);
   g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.done", NULL));
-  KBC_GUI_WAIT_FOR (is_destroyed (&recovery_widget));
+  KBC_TEST_WAIT_FOR (is_destroyed (&recovery_widget));
 
   /* The group and the account now say MFA is on. */
-  KBC_GUI_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_TEST_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
   g_assert_true (kbc_mfa_group_get_totp_enabled (group));
   g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 10);
-  KBC_GUI_WAIT_FOR (kbc_account_get_mfa_enabled (account));
+  KBC_TEST_WAIT_FOR (kbc_account_get_mfa_enabled (account));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -324,7 +322,7 @@ show_mfa_step (KbcAccount *account, GtkWidget **window_out)
   kbc_mfa_step_set_account (KBC_MFA_STEP (step), account);
   gtk_window_set_child (GTK_WINDOW (window), step);
   gtk_window_present (GTK_WINDOW (window));
-  KBC_GUI_WAIT_FOR (gtk_widget_get_mapped (step));
+  KBC_TEST_WAIT_FOR (gtk_widget_get_mapped (step));
 
   *window_out = window;
   return KBC_MFA_STEP (step);
@@ -361,7 +359,7 @@ sign_in_with_totp (Fixture *fixture)
   stale = stale_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), stale);
   g_assert_true (kbc_mfa_step_get_busy (step));
-  KBC_GUI_WAIT_FOR (!kbc_mfa_step_get_busy (step));
+  KBC_TEST_WAIT_FOR (!kbc_mfa_step_get_busy (step));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (error_label), wrong_code_message));
   g_assert_false (signed_in);
@@ -369,7 +367,7 @@ sign_in_with_totp (Fixture *fixture)
   /* A fresh code from the app signs in. */
   code = fresh_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
-  KBC_GUI_WAIT_FOR (signed_in);
+  KBC_TEST_WAIT_FOR (signed_in);
   g_assert_true (kbc_account_get_signed_in (account));
   g_assert_true (kbc_account_get_mfa_enabled (account));
 
@@ -406,7 +404,7 @@ sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolea
                            typed);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (step), "mfa-step.verify", NULL));
-  KBC_GUI_WAIT_FOR (!kbc_mfa_step_get_busy (step));
+  KBC_TEST_WAIT_FOR (!kbc_mfa_step_get_busy (step));
 
   if (expect_success)
     {
@@ -443,12 +441,12 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
   gtk_window_set_child (GTK_WINDOW (window), overlay);
   gtk_window_present (GTK_WINDOW (window));
 
-  KBC_GUI_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_TEST_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
   /* One recovery code was used to sign in. */
   g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 9);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.disable", NULL));
-  KBC_GUI_WAIT_FOR (
+  KBC_TEST_WAIT_FOR (
       (prompt = kbc_gui_find_window_titled ("Disable Multi-Factor Authentication?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
@@ -462,7 +460,7 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
   /* A wrong password keeps the prompt open with the reason. */
   gtk_editable_set_text (GTK_EDITABLE (row), "not-the-password");
   g_signal_emit_by_name (confirm, "clicked");
-  KBC_GUI_WAIT_FOR (gtk_widget_get_visible (error_label));
+  KBC_TEST_WAIT_FOR (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
                    "The password is not correct.");
   g_assert_nonnull (prompt_widget);
@@ -470,9 +468,9 @@ disable_mfa (Fixture *fixture, KbcAccount *account)
 
   gtk_editable_set_text (GTK_EDITABLE (row), PASSWORD);
   g_signal_emit_by_name (confirm, "clicked");
-  KBC_GUI_WAIT_FOR (is_destroyed (&prompt_widget));
-  KBC_GUI_WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
-  KBC_GUI_WAIT_FOR (!kbc_account_get_mfa_enabled (account));
+  KBC_TEST_WAIT_FOR (is_destroyed (&prompt_widget));
+  KBC_TEST_WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_TEST_WAIT_FOR (!kbc_account_get_mfa_enabled (account));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -489,7 +487,7 @@ test_enable_sign_in_disable (void)
 
   fixture.server = kbc_test_server_new ();
   fixture.last_step = -1;
-  fixture.dir = g_dir_make_tmp ("kbc-test-mfa-gui-XXXXXX", &error);
+  fixture.dir = g_dir_make_tmp ("kbc-test-gui-mfa-XXXXXX", &error);
   g_assert_no_error (error);
   kbc_test_server_add_user (fixture.server, EMAIL, "Mira Mfa", PASSWORD);
 
@@ -528,7 +526,7 @@ main (int argc, char *argv[])
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/kbc/mfa-gui/enable-sign-in-disable", test_enable_sign_in_disable);
+  g_test_add_func ("/kbc/gui/mfa/enable-sign-in-disable", test_enable_sign_in_disable);
 
   return g_test_run ();
 }

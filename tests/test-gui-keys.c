@@ -1,4 +1,4 @@
-/* test-keys-gui.c: security keys through the real widgets against the real server
+/* test-gui-keys.c: security keys through the real widgets against the real server
  *
  * A KbcKeysGroup in a window, signed in to a real kbc-account-server, with
  * libfido2 talking CTAPHID to the software security key. The test presses the
@@ -25,8 +25,8 @@
 #include "kbc-key-prompt.h"
 #include "kbc-keys-group.h"
 #include "kbc-soft-key.h"
-#include "kbc-test-server.h"
-#include "test-gui-util.h"
+#include "kbc-test-gui.h"
+#include "kbc-test-utils.h"
 
 #define EMAIL    "grace.hopper@example.test"
 #define NAME     "Grace Hopper"
@@ -124,7 +124,7 @@ save_shot (GtkWidget *widget, const char *name)
   {
     gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
 
-    KBC_GUI_WAIT_FOR (g_get_monotonic_time () >= until);
+    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
   }
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -165,9 +165,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->account = kbc_account_new (kbc_test_server_get_url (fixture->server), &error);
   g_assert_no_error (error);
   kbc_account_login_async (fixture->account, EMAIL, PASSWORD, NULL, kbc_test_on_done, &result);
-  KBC_GUI_WAIT_FOR (result != NULL);
-  g_assert_cmpint (kbc_account_login_finish (fixture->account, result, &error), ==,
-                   KBC_LOGIN_SIGNED_IN);
+  g_assert_cmpint (kbc_account_login_finish (fixture->account, kbc_test_wait_for (&result), &error),
+                   ==, KBC_LOGIN_SIGNED_IN);
   g_assert_no_error (error);
   g_assert_false (kbc_account_get_mfa_enabled (fixture->account));
 
@@ -180,8 +179,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 720, 560);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group) &&
-                    gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
+  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group) &&
+                     gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
 }
 
 static void
@@ -213,7 +212,7 @@ open_add_dialog (Fixture *fixture)
 
   g_assert_null (kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG));
   click (kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "add_button"));
-  KBC_GUI_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
+  KBC_TEST_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) ==
                  GTK_WINDOW (fixture->window));
@@ -251,7 +250,7 @@ form_error (KbcAddKeyDialog *dialog)
 static void
 wait_back_at_form (KbcAddKeyDialog *dialog, const char *name)
 {
-  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_NAME);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_NAME);
   /* Nothing typed is lost. */
   g_assert_cmpstr (
       gtk_editable_get_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row")),
@@ -266,7 +265,7 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
   guint added = fixture->added->len;
   GtkWidget *dialog_widget = GTK_WIDGET (dialog);
 
-  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
   g_assert_true (label_shows (
       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "message_label"), expected));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-done.png");
@@ -278,7 +277,7 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
   /* Done closes it. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "done_button"));
-  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
+  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
 }
 
 /* ---- the tests ---- */
@@ -324,14 +323,14 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
                        kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
                        KBC_TYPE_KEY_PROMPT, "countdown_label"),
                    "30 seconds left"));
-  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (blue) > touches);
+  KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (blue) > touches);
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-touch.png");
   kbc_soft_key_touch (blue);
   wait_added (fixture, dialog, "Blue key");
 
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_true (gtk_widget_get_visible (expander));
   g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
@@ -347,18 +346,18 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Old key", PASSWORD);
   wait_added (fixture, dialog, "Old key");
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
-  KBC_GUI_WAIT_FOR (gtk_revealer_get_child_revealed (
+  KBC_TEST_WAIT_FOR (gtk_revealer_get_child_revealed (
       GTK_REVEALER (find_widget (expander, GTK_TYPE_REVEALER, NULL))));
   save_shot (fixture->window, "keys-group.png");
 
   /* Rename "Blue key" with the row's own button. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.rename"));
-  KBC_GUI_WAIT_FOR (
+  KBC_TEST_WAIT_FOR (
       (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Rename Security Key")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
@@ -370,9 +369,9 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (entry), "Blue key (desk)");
   g_assert_true (adw_message_dialog_get_response_enabled (prompt, "rename"));
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Rename"));
-  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
-  KBC_GUI_WAIT_FOR (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") != NULL &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
+  KBC_TEST_WAIT_FOR (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") != NULL &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key"));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 
@@ -380,7 +379,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
    * removes nothing. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_GUI_WAIT_FOR (
+  KBC_TEST_WAIT_FOR (
       (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
@@ -392,7 +391,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_false (adw_message_dialog_get_response_enabled (prompt, "remove"));
   gtk_editable_set_text (GTK_EDITABLE (entry), WRONG_PW);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_GUI_WAIT_FOR (gtk_widget_get_visible (error_label));
+  KBC_TEST_WAIT_FOR (gtk_widget_get_visible (error_label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
                    "The current password is not correct.");
   save_shot (prompt_widget, "remove-key-prompt.png");
@@ -400,15 +399,15 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (prompt_widget));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   kbc_keys_group_reload (fixture->group);
-  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 
   /* The right one removes it. */
   gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)"));
   g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
@@ -416,17 +415,17 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   /* Cancel leaves the last one alone. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Old key");
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_GUI_WAIT_FOR (
+  KBC_TEST_WAIT_FOR (
       (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Cancel"));
-  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
+  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 1);
 
   /* Removing the last key turns MFA off. */
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_GUI_WAIT_FOR (
+  KBC_TEST_WAIT_FOR (
       (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
   prompt_widget = GTK_WIDGET (prompt);
   g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
@@ -434,12 +433,12 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
       find_widget (adw_message_dialog_get_extra_child (prompt), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
   gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_GUI_WAIT_FOR (prompt_widget == NULL);
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 0 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 0 &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "No security keys yet");
   g_assert_false (gtk_widget_get_visible (expander));
-  KBC_GUI_WAIT_FOR (!kbc_account_get_mfa_enabled (fixture->account));
+  KBC_TEST_WAIT_FOR (!kbc_account_get_mfa_enabled (fixture->account));
 }
 
 /* What goes wrong on the way to a key, each shown in the dialog, which keeps
@@ -491,7 +490,7 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
   press_add (dialog, "Work key", PASSWORD);
-  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
+  KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "cancel_button"));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_CANCELLING);
   wait_back_at_form (dialog, "Work key");
@@ -509,7 +508,7 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_pin (pin_key, PIN, 8);
   kbc_soft_key_plug (pin_key);
   press_add (dialog, "Work key", PASSWORD);
-  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   pin_error = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_error");
   g_assert_false (gtk_widget_is_sensitive (
       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button")));
@@ -517,7 +516,7 @@ test_add_failures (Fixture *fixture, gconstpointer data)
                          "0000");
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
-  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   g_assert_true (label_shows (pin_error, "Wrong PIN. 7 tries left."));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-pin.png");
   g_assert_true (gtk_widget_has_css_class (pin_error, "error"));
@@ -526,13 +525,13 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   wait_added (fixture, dialog, "Work key");
   g_assert_cmpuint (kbc_soft_key_count_credentials_for (pin_key, "localhost"), ==, 1);
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
+                     !kbc_keys_group_get_loading (fixture->group));
 
   /* The same key again: already registered. */
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Work key again", PASSWORD);
-  KBC_GUI_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   wait_back_at_form (dialog, "Work key again");
@@ -546,19 +545,19 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
   press_add (dialog, "Spare key", PASSWORD);
-  KBC_GUI_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
+  KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
+  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
 
   /* … so that the next dialog gets the key at once. */
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_AUTO, 0);
   dialog = open_add_dialog (fixture);
   press_add (dialog, "Spare key", PASSWORD);
   wait_added (fixture, dialog, "Spare key");
-  KBC_GUI_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
 
   /* A dead server: the dialog says so and keeps the name; the group offers
@@ -573,19 +572,19 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
   g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  KBC_GUI_WAIT_FOR (dialog_widget == NULL);
+  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
 
   error_row = kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "error_row");
   kbc_keys_group_reload (fixture->group);
-  KBC_GUI_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
   g_assert_true (gtk_widget_get_visible (error_row));
   g_assert_false (gtk_widget_get_visible (
       kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row")));
 
   kbc_test_server_restart (fixture->server);
   click (find_widget (error_row, GTK_TYPE_BUTTON, "_Retry"));
-  KBC_GUI_WAIT_FOR (!gtk_widget_get_visible (error_row) &&
-                    !kbc_keys_group_get_loading (fixture->group));
+  KBC_TEST_WAIT_FOR (!gtk_widget_get_visible (error_row) &&
+                     !kbc_keys_group_get_loading (fixture->group));
   g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
 }
 
@@ -607,7 +606,7 @@ main (int argc, char *argv[])
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
 #define ADD(path, func) \
-  g_test_add ("/kbc/keys-gui/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/kbc/gui/keys/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("add-rename-remove", test_add_rename_remove);
   ADD ("add-failures", test_add_failures);
