@@ -186,8 +186,8 @@ show_done (KbcAddKeyDialog *self, KbcSecurityKey *key)
 
   /* Translators: shown when a security key was registered; %s is the name
    * the user gave it. "u2f device" is the server's wording. */
-  message = g_strdup_printf (_ ("The new u2f device \"%s\" was added."),
-                             kbc_security_key_get_name (key));
+  message =
+      g_strdup_printf (_ ("The new u2f device \"%s\" was added."), kbc_security_key_get_name (key));
   gtk_label_set_text (self->message_label, message);
 
   gtk_editable_set_text (GTK_EDITABLE (self->pin_row), "");

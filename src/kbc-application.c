@@ -49,9 +49,8 @@ state_changed_cb (KbcApplication *self)
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
 
   if (action != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                                 kbc_session_get_state (self->session) ==
-                                     KBC_SESSION_STATE_SIGNED_IN);
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), kbc_session_get_state (self->session) ==
+                                                               KBC_SESSION_STATE_SIGNED_IN);
 }
 
 static void

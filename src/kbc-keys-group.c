@@ -19,7 +19,9 @@ struct _KbcKeysGroup
   AdwPreferencesGroup parent_instance;
 
   /* Template children */
+  GtkWidget *add_button;
   AdwExpanderRow *expander_row;
+  GtkWidget *error_row;
 
   /* Owned */
   KbcMfa *mfa;
@@ -55,8 +57,7 @@ describe_keys (KbcKeysGroup *self, gboolean loaded, guint n_keys)
 
   /* Translators: %d is the number of security keys of the account. */
   return g_strdup_printf (
-      ngettext ("You have configured %d device", "You have configured %d devices", n_keys),
-      n_keys);
+      ngettext ("You have configured %d device", "You have configured %d devices", n_keys), n_keys);
 }
 
 /* The rows, one per key of the model. */
@@ -184,8 +185,8 @@ on_registration_begun (GObject *source, GAsyncResult *result, gpointer user_data
     }
 
   self = g_object_get_data (G_OBJECT (dialog), "kbc-group");
-  touch = kbc_add_key_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (dialog)),
-                                  KBC_MFA (source));
+  touch =
+      kbc_add_key_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (dialog)), KBC_MFA (source));
   g_signal_connect_object (touch, "restart", G_CALLBACK (on_add_restart), self, G_CONNECT_SWAPPED);
   kbc_password_dialog_done (dialog);
   gtk_window_present (GTK_WINDOW (touch));
@@ -500,8 +501,8 @@ kbc_keys_group_constructed (GObject *object)
   /* The template's bindings watch the mfa property. */
   g_object_notify_by_pspec (object, properties[PROP_MFA]);
 
-  g_signal_connect_object (kbc_mfa_get_keys (self->mfa), "items-changed",
-                           G_CALLBACK (rebuild_rows), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kbc_mfa_get_keys (self->mfa), "items-changed", G_CALLBACK (rebuild_rows),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->mfa, "notify", G_CALLBACK (update_actions), self,
                            G_CONNECT_SWAPPED);
   rebuild_rows (self);
@@ -569,7 +570,9 @@ kbc_keys_group_class_init (KbcKeysGroupClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-keys-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcKeysGroup, add_button);
   gtk_widget_class_bind_template_child (widget_class, KbcKeysGroup, expander_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcKeysGroup, error_row);
   gtk_widget_class_bind_template_callback (widget_class, describe_keys);
   kbc_closures_bind_template (widget_class);
 

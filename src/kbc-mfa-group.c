@@ -18,6 +18,14 @@ struct _KbcMfaGroup
 {
   AdwPreferencesGroup parent_instance;
 
+  /* Template children (bound by the .ui; named for tests) */
+  GtkWidget *status_row;
+  GtkWidget *enable_button;
+  GtkWidget *totp_row;
+  GtkWidget *recovery_row;
+  GtkWidget *disable_row;
+  GtkWidget *error_row;
+
   /* Owned */
   KbcMfa *mfa;
 
@@ -219,9 +227,8 @@ on_regenerated (GObject *source, GAsyncResult *result, gpointer user_data)
       kbc_widget_add_toast (GTK_WIDGET (self), _ ("The server did not send new recovery codes"));
       return;
     }
-  recovery =
-      kbc_recovery_codes_dialog_new (parent, (const char *const *) codes,
-                                     kbc_account_get_user_email (kbc_mfa_get_account (mfa)));
+  recovery = kbc_recovery_codes_dialog_new (parent, (const char *const *) codes,
+                                            kbc_account_get_user_email (kbc_mfa_get_account (mfa)));
   gtk_window_present (GTK_WINDOW (recovery));
 }
 
@@ -426,6 +433,12 @@ kbc_mfa_group_class_init (KbcMfaGroupClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-mfa-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, status_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, enable_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, totp_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, recovery_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, disable_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcMfaGroup, error_row);
   gtk_widget_class_bind_template_callback (widget_class, status_title);
   gtk_widget_class_bind_template_callback (widget_class, status_subtitle);
   gtk_widget_class_bind_template_callback (widget_class, status_icon_name);

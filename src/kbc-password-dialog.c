@@ -292,11 +292,10 @@ kbc_password_dialog_class_init (KbcPasswordDialogClass *klass)
   properties[PROP_DESTRUCTIVE] = g_param_spec_boolean ("destructive", NULL, NULL, FALSE, rw);
   properties[PROP_EXTRA_CHILD] =
       g_param_spec_object ("extra-child", NULL, NULL, GTK_TYPE_WIDGET, rw);
-  properties[PROP_EXTRA_VALID] = g_param_spec_boolean ("extra-valid", NULL, NULL, TRUE,
-                                                       rw | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_STATE] =
-      g_param_spec_enum ("state", NULL, NULL, KBC_TYPE_PASSWORD_DIALOG_STATE,
-                         KBC_PASSWORD_DIALOG_STATE_READY, ro);
+  properties[PROP_EXTRA_VALID] =
+      g_param_spec_boolean ("extra-valid", NULL, NULL, TRUE, rw | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, KBC_TYPE_PASSWORD_DIALOG_STATE,
+                                              KBC_PASSWORD_DIALOG_STATE_READY, ro);
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -229,9 +229,9 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (codes[0] != NULL)
     {
-      recovery = kbc_recovery_codes_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (self)),
-                                                (const char *const *) codes,
-                                                kbc_account_get_user_email (kbc_mfa_get_account (self->mfa)));
+      recovery = kbc_recovery_codes_dialog_new (
+          gtk_window_get_transient_for (GTK_WINDOW (self)), (const char *const *) codes,
+          kbc_account_get_user_email (kbc_mfa_get_account (self->mfa)));
       gtk_window_present (GTK_WINDOW (recovery));
       gtk_window_destroy (GTK_WINDOW (self));
     }

@@ -35,8 +35,8 @@ struct _KbcWindow
   GSettings *settings;
   KbcSession *session;
   KbcSignInPage *sign_in_page;
-  KbcAccount *account;          /* the account the pages are built for */
-  GSignalGroup *session_signals; /* on the session */
+  KbcAccount *account;             /* the account the pages are built for */
+  GSignalGroup *session_signals;   /* on the session */
   GBindingGroup *account_bindings; /* from the session's account to the header */
 
   gboolean use_local;

@@ -6,6 +6,8 @@
 
 #include "kbc-test-gui.h"
 
+#include "kbc-stack.h"
+
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 #include <string.h>
@@ -366,24 +368,22 @@ kbc_gui_has_label (GtkWidget *root, const char *text)
 gboolean
 kbc_gui_api_login (const char *url, const char *email, const char *password, GError **error)
 {
-  g_autoptr (KbcAccount) account = NULL;
+  g_autoptr (KbcSession) session = kbc_session_new (NULL, NULL);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GAsyncResult) logout = NULL;
   KbcLoginResult login;
 
-  account = kbc_account_new (url, error);
-  g_assert_nonnull (account);
-
-  kbc_account_login_async (account, email, password, NULL, kbc_test_on_done, &result);
-  login = kbc_account_login_finish (
-      account, kbc_test_wait_for_result (&result, "a sign-in through the API"), error);
+  kbc_session_sign_in_async (session, KBC_STACK_CUSTOM, url, email, password, NULL,
+                             kbc_test_on_done, &result);
+  login = kbc_session_sign_in_finish (
+      session, kbc_test_wait_for_result (&result, "a sign-in through the API"), error);
   if (login != KBC_LOGIN_SIGNED_IN)
     return FALSE;
 
   /* Tidy: this second session is not needed. */
-  kbc_account_logout_async (account, NULL, kbc_test_on_done, &logout);
-  g_assert_true (kbc_account_logout_finish (
-      account, kbc_test_wait_for_result (&logout, "a sign-out through the API"), NULL));
+  kbc_session_sign_out_async (session, NULL, kbc_test_on_done, &logout);
+  g_assert_true (kbc_session_sign_out_finish (
+      session, kbc_test_wait_for_result (&logout, "a sign-out through the API"), NULL));
 
   return TRUE;
 }
@@ -399,8 +399,8 @@ kbc_gui_api_revoke (const char *url, const char *token)
   account = kbc_account_new (url, &error);
   g_assert_no_error (error);
 
-  kbc_account_restore_async (account, token, NULL, kbc_test_on_done, &restored);
-  g_assert_true (kbc_account_restore_finish (
+  kbc_account_adopt_token_async (account, token, NULL, kbc_test_on_done, &restored);
+  g_assert_true (kbc_account_adopt_token_finish (
       account, kbc_test_wait_for_result (&restored, "a token check through the API"), &error));
   g_assert_no_error (error);
 
@@ -419,8 +419,8 @@ kbc_gui_api_check_token (const char *url, const char *token, GError **error)
   account = kbc_account_new (url, error);
   g_assert_nonnull (account);
 
-  kbc_account_restore_async (account, token, NULL, kbc_test_on_done, &restored);
-  return kbc_account_restore_finish (
+  kbc_account_adopt_token_async (account, token, NULL, kbc_test_on_done, &restored);
+  return kbc_account_adopt_token_finish (
       account, kbc_test_wait_for_result (&restored, "a token check through the API"), error);
 }
 
@@ -482,4 +482,45 @@ kbc_gui_find_window_titled (const char *title)
     }
 
   return NULL;
+}
+
+static KbcPasswordDialog *
+find_password_dialog (const char *heading)
+{
+  GtkWindow *window = kbc_gui_find_window_titled (heading);
+
+  return KBC_IS_PASSWORD_DIALOG (window) ? KBC_PASSWORD_DIALOG (window) : NULL;
+}
+
+KbcPasswordDialog *
+kbc_gui_wait_password_dialog (const char *heading)
+{
+  KbcPasswordDialog *dialog = NULL;
+
+  KBC_TEST_WAIT_FOR ((dialog = find_password_dialog (heading)) != NULL);
+  return dialog;
+}
+
+gboolean
+kbc_gui_password_dialog_submit (KbcPasswordDialog *dialog, const char *password)
+{
+  g_autoptr (KbcPasswordDialog) held = g_object_ref (dialog);
+  GtkEditable *row = kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "password_row");
+  GtkWidget *button = kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "confirm_button");
+
+  gtk_editable_set_text (row, password);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "password-dialog.confirm", NULL));
+  g_assert_cmpint (kbc_password_dialog_get_state (dialog), ==, KBC_PASSWORD_DIALOG_STATE_BUSY);
+  KBC_TEST_WAIT_FOR (kbc_password_dialog_get_state (dialog) != KBC_PASSWORD_DIALOG_STATE_BUSY);
+
+  if (kbc_password_dialog_get_state (dialog) == KBC_PASSWORD_DIALOG_STATE_DONE)
+    {
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+      return TRUE;
+    }
+
+  g_assert_cmpint (kbc_password_dialog_get_state (dialog), ==, KBC_PASSWORD_DIALOG_STATE_ERROR);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  return FALSE;
 }

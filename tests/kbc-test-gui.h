@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kbc-application.h"
+#include "kbc-password-dialog.h"
 #include "kbc-test-utils.h"
 #include "kbc-window.h"
 
@@ -72,6 +73,13 @@ gpointer        kbc_gui_template_child   (gpointer         widget,
 /* The first visible toplevel window of @type, or whose title is @title. */
 gpointer        kbc_gui_find_toplevel    (GType            type);
 GtkWindow      *kbc_gui_find_window_titled (const char    *title);
+/* The KbcPasswordDialog headed @heading, once it is open. */
+KbcPasswordDialog *kbc_gui_wait_password_dialog (const char *heading);
+/* Types @password into @dialog and confirms, as a user does; TRUE when the
+ * request went through (the dialog is done and closed), FALSE when the
+ * dialog shows why not (kbc_password_dialog_get_error_message()). */
+gboolean        kbc_gui_password_dialog_submit (KbcPasswordDialog *dialog,
+                                             const char      *password);
 /* TRUE when a label under @root contains @text. */
 gboolean        kbc_gui_has_label        (GtkWidget       *root,
                                           const char      *text);

@@ -7,6 +7,11 @@
 
 #include "kbc-test-utils.h"
 
+#include "kbc-mfa.h"
+#include "kbc-session.h"
+#include "kbc-stack.h"
+#include "kbc-totp.h"
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -531,4 +536,89 @@ kbc_test_wait_for_result (GAsyncResult **slot, const char *what)
 {
   kbc_test_wait_until (has_result, slot, what);
   return *slot;
+}
+
+/* ---- the app's core, signed in ---- */
+
+static KbcAccount *
+sign_in (KbcTestServer *self, const char *email, const char *password, const char *recovery_code)
+{
+  g_autoptr (KbcSession) session = kbc_session_new (NULL, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) second = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcLoginResult login;
+
+  kbc_session_sign_in_async (session, KBC_STACK_CUSTOM, kbc_test_server_get_url (self), email,
+                             password, NULL, kbc_test_on_done, &result);
+  login = kbc_session_sign_in_finish (session, kbc_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  if (recovery_code != NULL)
+    {
+      g_assert_cmpint (login, ==, KBC_LOGIN_MFA_REQUIRED);
+      kbc_session_sign_in_code_async (session, "recovery", recovery_code, NULL, kbc_test_on_done,
+                                      &second);
+      g_assert_true (
+          kbc_session_sign_in_code_finish (session, kbc_test_wait_for (&second), &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_assert_cmpint (login, ==, KBC_LOGIN_SIGNED_IN);
+    }
+
+  g_assert_cmpint (kbc_session_get_state (session), ==, KBC_SESSION_STATE_SIGNED_IN);
+  return g_object_ref (kbc_session_get_account (session));
+}
+
+KbcAccount *
+kbc_test_sign_in (KbcTestServer *self, const char *email, const char *password)
+{
+  return sign_in (self, email, password, NULL);
+}
+
+KbcAccount *
+kbc_test_sign_in_with_code (KbcTestServer *self,
+                            const char *email,
+                            const char *password,
+                            const char *recovery_code)
+{
+  return sign_in (self, email, password, recovery_code);
+}
+
+GStrv
+kbc_test_enable_totp (KbcAccount *account, const char *password, char **secret)
+{
+  KbcMfa *mfa = kbc_account_get_mfa (account);
+  g_autoptr (GAsyncResult) enrolled = NULL;
+  g_autoptr (GAsyncResult) activated = NULL;
+  g_autoptr (KbcTotpEnrolment) enrolment = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree guint8 *key = NULL;
+  g_autofree char *code = NULL;
+  gsize key_len = 0;
+  GStrv codes;
+
+  kbc_mfa_enrol_totp_async (mfa, password, FALSE, NULL, kbc_test_on_done, &enrolled);
+  enrolment = kbc_mfa_enrol_totp_finish (mfa, kbc_test_wait_for (&enrolled), &error);
+  g_assert_no_error (error);
+
+  key = kbc_totp_base32_decode (enrolment->secret, &key_len, &error);
+  g_assert_no_error (error);
+  code = kbc_totp_code_at (key, key_len, g_get_real_time () / G_USEC_PER_SEC);
+  kbc_mfa_activate_totp_async (mfa, code, NULL, kbc_test_on_done, &activated);
+  codes = kbc_mfa_activate_totp_finish (mfa, kbc_test_wait_for (&activated), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (codes), >, 0);
+
+  if (secret != NULL)
+    *secret = g_strdup (enrolment->secret);
+  return codes;
+}
+
+void
+kbc_test_count (guint *counter)
+{
+  (*counter)++;
 }

@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "kbc-account.h"
+
 G_BEGIN_DECLS
 
 /* clang-format off */
@@ -138,6 +140,28 @@ void             kbc_test_wait_begin        (KbcTestWait     *wait);
 void             kbc_test_wait_iterate      (KbcTestWait     *wait,
                                              const char      *what);
 void             kbc_test_wait_end          (KbcTestWait     *wait);
+
+/* ---- the app's core, signed in ---- */
+
+/* Signs @email in to the server through a KbcSession that remembers
+ * nothing (no settings, no keyring); returns the signed-in account. Fails
+ * the test unless the sign-in succeeds without a second step. */
+KbcAccount      *kbc_test_sign_in           (KbcTestServer   *self,
+                                             const char      *email,
+                                             const char      *password);
+/* The same for an account with MFA, with one of its recovery codes. */
+KbcAccount      *kbc_test_sign_in_with_code (KbcTestServer   *self,
+                                             const char      *email,
+                                             const char      *password,
+                                             const char      *recovery_code);
+/* Sets up and activates an authenticator app through the account's KbcMfa;
+ * returns the recovery codes and, in @secret (may be NULL), the base32
+ * secret for making codes. */
+GStrv            kbc_test_enable_totp       (KbcAccount      *account,
+                                             const char      *password,
+                                             char           **secret);
+/* A callback that counts: pass a guint * as its data (swapped). */
+void             kbc_test_count             (guint           *counter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestServer, kbc_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTestResponse, kbc_test_response_free)

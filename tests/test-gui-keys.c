@@ -2,12 +2,13 @@
  *
  * A KbcKeysGroup in a window, signed in to a real kbc-account-server, with
  * libfido2 talking CTAPHID to the software security key. The test presses the
- * real buttons: "Add Security Key", then in KbcAddKeyDialog types a name and
- * the password, presses Add and touches the key; it renames and removes keys
- * through the real message dialogs. On the way it makes the mistakes users
- * make and meets the failures keys have: a wrong password, nobody touching
- * the key, Cancel, closing the dialog, no key at all, a PIN (wrong, then
- * right), a key already registered, and a dead server.
+ * real buttons: "Add Security Key", types a name and the password into the
+ * password dialog, then touches the key when KbcAddKeyDialog asks; it
+ * renames and removes keys through the real dialogs. On the way it makes the
+ * mistakes users make and meets the failures keys have: a wrong password,
+ * nobody touching the key, Cancel, closing the dialog, no key at all, a PIN
+ * (wrong, then right), a key already registered, and a dead server. The
+ * group shows the account's KbcMfa, which every change updates in place.
  *
  * With KBC_TEST_SHOTS_DIR set, it also saves PNGs of the dialog waiting for a
  * touch and of the group, for people to look at.
@@ -24,6 +25,7 @@
 #include "kbc-error.h"
 #include "kbc-key-prompt.h"
 #include "kbc-keys-group.h"
+#include "kbc-mfa.h"
 #include "kbc-soft-key.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
@@ -62,24 +64,6 @@ find_widget (GtkWidget *root, GType type, const char *text)
             return child;
         }
       found = find_widget (child, type, text);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_error_label (GtkWidget *root)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "error"))
-        return child;
-      found = find_error_label (child);
       if (found != NULL)
         return found;
     }
@@ -147,31 +131,46 @@ typedef struct
 {
   KbcTestServer *server;
   KbcAccount *account;
+  KbcMfa *mfa;
   GtkWidget *window;
   KbcKeysGroup *group;
-  GPtrArray *added; /* JsonNode devices from key-added */
+  guint refreshes; /* GETs of the MFA state */
 } Fixture;
+
+static void
+on_loading (KbcMfa *mfa, GParamSpec *pspec, Fixture *fixture)
+{
+  if (kbc_resource_get_loading (KBC_RESOURCE (mfa)))
+    fixture->refreshes++;
+}
+
+static gboolean
+settled (Fixture *fixture)
+{
+  return kbc_resource_get_loaded (KBC_RESOURCE (fixture->mfa)) &&
+         !kbc_resource_get_loading (KBC_RESOURCE (fixture->mfa));
+}
+
+static guint
+n_keys (Fixture *fixture)
+{
+  return g_list_model_get_n_items (kbc_mfa_get_keys (fixture->mfa));
+}
 
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
   GtkWidget *overlay = adw_toast_overlay_new ();
   GtkWidget *page = adw_preferences_page_new ();
 
   fixture->server = kbc_test_server_new ();
   kbc_test_server_add_user (fixture->server, EMAIL, NAME, PASSWORD);
-  fixture->account = kbc_account_new (kbc_test_server_get_url (fixture->server), &error);
-  g_assert_no_error (error);
-  kbc_account_login_async (fixture->account, EMAIL, PASSWORD, NULL, kbc_test_on_done, &result);
-  g_assert_cmpint (kbc_account_login_finish (fixture->account, kbc_test_wait_for (&result), &error),
-                   ==, KBC_LOGIN_SIGNED_IN);
-  g_assert_no_error (error);
-  g_assert_false (kbc_account_get_mfa_enabled (fixture->account));
+  fixture->account = kbc_test_sign_in (fixture->server, EMAIL, PASSWORD);
+  fixture->mfa = kbc_account_get_mfa (fixture->account);
+  g_assert_false (kbc_mfa_get_enabled (fixture->mfa));
+  g_signal_connect (fixture->mfa, "notify::loading", G_CALLBACK (on_loading), fixture);
 
-  fixture->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  fixture->group = KBC_KEYS_GROUP (kbc_keys_group_new (fixture->account));
+  fixture->group = KBC_KEYS_GROUP (kbc_keys_group_new (fixture->mfa));
   fixture->window = gtk_window_new ();
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (fixture->group));
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
@@ -179,15 +178,15 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 720, 560);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group) &&
-                     gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
+  KBC_TEST_WAIT_FOR (settled (fixture) && gtk_widget_get_mapped (GTK_WIDGET (fixture->group)));
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_pointer (&fixture->added, g_ptr_array_unref);
+  g_signal_handlers_disconnect_by_data (fixture->mfa, fixture);
   g_assert_finalize_object (fixture->account);
   g_clear_pointer (&fixture->server, kbc_test_server_free);
 }
@@ -198,81 +197,119 @@ description (Fixture *fixture)
   return adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (fixture->group));
 }
 
-static void
-on_key_added (KbcAddKeyDialog *dialog, JsonNode *device, Fixture *fixture)
+/* "Add Security Key" in the group's header: the name and the password. */
+static KbcPasswordDialog *
+open_add (Fixture *fixture, const char *name)
 {
-  g_ptr_array_add (fixture->added, json_node_ref (device));
-}
-
-/* "Add Security Key" in the group's header opens the dialog. */
-static KbcAddKeyDialog *
-open_add_dialog (Fixture *fixture)
-{
-  KbcAddKeyDialog *dialog;
+  KbcPasswordDialog *dialog;
+  GtkWidget *name_row;
 
   g_assert_null (kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG));
   click (kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "add_button"));
-  KBC_TEST_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
+  dialog = kbc_gui_wait_password_dialog ("Add Security Key");
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) ==
                  GTK_WINDOW (fixture->window));
-  g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_NAME);
-  g_signal_connect (dialog, "key-added", G_CALLBACK (on_key_added), fixture);
+
+  /* Continue needs a name. */
+  name_row = find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Key Name");
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "password_row"),
+                         PASSWORD);
+  g_assert_false (gtk_widget_is_sensitive (
+      kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "confirm_button")));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "   ");
+  g_assert_false (gtk_widget_is_sensitive (
+      kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "confirm_button")));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), name);
 
   return dialog;
 }
 
-/* Types @name and @password into the form and presses Add. */
-static void
-press_add (KbcAddKeyDialog *dialog, const char *name, const char *password)
+/* The add-key dialog that opens when the password was right, asking for
+ * the key. */
+static KbcAddKeyDialog *
+wait_touch_dialog (Fixture *fixture)
 {
-  GtkWidget *add = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button");
+  KbcAddKeyDialog *dialog;
 
-  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row"),
-                         name);
-  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row"),
-                         password);
-  click (add);
+  KBC_TEST_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG)) != NULL);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) ==
+                 GTK_WINDOW (fixture->window));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (
                        kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "stack")),
                    ==, "touch");
+  return dialog;
+}
+
+/* Name and password, then the key: the add-key dialog, waiting for it. */
+static KbcAddKeyDialog *
+start_add (Fixture *fixture, const char *name)
+{
+  g_assert_true (kbc_gui_password_dialog_submit (open_add (fixture, name), PASSWORD));
+  return wait_touch_dialog (fixture);
 }
 
 static const char *
-form_error (KbcAddKeyDialog *dialog)
+failure (KbcAddKeyDialog *dialog)
 {
   GtkWidget *label = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "error_label");
 
+  g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_FAILED);
   return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
 }
 
 static void
-wait_back_at_form (KbcAddKeyDialog *dialog, const char *name)
+wait_failed (KbcAddKeyDialog *dialog)
 {
-  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_NAME);
-  /* Nothing typed is lost. */
-  g_assert_cmpstr (
-      gtk_editable_get_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "name_row")),
-      ==, name);
+  KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_FAILED);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "stack")),
+                   ==, "failed");
 }
 
-/* Waits for the success page and checks its text. */
+/* Try Again: the key is asked again, for the registration the server keeps. */
+static void
+try_again (KbcAddKeyDialog *dialog)
+{
+  click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "retry_button"));
+  g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
+}
+
+static void
+close_dialog (gpointer window)
+{
+  GtkWidget *widget = window;
+
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &widget);
+  g_assert_true (gtk_widget_activate_action (widget, "window.close", NULL));
+  KBC_TEST_WAIT_FOR (widget == NULL);
+}
+
+/* Waits for the success page and checks its text; the key is in the model
+ * at once, without a GET. */
 static void
 wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
 {
   g_autofree char *expected = g_strdup_printf ("The new u2f device \"%s\" was added.", name);
-  guint added = fixture->added->len;
+  guint refreshes = fixture->refreshes;
   GtkWidget *dialog_widget = GTK_WIDGET (dialog);
+  gboolean listed = FALSE;
 
   KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
   g_assert_true (label_shows (
       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "message_label"), expected));
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-done.png");
-  g_assert_cmpuint (fixture->added->len, ==, added + 1);
-  g_assert_cmpstr (json_object_get_string_member (
-                       json_node_get_object (g_ptr_array_index (fixture->added, added)), "name"),
-                   ==, name);
+  for (guint i = 0; i < n_keys (fixture); i++)
+    {
+      g_autoptr (KbcSecurityKey) key = g_list_model_get_item (kbc_mfa_get_keys (fixture->mfa), i);
+
+      listed |= g_str_equal (kbc_security_key_get_name (key), name);
+    }
+  g_assert_true (listed);
+  g_assert_cmpuint (fixture->refreshes, ==, refreshes);
 
   /* Done closes it. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
@@ -280,9 +317,27 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
   KBC_TEST_WAIT_FOR (dialog_widget == NULL);
 }
 
+/* The remove button of the row of @name: the password dialog. */
+static KbcPasswordDialog *
+open_remove (Fixture *fixture, const char *name)
+{
+  GtkWidget *expander =
+      kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row");
+  GtkWidget *row = find_widget (expander, ADW_TYPE_ACTION_ROW, name);
+  KbcPasswordDialog *dialog;
+
+  g_assert_nonnull (row);
+  click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
+  dialog = kbc_gui_wait_password_dialog ("Remove Security Key?");
+  g_assert_true (gtk_widget_has_css_class (
+      kbc_gui_template_child (dialog, KBC_TYPE_PASSWORD_DIALOG, "confirm_button"),
+      "destructive-action"));
+  return dialog;
+}
+
 /* ---- the tests ---- */
 
-/* Two keys through the dialog, touched by hand; then rename, and remove with
+/* Two keys through the dialogs, touched by hand; then rename, and remove with
  * a wrong password and the right one, until MFA is off again. */
 static void
 test_add_rename_remove (Fixture *fixture, gconstpointer data)
@@ -290,16 +345,16 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_autoptr (KbcSoftKey) blue = kbc_soft_key_new (KBC_SOFT_KEY_FIDO2);
   g_autoptr (KbcSoftKey) old = kbc_soft_key_new (KBC_SOFT_KEY_U2F_ONLY);
   KbcAddKeyDialog *dialog;
+  KbcPasswordDialog *password;
   AdwMessageDialog *prompt;
   GtkWidget *prompt_widget;
   GtkWidget *row;
   GtkWidget *entry;
-  GtkWidget *error_label;
   GtkWidget *expander =
       kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row");
   guint touches;
 
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 0);
+  g_assert_cmpuint (n_keys (fixture), ==, 0);
   g_assert_cmpstr (description (fixture), ==, "No security keys yet");
   g_assert_false (gtk_widget_get_visible (expander));
 
@@ -307,12 +362,10 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   kbc_soft_key_unplug (old);
   kbc_soft_key_set_touch (blue, KBC_SOFT_KEY_TOUCH_MANUAL, 0);
   touches = kbc_soft_key_get_n_touch_requests (blue);
-  dialog = open_add_dialog (fixture);
-  /* Add needs a name and the password. */
-  g_assert_false (gtk_widget_is_sensitive (
-      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "add_button")));
-  save_shot (GTK_WIDGET (dialog), "add-key-dialog-name.png");
-  press_add (dialog, "Blue key", PASSWORD);
+  password = open_add (fixture, "Blue key");
+  save_shot (GTK_WIDGET (password), "add-key-dialog-name.png");
+  g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
+  dialog = wait_touch_dialog (fixture);
   g_assert_true (
       label_shows (kbc_gui_template_child (
                        kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"),
@@ -329,11 +382,10 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   kbc_soft_key_touch (blue);
   wait_added (fixture, dialog, "Blue key");
 
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  g_assert_cmpuint (n_keys (fixture), ==, 1);
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_true (gtk_widget_get_visible (expander));
-  g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
+  g_assert_true (kbc_mfa_get_enabled (fixture->mfa));
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key");
   g_assert_nonnull (row);
   g_assert_true (
@@ -343,11 +395,9 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   /* A second, U2F-only key. */
   kbc_soft_key_unplug (blue);
   kbc_soft_key_plug (old);
-  dialog = open_add_dialog (fixture);
-  press_add (dialog, "Old key", PASSWORD);
+  dialog = start_add (fixture, "Old key");
   wait_added (fixture, dialog, "Old key");
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
   KBC_TEST_WAIT_FOR (gtk_revealer_get_child_revealed (
@@ -370,144 +420,113 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_true (adw_message_dialog_get_response_enabled (prompt, "rename"));
   click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Rename"));
   KBC_TEST_WAIT_FOR (prompt_widget == NULL);
-  KBC_TEST_WAIT_FOR (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") != NULL &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  /* The row follows its key, renamed in place. */
+  g_assert_true (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)") == row);
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key"));
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
 
   /* Remove it: a wrong password keeps the prompt open with the reason and
    * removes nothing. */
-  row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)");
-  click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_TEST_WAIT_FOR (
-      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
-  prompt_widget = GTK_WIDGET (prompt);
-  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
-  entry =
-      find_widget (adw_message_dialog_get_extra_child (prompt), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
-  error_label = find_error_label (adw_message_dialog_get_extra_child (prompt));
-  g_assert_nonnull (error_label);
-  g_assert_false (gtk_widget_get_visible (error_label));
-  g_assert_false (adw_message_dialog_get_response_enabled (prompt, "remove"));
-  gtk_editable_set_text (GTK_EDITABLE (entry), WRONG_PW);
-  click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_TEST_WAIT_FOR (gtk_widget_get_visible (error_label));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
+  password = open_remove (fixture, "Blue key (desk)");
+  g_assert_false (gtk_widget_is_sensitive (
+      kbc_gui_template_child (password, KBC_TYPE_PASSWORD_DIALOG, "confirm_button")));
+  g_assert_false (kbc_gui_password_dialog_submit (password, WRONG_PW));
+  g_assert_cmpstr (kbc_password_dialog_get_error_message (password), ==,
                    "The current password is not correct.");
-  save_shot (prompt_widget, "remove-key-prompt.png");
-  g_assert_nonnull (prompt_widget);
-  g_assert_true (gtk_widget_get_visible (prompt_widget));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  kbc_keys_group_reload (fixture->group);
-  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
+  save_shot (GTK_WIDGET (password), "remove-key-prompt.png");
+  g_assert_cmpstr (gtk_editable_get_text (
+                       kbc_gui_template_child (password, KBC_TYPE_PASSWORD_DIALOG, "password_row")),
+                   ==, "");
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
 
   /* The right one removes it. */
-  gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
-  click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
+  g_assert_cmpuint (n_keys (fixture), ==, 1);
   g_assert_cmpstr (description (fixture), ==, "You have configured 1 device");
   g_assert_null (find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key (desk)"));
-  g_assert_true (kbc_account_get_mfa_enabled (fixture->account));
+  g_assert_true (kbc_mfa_get_enabled (fixture->mfa));
 
   /* Cancel leaves the last one alone. */
-  row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Old key");
-  click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_TEST_WAIT_FOR (
-      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
-  prompt_widget = GTK_WIDGET (prompt);
-  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
-  click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Cancel"));
-  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 1);
+  password = open_remove (fixture, "Old key");
+  close_dialog (password);
+  g_assert_cmpuint (n_keys (fixture), ==, 1);
 
   /* Removing the last key turns MFA off. */
-  click (find_widget (row, GTK_TYPE_BUTTON, "keys.remove"));
-  KBC_TEST_WAIT_FOR (
-      (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Remove Security Key?")) != NULL);
-  prompt_widget = GTK_WIDGET (prompt);
-  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
-  entry =
-      find_widget (adw_message_dialog_get_extra_child (prompt), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (entry), PASSWORD);
-  click (find_widget (prompt_widget, GTK_TYPE_BUTTON, "_Remove"));
-  KBC_TEST_WAIT_FOR (prompt_widget == NULL);
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 0 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  password = open_remove (fixture, "Old key");
+  g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
+  g_assert_cmpuint (n_keys (fixture), ==, 0);
   g_assert_cmpstr (description (fixture), ==, "No security keys yet");
   g_assert_false (gtk_widget_get_visible (expander));
-  KBC_TEST_WAIT_FOR (!kbc_account_get_mfa_enabled (fixture->account));
+  g_assert_false (kbc_mfa_get_enabled (fixture->mfa));
+
+  /* Everything above changed the model in place: one GET, at the start. */
+  g_assert_cmpuint (fixture->refreshes, ==, 1);
 }
 
-/* What goes wrong on the way to a key, each shown in the dialog, which keeps
- * the name and lets the user try again. */
+/* What goes wrong on the way to a key, each shown where it happens: the
+ * password dialog keeps the name, the key dialog offers to try again. */
 static void
 test_add_failures (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (KbcSoftKey) key = kbc_soft_key_new (KBC_SOFT_KEY_FIDO2);
   g_autoptr (KbcSoftKey) pin_key = kbc_soft_key_new (KBC_SOFT_KEY_FIDO2);
   KbcFido *fido = kbc_account_get_fido (fixture->account);
+  KbcPasswordDialog *password;
   KbcAddKeyDialog *dialog;
-  GtkWidget *dialog_widget;
-  GtkWidget *password_row;
   GtkWidget *pin_error;
   GtkWidget *countdown;
   GtkWidget *error_row;
   guint touches;
 
   kbc_soft_key_unplug (pin_key);
-  dialog = open_add_dialog (fixture);
-  password_row = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_row");
-  countdown = kbc_gui_template_child (
-      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"), KBC_TYPE_KEY_PROMPT,
-      "countdown_label");
 
-  /* A wrong password: shown on the password field, which is emptied. */
-  press_add (dialog, "Work key", WRONG_PW);
-  wait_back_at_form (dialog, "Work key");
-  g_assert_true (
-      label_shows (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "password_error"),
-                   "The current password is not correct."));
-  g_assert_true (gtk_widget_has_css_class (password_row, "error"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
-  g_assert_null (form_error (dialog));
+  /* A wrong password: shown in the password dialog, which empties the
+   * password and keeps the name. */
+  password = open_add (fixture, "Work key");
+  g_assert_false (kbc_gui_password_dialog_submit (password, WRONG_PW));
+  g_assert_cmpstr (kbc_password_dialog_get_error_message (password), ==,
+                   "The current password is not correct.");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                       find_widget (GTK_WIDGET (password), ADW_TYPE_ENTRY_ROW, "Key Name"))),
+                   ==, "Work key");
   g_assert_cmpuint (kbc_soft_key_get_n_credentials (key), ==, 0);
+  g_assert_null (kbc_gui_find_toplevel (KBC_TYPE_ADD_KEY_DIALOG));
 
   /* Nobody touches the key: it times out (the app waits 2 s here). */
   kbc_fido_set_timeout (fido, 2000);
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
-  press_add (dialog, "Work key", PASSWORD);
-  g_assert_false (gtk_widget_has_css_class (password_row, "error"));
+  g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
+  dialog = wait_touch_dialog (fixture);
+  countdown = kbc_gui_template_child (
+      kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "key_prompt"), KBC_TYPE_KEY_PROMPT,
+      "countdown_label");
   g_assert_true (label_shows (countdown, "2 seconds left"));
-  wait_back_at_form (dialog, "Work key");
-  g_assert_cmpstr (form_error (dialog), ==, "The security key was not touched in time.");
+  wait_failed (dialog);
+  g_assert_cmpstr (failure (dialog), ==, "The security key was not touched in time.");
   save_shot (GTK_WIDGET (dialog), "add-key-dialog-error.png");
   kbc_fido_set_timeout (fido, KBC_FIDO_DEFAULT_TIMEOUT_MS);
 
   /* Cancel stops the waiting key. */
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
-  press_add (dialog, "Work key", PASSWORD);
+  try_again (dialog);
   KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "cancel_button"));
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_CANCELLING);
-  wait_back_at_form (dialog, "Work key");
-  g_assert_cmpstr (form_error (dialog), ==, "Cancelled. The security key was not added.");
+  wait_failed (dialog);
+  g_assert_cmpstr (failure (dialog), ==, "Cancelled. The security key was not added.");
   g_assert_cmpuint (kbc_soft_key_get_n_credentials (key), ==, 0);
 
   /* No key plugged in. */
   kbc_soft_key_unplug (key);
-  press_add (dialog, "Work key", PASSWORD);
-  wait_back_at_form (dialog, "Work key");
-  g_assert_cmpstr (form_error (dialog), ==,
-                   "No security key found. Plug in your key and try again.");
+  try_again (dialog);
+  wait_failed (dialog);
+  g_assert_cmpstr (failure (dialog), ==, "No security key found. Plug in your key and try again.");
 
   /* A key with a PIN: asked for, a wrong one, then the right one. */
   kbc_soft_key_set_pin (pin_key, PIN, 8);
   kbc_soft_key_plug (pin_key);
-  press_add (dialog, "Work key", PASSWORD);
+  try_again (dialog);
   KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   pin_error = kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_error");
   g_assert_false (gtk_widget_is_sensitive (
@@ -525,67 +544,58 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
   wait_added (fixture, dialog, "Work key");
   g_assert_cmpuint (kbc_soft_key_count_credentials_for (pin_key, "localhost"), ==, 1);
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 1 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  g_assert_cmpuint (n_keys (fixture), ==, 1);
 
   /* The same key again: already registered. */
-  dialog = open_add_dialog (fixture);
-  press_add (dialog, "Work key again", PASSWORD);
+  dialog = start_add (fixture, "Work key again");
   KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
   click (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "continue_button"));
-  wait_back_at_form (dialog, "Work key again");
-  g_assert_nonnull (form_error (dialog));
-  g_assert_nonnull (strstr (form_error (dialog), "already registered"));
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 1);
+  wait_failed (dialog);
+  g_assert_nonnull (failure (dialog));
+  g_assert_nonnull (strstr (failure (dialog), "already registered"));
+  g_assert_cmpuint (n_keys (fixture), ==, 1);
+  close_dialog (dialog);
 
-  /* Closing the dialog while the key waits stops the key. */
+  /* Closing the dialog while the key waits stops the key… */
   kbc_soft_key_unplug (pin_key);
   kbc_soft_key_plug (key);
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_NEVER, 0);
   touches = kbc_soft_key_get_n_touch_requests (key);
-  press_add (dialog, "Spare key", PASSWORD);
+  dialog = start_add (fixture, "Spare key");
   KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (key) > touches);
-  dialog_widget = GTK_WIDGET (dialog);
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
-  g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
+  close_dialog (dialog);
 
   /* … so that the next dialog gets the key at once. */
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_AUTO, 0);
-  dialog = open_add_dialog (fixture);
-  press_add (dialog, "Spare key", PASSWORD);
+  dialog = start_add (fixture, "Spare key");
   wait_added (fixture, dialog, "Spare key");
-  KBC_TEST_WAIT_FOR (kbc_keys_group_get_n_keys (fixture->group) == 2 &&
-                     !kbc_keys_group_get_loading (fixture->group));
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
   g_assert_cmpstr (description (fixture), ==, "You have configured 2 devices");
 
-  /* A dead server: the dialog says so and keeps the name; the group offers
-   * Retry, which works once the server is back. */
+  /* A dead server: the password dialog says so and keeps the name; the
+   * group keeps the keys it knows, offers Retry, and is whole again once
+   * the server is back. */
   kbc_test_server_stop (fixture->server);
-  kbc_soft_key_unplug (key);
-  dialog = open_add_dialog (fixture);
-  press_add (dialog, "Third key", PASSWORD);
-  wait_back_at_form (dialog, "Third key");
-  g_assert_nonnull (form_error (dialog));
-  g_test_message ("dead server: %s", form_error (dialog));
-  dialog_widget = GTK_WIDGET (dialog);
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
-  g_assert_true (gtk_widget_activate_action (dialog_widget, "window.close", NULL));
-  KBC_TEST_WAIT_FOR (dialog_widget == NULL);
+  password = open_add (fixture, "Third key");
+  g_assert_false (kbc_gui_password_dialog_submit (password, PASSWORD));
+  g_assert_nonnull (kbc_password_dialog_get_error_message (password));
+  g_test_message ("dead server: %s", kbc_password_dialog_get_error_message (password));
+  close_dialog (password);
 
   error_row = kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "error_row");
-  kbc_keys_group_reload (fixture->group);
-  KBC_TEST_WAIT_FOR (!kbc_keys_group_get_loading (fixture->group));
+  g_assert_false (gtk_widget_get_visible (error_row));
+  kbc_resource_refresh (KBC_RESOURCE (fixture->mfa));
+  KBC_TEST_WAIT_FOR (!kbc_resource_get_loading (KBC_RESOURCE (fixture->mfa)));
   g_assert_true (gtk_widget_get_visible (error_row));
-  g_assert_false (gtk_widget_get_visible (
+  g_assert_true (gtk_widget_get_visible (
       kbc_gui_template_child (fixture->group, KBC_TYPE_KEYS_GROUP, "expander_row")));
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
 
   kbc_test_server_restart (fixture->server);
   click (find_widget (error_row, GTK_TYPE_BUTTON, "_Retry"));
-  KBC_TEST_WAIT_FOR (!gtk_widget_get_visible (error_row) &&
-                     !kbc_keys_group_get_loading (fixture->group));
-  g_assert_cmpuint (kbc_keys_group_get_n_keys (fixture->group), ==, 2);
+  KBC_TEST_WAIT_FOR (!gtk_widget_get_visible (error_row) && settled (fixture));
+  g_assert_cmpuint (n_keys (fixture), ==, 2);
 }
 
 int

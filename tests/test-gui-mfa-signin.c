@@ -16,6 +16,7 @@
 
 #include "kbc-account.h"
 #include "kbc-mfa-step.h"
+#include "kbc-mfa.h"
 #include "kbc-sign-in-page.h"
 #include "kbc-soft-key.h"
 #include "kbc-test-gui.h"
@@ -97,31 +98,27 @@ enable_totp (Fixture *fixture)
   g_assert_cmpuint (activated->status, ==, 200);
 }
 
-/* Registers a FIDO2 soft key through KbcAccount, as the add-key dialog does. */
+/* Registers a FIDO2 soft key through KbcMfa, as the add-key flow does. */
 static void
 add_security_key (Fixture *fixture)
 {
-  g_autoptr (KbcAccount) account = NULL;
-  g_autoptr (GAsyncResult) login = NULL;
+  g_autoptr (KbcAccount) account = kbc_test_sign_in (fixture->server, EMAIL, PASSWORD);
+  KbcMfa *mfa = kbc_account_get_mfa (account);
+  g_autoptr (GAsyncResult) begun = NULL;
   g_autoptr (GAsyncResult) registered = NULL;
   g_autoptr (GAsyncResult) logout = NULL;
-  g_autoptr (JsonNode) device = NULL;
+  g_autoptr (KbcSecurityKey) key = NULL;
   g_autoptr (GError) error = NULL;
 
   fixture->key = kbc_soft_key_new (KBC_SOFT_KEY_FIDO2);
-  account = kbc_account_new (fixture->url, &error);
-  g_assert_no_error (error);
 
-  kbc_account_login_async (account, EMAIL, PASSWORD, NULL, kbc_test_on_done, &login);
-  g_assert_cmpint (kbc_account_login_finish (account, kbc_test_wait_for (&login), &error), ==,
-                   KBC_LOGIN_SIGNED_IN);
+  kbc_mfa_begin_key_registration_async (mfa, "Desk key", PASSWORD, NULL, kbc_test_on_done, &begun);
+  g_assert_true (kbc_mfa_begin_key_registration_finish (mfa, kbc_test_wait_for (&begun), &error));
   g_assert_no_error (error);
-
-  kbc_account_register_key_async (account, "Desk key", PASSWORD, NULL, NULL, kbc_test_on_done,
-                                  &registered);
-  device = kbc_account_register_key_finish (account, kbc_test_wait_for (&registered), &error);
+  kbc_mfa_register_key_async (mfa, NULL, NULL, kbc_test_on_done, &registered);
+  key = kbc_mfa_register_key_finish (mfa, kbc_test_wait_for (&registered), &error);
   g_assert_no_error (error);
-  g_assert_nonnull (device);
+  g_assert_nonnull (key);
 
   kbc_account_logout_async (account, NULL, kbc_test_on_done, &logout);
   g_assert_true (kbc_account_logout_finish (account, kbc_test_wait_for (&logout), &error));
@@ -241,7 +238,7 @@ totp_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_sign_out (window);
   kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
 }
 
 static void
@@ -308,7 +305,7 @@ key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_sign_out (window);
   kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
 }
 
 static void

@@ -14,10 +14,13 @@
 
 #include "kbc-account.h"
 #include "kbc-code-entry.h"
+#include "kbc-mfa.h"
 #include "kbc-mfa-group.h"
 #include "kbc-mfa-step.h"
 #include "kbc-qr-paintable.h"
 #include "kbc-recovery-codes-dialog.h"
+#include "kbc-session.h"
+#include "kbc-stack.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
 #include "kbc-totp-dialog.h"
@@ -31,30 +34,40 @@ static const char *const wrong_code_message =
 
 /* The account, outside the widgets */
 
-static KbcLoginResult
-login (KbcAccount *account, const char *password)
+/* Signs in through a session that remembers nothing; the session waits for
+ * its second step when the account has MFA. */
+static KbcSession *
+login (KbcTestServer *server, const char *password, KbcLoginResult expected)
 {
+  KbcSession *session = kbc_session_new (NULL, NULL);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  KbcLoginResult login_result;
 
-  kbc_account_login_async (account, EMAIL, password, NULL, kbc_test_on_done, &result);
-  login_result = kbc_account_login_finish (account, kbc_test_wait_for (&result), &error);
+  kbc_session_sign_in_async (session, KBC_STACK_CUSTOM, kbc_test_server_get_url (server), EMAIL,
+                             password, NULL, kbc_test_on_done, &result);
+  g_assert_cmpint (kbc_session_sign_in_finish (session, kbc_test_wait_for (&result), &error), ==,
+                   expected);
   g_assert_no_error (error);
 
-  return login_result;
+  return session;
 }
 
 static void
-logout (KbcAccount *account)
+logout (KbcSession *session)
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  kbc_account_logout_async (account, NULL, kbc_test_on_done, &result);
-  kbc_account_logout_finish (account, kbc_test_wait_for (&result), &error);
+  kbc_session_sign_out_async (session, NULL, kbc_test_on_done, &result);
+  kbc_session_sign_out_finish (session, kbc_test_wait_for (&result), &error);
   g_assert_no_error (error);
-  g_assert_false (kbc_account_get_signed_in (account));
+  g_assert_null (kbc_session_get_account (session));
+}
+
+static KbcMfa *
+mfa_of (KbcSession *session)
+{
+  return kbc_account_get_mfa (kbc_session_get_account (session));
 }
 
 /* Widget helpers */
@@ -181,18 +194,18 @@ stale_code (Fixture *fixture)
 }
 
 static void
-enable_totp (Fixture *fixture, KbcAccount *account)
+enable_totp (Fixture *fixture, KbcMfa *mfa)
 {
   GtkWidget *window = gtk_window_new ();
   GtkWidget *overlay = adw_toast_overlay_new ();
   GtkWidget *page = adw_preferences_page_new ();
-  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (account));
+  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (mfa));
   AdwMessageDialog *chooser;
+  KbcPasswordDialog *password;
   KbcTotpDialog *dialog;
   KbcRecoveryCodesDialog *recovery;
   GtkWidget *dialog_widget;
   GtkWidget *recovery_widget;
-  GtkLabel *password_error;
   GtkLabel *code_error;
   KbcCodeEntry *code_entry;
   GdkPaintable *paintable;
@@ -210,9 +223,10 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 600);
   gtk_window_present (GTK_WINDOW (window));
 
-  KBC_TEST_WAIT_FOR (!kbc_mfa_group_get_loading (group) &&
+  KBC_TEST_WAIT_FOR (kbc_resource_get_loaded (KBC_RESOURCE (mfa)) &&
+                     !kbc_resource_get_loading (KBC_RESOURCE (mfa)) &&
                      gtk_widget_get_mapped (GTK_WIDGET (group)));
-  g_assert_false (kbc_mfa_group_get_enabled (group));
+  g_assert_false (kbc_mfa_get_enabled (mfa));
 
   /* Enable MFA → Enable TOTP. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.enable", NULL));
@@ -220,25 +234,26 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   g_assert_false (adw_message_dialog_get_response_enabled (chooser, "u2f"));
   adw_message_dialog_response (chooser, "totp");
   gtk_window_close (GTK_WINDOW (chooser));
+
+  /* The password first, in the password dialog; a wrong one is refused in
+   * place with the one wording, and the field is emptied. */
+  password = kbc_gui_wait_password_dialog ("Set Up Authenticator App");
+  g_assert_false (kbc_gui_password_dialog_submit (password, "not-the-password"));
+  g_assert_cmpstr (kbc_password_dialog_get_error_message (password), ==,
+                   "The current password is not correct.");
+  g_assert_cmpstr (gtk_editable_get_text (
+                       kbc_gui_template_child (password, KBC_TYPE_PASSWORD_DIALOG, "password_row")),
+                   ==, "");
+  g_assert_true (
+      label_shows (kbc_gui_template_child (password, KBC_TYPE_PASSWORD_DIALOG, "error_label"),
+                   "The current password is not correct."));
+
+  /* The right one opens the QR code and the setup key. */
+  g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
   KBC_TEST_WAIT_FOR ((dialog = kbc_gui_find_toplevel (KBC_TYPE_TOTP_DIALOG)) != NULL);
   dialog_widget = GTK_WIDGET (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog_widget);
-  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_PASSWORD);
-
-  /* A wrong password is refused in place. */
-  password_error = kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_error");
-  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
-                         "not-the-password");
-  g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
-  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_BUSY);
-  KBC_TEST_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_PASSWORD);
-  g_assert_true (label_shows (password_error, "The password is not correct."));
-
-  /* The right one shows the QR code and the setup key. */
-  gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "password_row"),
-                         PASSWORD);
-  g_assert_true (gtk_widget_activate_action (dialog_widget, "totp.continue", NULL));
-  KBC_TEST_WAIT_FOR (kbc_totp_dialog_get_state (dialog) == KBC_TOTP_DIALOG_STATE_SCAN);
+  g_assert_cmpint (kbc_totp_dialog_get_state (dialog), ==, KBC_TOTP_DIALOG_STATE_SCAN);
 
   setup_key = g_strdup (
       gtk_label_get_text (kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "secret_label")));
@@ -304,22 +319,26 @@ enable_totp (Fixture *fixture, KbcAccount *account)
   g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.done", NULL));
   KBC_TEST_WAIT_FOR (is_destroyed (&recovery_widget));
 
-  /* The group and the account now say MFA is on. */
-  KBC_TEST_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
-  g_assert_true (kbc_mfa_group_get_totp_enabled (group));
-  g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 10);
-  KBC_TEST_WAIT_FOR (kbc_account_get_mfa_enabled (account));
+  /* The model says MFA is on, in place: no second GET, and the group shows it. */
+  g_assert_true (kbc_mfa_get_enabled (mfa));
+  g_assert_true (kbc_mfa_get_totp_enabled (mfa));
+  g_assert_cmpint (kbc_mfa_get_recovery_codes_remaining (mfa), ==, 10);
+  g_assert_false (kbc_resource_get_loading (KBC_RESOURCE (mfa)));
+  g_assert_true (
+      gtk_widget_get_visible (kbc_gui_template_child (group, KBC_TYPE_MFA_GROUP, "recovery_row")));
+  g_assert_false (
+      gtk_widget_get_visible (kbc_gui_template_child (group, KBC_TYPE_MFA_GROUP, "enable_button")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static KbcMfaStep *
-show_mfa_step (KbcAccount *account, GtkWidget **window_out)
+show_mfa_step (KbcSession *session, GtkWidget **window_out)
 {
   GtkWidget *window = gtk_window_new ();
   GtkWidget *step = kbc_mfa_step_new ();
 
-  kbc_mfa_step_set_account (KBC_MFA_STEP (step), account);
+  kbc_mfa_step_set_session (KBC_MFA_STEP (step), session);
   gtk_window_set_child (GTK_WINDOW (window), step);
   gtk_window_present (GTK_WINDOW (window));
   KBC_TEST_WAIT_FOR (gtk_widget_get_mapped (step));
@@ -337,8 +356,7 @@ on_signed_in (KbcMfaStep *step, gboolean *signed_in)
 static void
 sign_in_with_totp (Fixture *fixture)
 {
-  g_autoptr (KbcAccount) account =
-      kbc_account_new (kbc_test_server_get_url (fixture->server), NULL);
+  g_autoptr (KbcSession) session = login (fixture->server, PASSWORD, KBC_LOGIN_MFA_REQUIRED);
   g_autofree char *stale = NULL;
   g_autofree char *code = NULL;
   GtkWidget *window = NULL;
@@ -347,10 +365,9 @@ sign_in_with_totp (Fixture *fixture)
   KbcCodeEntry *code_entry;
   gboolean signed_in = FALSE;
 
-  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_MFA_REQUIRED);
-  g_assert_false (kbc_account_get_signed_in (account));
+  g_assert_null (kbc_session_get_account (session));
 
-  step = show_mfa_step (account, &window);
+  step = show_mfa_step (session, &window);
   g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
   error_label = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "error_label");
   code_entry = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "code_entry");
@@ -368,26 +385,23 @@ sign_in_with_totp (Fixture *fixture)
   code = fresh_code (fixture);
   gtk_editable_set_text (GTK_EDITABLE (code_entry), code);
   KBC_TEST_WAIT_FOR (signed_in);
-  g_assert_true (kbc_account_get_signed_in (account));
-  g_assert_true (kbc_account_get_mfa_enabled (account));
+  g_assert_cmpint (kbc_session_get_state (session), ==, KBC_SESSION_STATE_SIGNED_IN);
+  g_assert_true (kbc_mfa_get_enabled (mfa_of (session)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  logout (account);
+  logout (session);
 }
 
-static KbcAccount *
+static KbcSession *
 sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolean expect_success)
 {
-  g_autoptr (KbcAccount) account =
-      kbc_account_new (kbc_test_server_get_url (fixture->server), NULL);
+  g_autoptr (KbcSession) session = login (fixture->server, PASSWORD, KBC_LOGIN_MFA_REQUIRED);
   GtkWidget *window = NULL;
   KbcMfaStep *step;
   GtkLabel *error_label;
   gboolean signed_in = FALSE;
 
-  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_MFA_REQUIRED);
-
-  step = show_mfa_step (account, &window);
+  step = show_mfa_step (session, &window);
   g_signal_connect (step, "signed-in", G_CALLBACK (on_signed_in), &signed_in);
   error_label = kbc_gui_template_child (step, KBC_TYPE_MFA_STEP, "error_label");
 
@@ -409,7 +423,7 @@ sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolea
   if (expect_success)
     {
       g_assert_true (signed_in);
-      g_assert_true (kbc_account_get_signed_in (account));
+      g_assert_nonnull (kbc_session_get_account (session));
     }
   else
     {
@@ -420,57 +434,46 @@ sign_in_with_recovery_code (Fixture *fixture, const char *recovery_code, gboolea
     }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  return g_steal_pointer (&account);
+  return g_steal_pointer (&session);
 }
 
 static void
-disable_mfa (Fixture *fixture, KbcAccount *account)
+disable_mfa (Fixture *fixture, KbcMfa *mfa)
 {
   GtkWidget *window = gtk_window_new ();
   GtkWidget *overlay = adw_toast_overlay_new ();
   GtkWidget *page = adw_preferences_page_new ();
-  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (account));
-  GtkWindow *prompt;
-  GtkWidget *prompt_widget;
-  GtkWidget *row;
+  KbcMfaGroup *group = KBC_MFA_GROUP (kbc_mfa_group_new (mfa));
+  KbcPasswordDialog *prompt;
   GtkWidget *confirm;
-  GtkWidget *error_label;
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
   gtk_window_set_child (GTK_WINDOW (window), overlay);
   gtk_window_present (GTK_WINDOW (window));
 
-  KBC_TEST_WAIT_FOR (kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
+  KBC_TEST_WAIT_FOR (kbc_resource_get_loaded (KBC_RESOURCE (mfa)) &&
+                     !kbc_resource_get_loading (KBC_RESOURCE (mfa)));
+  g_assert_true (kbc_mfa_get_enabled (mfa));
   /* One recovery code was used to sign in. */
-  g_assert_cmpint (kbc_mfa_group_get_recovery_codes_remaining (group), ==, 9);
+  g_assert_cmpint (kbc_mfa_get_recovery_codes_remaining (mfa), ==, 9);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (group), "mfa.disable", NULL));
-  KBC_TEST_WAIT_FOR (
-      (prompt = kbc_gui_find_window_titled ("Disable Multi-Factor Authentication?")) != NULL);
-  prompt_widget = GTK_WIDGET (prompt);
-  g_object_add_weak_pointer (G_OBJECT (prompt), (gpointer *) &prompt_widget);
-  row = find_descendant (prompt_widget, ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
-  confirm = find_descendant (prompt_widget, GTK_TYPE_BUTTON, "destructive-action");
-  error_label = find_descendant (prompt_widget, GTK_TYPE_LABEL, "error");
-  g_assert_nonnull (row);
-  g_assert_nonnull (confirm);
-  g_assert_nonnull (error_label);
+  prompt = kbc_gui_wait_password_dialog ("Disable Multi-Factor Authentication?");
+  confirm = kbc_gui_template_child (prompt, KBC_TYPE_PASSWORD_DIALOG, "confirm_button");
+  g_assert_true (gtk_widget_has_css_class (confirm, "destructive-action"));
 
   /* A wrong password keeps the prompt open with the reason. */
-  gtk_editable_set_text (GTK_EDITABLE (row), "not-the-password");
-  g_signal_emit_by_name (confirm, "clicked");
-  KBC_TEST_WAIT_FOR (gtk_widget_get_visible (error_label));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
-                   "The password is not correct.");
-  g_assert_nonnull (prompt_widget);
-  g_assert_true (kbc_mfa_group_get_enabled (group));
+  g_assert_false (kbc_gui_password_dialog_submit (prompt, "not-the-password"));
+  g_assert_cmpstr (kbc_password_dialog_get_error_message (prompt), ==,
+                   "The current password is not correct.");
+  g_assert_true (kbc_mfa_get_enabled (mfa));
 
-  gtk_editable_set_text (GTK_EDITABLE (row), PASSWORD);
-  g_signal_emit_by_name (confirm, "clicked");
-  KBC_TEST_WAIT_FOR (is_destroyed (&prompt_widget));
-  KBC_TEST_WAIT_FOR (!kbc_mfa_group_get_enabled (group) && !kbc_mfa_group_get_loading (group));
-  KBC_TEST_WAIT_FOR (!kbc_account_get_mfa_enabled (account));
+  g_assert_true (kbc_gui_password_dialog_submit (prompt, PASSWORD));
+  g_assert_false (kbc_mfa_get_enabled (mfa));
+  g_assert_cmpint (kbc_mfa_get_recovery_codes_remaining (mfa), ==, 0);
+  g_assert_true (
+      gtk_widget_get_visible (kbc_gui_template_child (group, KBC_TYPE_MFA_GROUP, "enable_button")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -479,10 +482,10 @@ static void
 test_enable_sign_in_disable (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr (KbcAccount) account = NULL;
-  g_autoptr (KbcAccount) recovered = NULL;
-  g_autoptr (KbcAccount) refused = NULL;
-  g_autoptr (KbcAccount) plain = NULL;
+  g_autoptr (KbcSession) session = NULL;
+  g_autoptr (KbcSession) recovered = NULL;
+  g_autoptr (KbcSession) refused = NULL;
+  g_autoptr (KbcSession) plain = NULL;
   g_autoptr (GError) error = NULL;
 
   fixture.server = kbc_test_server_new ();
@@ -491,13 +494,11 @@ test_enable_sign_in_disable (void)
   g_assert_no_error (error);
   kbc_test_server_add_user (fixture.server, EMAIL, "Mira Mfa", PASSWORD);
 
-  account = kbc_account_new (kbc_test_server_get_url (fixture.server), &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (login (account, PASSWORD), ==, KBC_LOGIN_SIGNED_IN);
-  g_assert_false (kbc_account_get_mfa_enabled (account));
+  session = login (fixture.server, PASSWORD, KBC_LOGIN_SIGNED_IN);
+  g_assert_false (kbc_mfa_get_enabled (mfa_of (session)));
 
-  enable_totp (&fixture, account);
-  logout (account);
+  enable_totp (&fixture, mfa_of (session));
+  logout (session);
 
   sign_in_with_totp (&fixture);
 
@@ -505,12 +506,11 @@ test_enable_sign_in_disable (void)
   /* Each recovery code works once. */
   refused = sign_in_with_recovery_code (&fixture, fixture.recovery_codes[0], FALSE);
 
-  disable_mfa (&fixture, recovered);
+  disable_mfa (&fixture, mfa_of (recovered));
 
   /* The password alone signs in again. */
-  plain = kbc_account_new (kbc_test_server_get_url (fixture.server), NULL);
-  g_assert_cmpint (login (plain, PASSWORD), ==, KBC_LOGIN_SIGNED_IN);
-  g_assert_false (kbc_account_get_mfa_enabled (plain));
+  plain = login (fixture.server, PASSWORD, KBC_LOGIN_SIGNED_IN);
+  g_assert_false (kbc_mfa_get_enabled (mfa_of (plain)));
 
   g_rmdir (fixture.dir);
   g_free (fixture.dir);

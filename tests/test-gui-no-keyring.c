@@ -46,7 +46,7 @@ nothing_restored (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_sign_in (window, NULL, EMAIL, PASSWORD);
   kbc_gui_wait_view (window, "main");
   kbc_gui_sign_out (window);
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
 }
 
 static void

@@ -139,7 +139,7 @@ signed_in (KbcApplication *app, KbcWindow *window, gpointer data)
 
   sign_in (app, window, data);
 
-  account = kbc_application_get_account (app);
+  account = kbc_session_get_account (kbc_application_get_session (app));
   g_assert_cmpstr (kbc_account_get_user_email (account), ==, EMAIL);
   g_assert_cmpstr (kbc_account_get_user_name (account), ==, NAME);
   fixture->token = kbc_gui_keyring_lookup (fixture->url, EMAIL);
@@ -165,9 +165,9 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
 
   /* The session from the keyring, accepted by the server. */
   kbc_gui_wait_view (window, "main");
-  account = kbc_application_get_account (app);
+  account = kbc_session_get_account (kbc_application_get_session (app));
   g_assert_cmpstr (kbc_account_get_user_email (account), ==, EMAIL);
-  g_assert_cmpstr (kbc_application_get_stack_id (app), ==, "custom");
+  g_assert_cmpstr (kbc_session_get_stack_id (kbc_application_get_session (app)), ==, "custom");
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), EMAIL));
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), NAME));
 
@@ -218,7 +218,7 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   /* This session survived the change; signing out through the account menu
    * empties the keyring before the sign-in page shows. */
   kbc_gui_sign_out (window);
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
   g_assert_null (kbc_gui_keyring_lookup (fixture->url, EMAIL));
 }
 
@@ -263,7 +263,7 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
 
   g_assert_cmpstr (message, ==, "The email or password is incorrect.");
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
   g_assert_null (kbc_gui_keyring_lookup (fixture->url, EMAIL));
 
   /* The right password then works, with Enter in the password field: the
@@ -281,7 +281,7 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
   kbc_gui_sign_out (window);
   kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
-  g_assert_null (kbc_application_get_account (app));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
 }
 
 static void
@@ -392,9 +392,11 @@ local_demo_sign_in (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "sign-in");
   kbc_sign_in_page_select_local (kbc_window_get_sign_in_page (window), TRUE);
   kbc_gui_wait_view (window, "main");
-  g_assert_cmpstr (kbc_account_get_user_email (kbc_application_get_account (app)), ==,
-                   KBC_DEMO_EMAIL);
-  *first_url = g_strdup (kbc_account_get_stack_url (kbc_application_get_account (app)));
+  g_assert_cmpstr (
+      kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,
+      KBC_DEMO_EMAIL);
+  *first_url = g_strdup (
+      kbc_account_get_stack_url (kbc_session_get_account (kbc_application_get_session (app))));
   g_assert_true (g_str_has_prefix (*first_url, "http://127.0.0.1:"));
 
   /* Kept under "local", not the URL: the port changes every run. */
@@ -407,9 +409,10 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   /* The server went with the last app; this one starts it again and restores. */
   kbc_gui_wait_view (window, "main");
-  g_assert_cmpstr (kbc_application_get_stack_id (app), ==, "local");
-  g_assert_cmpstr (kbc_account_get_user_email (kbc_application_get_account (app)), ==,
-                   KBC_DEMO_EMAIL);
+  g_assert_cmpstr (kbc_session_get_stack_id (kbc_application_get_session (app)), ==, "local");
+  g_assert_cmpstr (
+      kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,
+      KBC_DEMO_EMAIL);
 
   kbc_gui_sign_out (window);
   g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));

@@ -130,12 +130,14 @@ test_custom_url (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *scratch = g_dir_make_tmp ("kbc-templates-XXXXXX", NULL);
   g_autoptr (KbcLocalServer) server = kbc_local_server_new (scratch);
+  g_autoptr (KbcSession) session = NULL;
   g_autoptr (KbcClient) client = NULL;
   KbcSignInPage *page;
   GtkWidget *window, *url_row, *email_row, *password_row, *button;
 
   kbc_gui_reset_settings ();
-  page = kbc_sign_in_page_new (kbc_gui_get_settings (), server);
+  session = kbc_session_new (kbc_gui_get_settings (), server);
+  page = kbc_sign_in_page_new (session);
   url_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "custom_url_row");
   email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
   password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");

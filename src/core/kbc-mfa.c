@@ -141,8 +141,7 @@ set_remaining (KbcMfa *self, int remaining)
 static void
 update_enabled (KbcMfa *self)
 {
-  gboolean enabled =
-      self->totp_enabled || g_list_model_get_n_items (G_LIST_MODEL (self->keys)) > 0;
+  gboolean enabled = self->totp_enabled || g_list_model_get_n_items (G_LIST_MODEL (self->keys)) > 0;
 
   set_boolean (self, &self->enabled, enabled, PROP_ENABLED);
   if (!enabled)
@@ -319,8 +318,8 @@ kbc_mfa_new (KbcAccount *account)
 
   g_return_val_if_fail (KBC_IS_ACCOUNT (account), NULL);
 
-  self = g_object_new (KBC_TYPE_MFA, "account", account, "client",
-                       kbc_account_get_client (account), NULL);
+  self = g_object_new (KBC_TYPE_MFA, "account", account, "client", kbc_account_get_client (account),
+                       NULL);
   self->enabled = kbc_account_get_verified_mfa_enabled (account);
   return self;
 }
@@ -591,8 +590,7 @@ static void
 post_enrolment (KbcMfa *self, GTask *task)
 {
   Enrol *enrol = g_task_get_task_data (task);
-  g_autoptr (JsonNode) body =
-      kbc_json_build_object ("currentPassword", enrol->password, NULL);
+  g_autoptr (JsonNode) body = kbc_json_build_object ("currentPassword", enrol->password, NULL);
 
   call (self, task, "POST", MFA_PATH "/totp", body, on_enrolled);
 }
@@ -771,8 +769,7 @@ kbc_mfa_regenerate_recovery_codes_async (KbcMfa *self,
   g_return_if_fail (KBC_IS_MFA (self));
   g_return_if_fail (current_password != NULL);
 
-  task =
-      new_task (self, kbc_mfa_regenerate_recovery_codes_async, cancellable, callback, user_data);
+  task = new_task (self, kbc_mfa_regenerate_recovery_codes_async, cancellable, callback, user_data);
   body = kbc_json_build_object ("currentPassword", current_password, NULL);
   call (self, task, "POST", MFA_PATH "/recovery-codes", body, on_regenerated);
 }
@@ -995,6 +992,7 @@ on_key_made_credential (GObject *source, GAsyncResult *result, gpointer user_dat
   g_autofree char *path = NULL;
   KbcMfa *self = g_task_get_source_object (task);
   Registration *registration = g_task_get_task_data (task);
+  GCancellable *cancellable;
 
   credential = kbc_fido_register_finish (KBC_FIDO (source), result, &error);
   if (credential == NULL)
@@ -1014,9 +1012,9 @@ on_key_made_credential (GObject *source, GAsyncResult *result, gpointer user_dat
   body = json_builder_get_root (builder);
 
   path = g_strdup_printf (REGISTRATIONS_PATH "/%s", registration->pending->registration_id);
+  cancellable = g_task_get_cancellable (task);
   kbc_client_request_async (kbc_resource_get_client (KBC_RESOURCE (self)), "POST", path, body,
-                            g_task_get_cancellable (task), on_key_registered,
-                            g_steal_pointer (&task));
+                            cancellable, on_key_registered, g_steal_pointer (&task));
 }
 
 void
@@ -1077,8 +1075,8 @@ on_renamed (KbcMfa *self, GTask *task, JsonNode *node)
   const char *name = kbc_json_get_string (kbc_json_object (node), "name");
 
   begin_change (self);
-  kbc_security_key_set_name (key, name != NULL ? name
-                                               : g_object_get_data (G_OBJECT (task), "kbc-name"));
+  kbc_security_key_set_name (key,
+                             name != NULL ? name : g_object_get_data (G_OBJECT (task), "kbc-name"));
   end_change (self);
 
   g_task_return_boolean (task, TRUE);
@@ -1115,8 +1113,7 @@ kbc_mfa_rename_key_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_rename_key_async,
-                        FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_rename_key_async, FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), &local_error))
     {
@@ -1174,8 +1171,7 @@ kbc_mfa_remove_key_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_remove_key_async,
-                        FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_remove_key_async, FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), &local_error))
     {

@@ -338,8 +338,7 @@ kbc_session_class_init (KbcSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
-  const GParamFlags construct =
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = kbc_session_dispose;
   object_class->finalize = kbc_session_finalize;
@@ -350,14 +349,12 @@ kbc_session_class_init (KbcSessionClass *klass)
       g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, construct);
   properties[PROP_LOCAL_SERVER] =
       g_param_spec_object ("local-server", NULL, NULL, KBC_TYPE_LOCAL_SERVER, construct);
-  properties[PROP_STATE] =
-      g_param_spec_enum ("state", NULL, NULL, KBC_TYPE_SESSION_STATE,
-                         KBC_SESSION_STATE_SIGNED_OUT, ro);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, KBC_TYPE_SESSION_STATE,
+                                              KBC_SESSION_STATE_SIGNED_OUT, ro);
   properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, KBC_TYPE_ACCOUNT, ro);
   properties[PROP_STACK_ID] = g_param_spec_string ("stack-id", NULL, NULL, NULL, ro);
   properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, ro);
-  properties[PROP_MFA_METHODS] =
-      g_param_spec_boxed ("mfa-methods", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_MFA_METHODS] = g_param_spec_boxed ("mfa-methods", NULL, NULL, G_TYPE_STRV, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -367,8 +364,8 @@ kbc_session_class_init (KbcSessionClass *klass)
    * Something the user should know that did not stop the session, such as
    * a keyring that could not store or remove it.
    */
-  signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -667,9 +664,8 @@ begin_login (KbcSession *self, GTask *task, const char *url, GError *url_error)
 
   body = kbc_json_build_object ("email", sign_in->email, "password", sign_in->password, NULL);
   free_secret (g_steal_pointer (&sign_in->password));
-  kbc_client_request_async (kbc_account_get_client (sign_in->account), "POST",
-                            "/manage/auth/login", body, g_task_get_cancellable (task),
-                            on_login_response, task);
+  kbc_client_request_async (kbc_account_get_client (sign_in->account), "POST", "/manage/auth/login",
+                            body, g_task_get_cancellable (task), on_login_response, task);
 }
 
 void
@@ -707,8 +703,8 @@ kbc_session_sign_in_async (KbcSession *self,
 KbcLoginResult
 kbc_session_sign_in_finish (KbcSession *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (KBC_IS_SESSION (self), -1);
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (KBC_IS_SESSION (self), KBC_LOGIN_FAILED);
+  g_return_val_if_fail (g_task_is_valid (result, self), KBC_LOGIN_FAILED);
 
   return (KbcLoginResult) g_task_propagate_int (G_TASK (result), error);
 }
@@ -1102,8 +1098,8 @@ kbc_session_restore_async (KbcSession *self,
   restore = g_new0 (Restore, 1);
   g_task_set_task_data (task, restore, restore_free);
   restore->email = g_settings_get_string (self->settings, "last-email");
-  restore->stack_id = stack_id != NULL ? g_strdup (stack_id)
-                                       : g_settings_get_string (self->settings, "last-stack");
+  restore->stack_id =
+      stack_id != NULL ? g_strdup (stack_id) : g_settings_get_string (self->settings, "last-stack");
   stack = kbc_stack_lookup (restore->stack_id);
   if (stack == NULL || restore->email[0] == '\0')
     {
@@ -1128,8 +1124,8 @@ kbc_session_restore_async (KbcSession *self,
   restore->keyring_key = g_strdup (kbc_stack_get_keyring_key (stack->id, restore->url));
   set_stack_id (self, stack->id);
   set_state (self, KBC_SESSION_STATE_RESTORING);
-  kbc_keyring_lookup_async (restore->keyring_key, restore->email, cancellable,
-                            on_restore_looked_up, g_steal_pointer (&task));
+  kbc_keyring_lookup_async (restore->keyring_key, restore->email, cancellable, on_restore_looked_up,
+                            g_steal_pointer (&task));
 }
 
 gboolean
@@ -1179,6 +1175,7 @@ on_logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   KbcSession *self = g_task_get_source_object (task);
   KbcAccount *account = KBC_ACCOUNT (source);
+  GCancellable *cancellable;
 
   if (!kbc_account_logout_finish (account, result, &error))
     {
@@ -1199,9 +1196,10 @@ on_logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   kbc_keyring_clear_async (keyring_key (self->stack_id, account),
-                           kbc_account_get_user_email (account), g_task_get_cancellable (task),
-                           on_sign_out_cleared, g_steal_pointer (&task));
+                           kbc_account_get_user_email (account), cancellable, on_sign_out_cleared,
+                           g_steal_pointer (&task));
 }
 
 void

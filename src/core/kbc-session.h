@@ -28,6 +28,7 @@ GType kbc_session_state_get_type (void);
 
 typedef enum
 {
+  KBC_LOGIN_FAILED = -1,  /* see the GError */
   KBC_LOGIN_SIGNED_IN,    /* the session is signed in */
   KBC_LOGIN_MFA_REQUIRED, /* call kbc_session_sign_in_code_async() or _key_async() next */
 } KbcLoginResult;
@@ -67,8 +68,8 @@ KbcFido            *kbc_session_get_fido         (KbcSession           *self);
 /* Signs in to the stack @stack_id (see kbc-stack.h; @url is the address of
  * the custom stack and ignored for the others) with @email and @password.
  * A signed-in session is replaced. On KBC_LOGIN_MFA_REQUIRED the sign-in
- * waits for its second step (mfa-methods). On error, returns -1 and sets
- * @error; a wrong email or password is KBC_API_ERROR_UNAUTHORIZED with "The
+ * waits for its second step (mfa-methods). On error, returns
+ * KBC_LOGIN_FAILED and sets @error; a wrong email or password is KBC_API_ERROR_UNAUTHORIZED with "The
  * email or password is incorrect." */
 void                kbc_session_sign_in_async    (KbcSession           *self,
                                                   const char           *stack_id,
