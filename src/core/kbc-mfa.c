@@ -425,6 +425,31 @@ typedef void (*CallDone) (KbcMfa *self, GTask *task, JsonNode *node);
  * @done, which returns the task. */
 static void on_call_response (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* The answers that say the server's state differs from ours: read it again
+ * so the object shows the truth, and keep the error for the caller. */
+static void
+refresh_if_state_differs (KbcMfa *self, const GError *error)
+{
+  const char *code = kbc_api_error_get_code (error);
+
+  if (g_strcmp0 (code, "mfaTotpAlreadyEnabled") == 0 ||
+      g_strcmp0 (code, "mfaTotpNotPending") == 0 || g_strcmp0 (code, "mfaNotEnabled") == 0 ||
+      g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND))
+    kbc_resource_refresh (KBC_RESOURCE (self));
+}
+
+/* Words for the refusals that mean something was done elsewhere. */
+static void
+reword_state_error (GError *error)
+{
+  if (g_strcmp0 (kbc_api_error_get_code (error), "mfaTotpAlreadyEnabled") == 0)
+    {
+      g_free (error->message);
+      error->message = g_strdup (_ ("An authenticator app is already set up for this account. "
+                                    "Reconfigure it to move it to another device."));
+    }
+}
+
 /* A name the server refused (too long, taken…) says why in the user's
  * language where the app knows the server's text. */
 static void
@@ -468,24 +493,13 @@ on_call_response (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (!kbc_api_error_reword_current_password (error))
         reword_name (error);
+      reword_state_error (error);
+      refresh_if_state_differs (self, error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   done (self, g_steal_pointer (&task), node);
-}
-
-/* The answers that say the server's state differs from ours: read it again
- * so the object shows the truth, and keep the error for the caller. */
-static void
-refresh_if_state_differs (KbcMfa *self, const GError *error)
-{
-  const char *code = kbc_api_error_get_code (error);
-
-  if (g_strcmp0 (code, "mfaTotpAlreadyEnabled") == 0 ||
-      g_strcmp0 (code, "mfaTotpNotPending") == 0 || g_strcmp0 (code, "mfaNotEnabled") == 0 ||
-      g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND))
-    kbc_resource_refresh (KBC_RESOURCE (self));
 }
 
 static GTask *
@@ -508,6 +522,15 @@ propagate (KbcMfa *self, GAsyncResult *result, gpointer source_tag, GError **err
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+propagate_boolean (KbcMfa *self, GAsyncResult *result, gpointer source_tag, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* TOTP enrolment. */
@@ -655,27 +678,9 @@ kbc_mfa_enrol_totp_async (KbcMfa *self,
 KbcTotpEnrolment *
 kbc_mfa_enrol_totp_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  KbcTotpEnrolment *enrolment;
-
   g_return_val_if_fail (KBC_IS_MFA (self), NULL);
 
-  enrolment = propagate (self, result, kbc_mfa_enrol_totp_async, &local_error);
-  if (enrolment == NULL)
-    {
-      if (g_strcmp0 (kbc_api_error_get_code (local_error), "mfaTotpAlreadyEnabled") == 0)
-        {
-          /* Another window got there first. */
-          g_free (local_error->message);
-          local_error->message = g_strdup (_ ("An authenticator app is already set up for this "
-                                              "account. Reconfigure it to move it to another "
-                                              "device."));
-        }
-      refresh_if_state_differs (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-
-  return enrolment;
+  return propagate (self, result, kbc_mfa_enrol_totp_async, error);
 }
 
 /* Activation and recovery codes. */
@@ -727,19 +732,9 @@ kbc_mfa_activate_totp_async (KbcMfa *self,
 GStrv
 kbc_mfa_activate_totp_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  GStrv codes;
-
   g_return_val_if_fail (KBC_IS_MFA (self), NULL);
 
-  codes = propagate (self, result, kbc_mfa_activate_totp_async, &local_error);
-  if (codes == NULL)
-    {
-      refresh_if_state_differs (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-
-  return codes;
+  return propagate (self, result, kbc_mfa_activate_totp_async, error);
 }
 
 static void
@@ -777,19 +772,9 @@ kbc_mfa_regenerate_recovery_codes_async (KbcMfa *self,
 GStrv
 kbc_mfa_regenerate_recovery_codes_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  GStrv codes;
-
   g_return_val_if_fail (KBC_IS_MFA (self), NULL);
 
-  codes = propagate (self, result, kbc_mfa_regenerate_recovery_codes_async, &local_error);
-  if (codes == NULL)
-    {
-      refresh_if_state_differs (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
-
-  return codes;
+  return propagate (self, result, kbc_mfa_regenerate_recovery_codes_async, error);
 }
 
 /* Disabling. */
@@ -831,10 +816,8 @@ gboolean
 kbc_mfa_disable_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_disable_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (self, result, kbc_mfa_disable_async, error);
 }
 
 /* Security keys: registration. */
@@ -896,11 +879,8 @@ gboolean
 kbc_mfa_begin_key_registration_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (
-      g_task_get_source_tag (G_TASK (result)) == kbc_mfa_begin_key_registration_async, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_boolean (self, result, kbc_mfa_begin_key_registration_async, error);
 }
 
 const char *
@@ -1109,20 +1089,9 @@ kbc_mfa_rename_key_async (KbcMfa *self,
 gboolean
 kbc_mfa_rename_key_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_rename_key_async, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
-    {
-      refresh_if_state_differs (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
+  return propagate_boolean (self, result, kbc_mfa_rename_key_async, error);
 }
 
 static void
@@ -1167,18 +1136,7 @@ kbc_mfa_remove_key_async (KbcMfa *self,
 gboolean
 kbc_mfa_remove_key_finish (KbcMfa *self, GAsyncResult *result, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-
   g_return_val_if_fail (KBC_IS_MFA (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_mfa_remove_key_async, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
-    {
-      refresh_if_state_differs (self, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
+  return propagate_boolean (self, result, kbc_mfa_remove_key_async, error);
 }
