@@ -248,14 +248,6 @@ kbc_application_get_settings (KbcApplication *self)
   return self->settings;
 }
 
-KbcLocalServer *
-kbc_application_get_local_server (KbcApplication *self)
-{
-  g_return_val_if_fail (KBC_IS_APPLICATION (self), NULL);
-
-  return self->local_server;
-}
-
 KbcSession *
 kbc_application_get_session (KbcApplication *self)
 {

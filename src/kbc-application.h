@@ -23,7 +23,6 @@ G_DECLARE_FINAL_TYPE (KbcApplication, kbc_application, KBC, APPLICATION, AdwAppl
 
 KbcApplication  *kbc_application_new                 (void);
 GSettings       *kbc_application_get_settings        (KbcApplication *self);
-KbcLocalServer  *kbc_application_get_local_server    (KbcApplication *self);
 KbcSession      *kbc_application_get_session         (KbcApplication *self);
 /* TRUE with `--local`: sign in against "This computer". */
 gboolean         kbc_application_get_use_local       (KbcApplication *self);

@@ -470,14 +470,6 @@ kbc_mfa_group_new (KbcMfa *mfa)
   return g_object_new (KBC_TYPE_MFA_GROUP, "mfa", mfa, NULL);
 }
 
-KbcMfa *
-kbc_mfa_group_get_mfa (KbcMfaGroup *self)
-{
-  g_return_val_if_fail (KBC_IS_MFA_GROUP (self), NULL);
-
-  return self->mfa;
-}
-
 gboolean
 kbc_mfa_group_get_u2f_available (KbcMfaGroup *self)
 {

@@ -22,7 +22,6 @@ G_DECLARE_FINAL_TYPE (KbcMfaGroup, kbc_mfa_group, KBC, MFA_GROUP, AdwPreferences
  * Properties: mfa (KbcMfa, construct-only), u2f-available (read-write: the
  * "Enable U2F" choice of Enable MFA is offered and emits ::enable-u2f). */
 GtkWidget  *kbc_mfa_group_new                 (KbcMfa      *mfa);
-KbcMfa     *kbc_mfa_group_get_mfa             (KbcMfaGroup *self);
 gboolean    kbc_mfa_group_get_u2f_available   (KbcMfaGroup *self);
 void        kbc_mfa_group_set_u2f_available   (KbcMfaGroup *self,
                                                gboolean     available);

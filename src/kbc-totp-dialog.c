@@ -52,7 +52,6 @@ enum
 
 enum
 {
-  SIGNAL_ACTIVATED,
   SIGNAL_RESTART,
   N_SIGNALS
 };
@@ -225,7 +224,6 @@ on_activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_state (self, KBC_TOTP_DIALOG_STATE_DONE);
 
   g_object_ref (self);
-  g_signal_emit (self, signals[SIGNAL_ACTIVATED], 0, codes);
 
   if (codes[0] != NULL)
     {
@@ -393,9 +391,6 @@ kbc_totp_dialog_class_init (KbcTotpDialogClass *klass)
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_ACTIVATED] =
-      g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                    G_TYPE_NONE, 1, G_TYPE_STRV);
   signals[SIGNAL_RESTART] = g_signal_new ("restart", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 

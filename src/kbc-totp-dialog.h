@@ -30,8 +30,8 @@ G_DECLARE_FINAL_TYPE (KbcTotpDialog, kbc_totp_dialog, KBC, TOTP_DIALOG, AdwWindo
  * after the password), then the first code, which activates the app.
  *
  * Properties: mfa (KbcMfa, construct-only), enrolment (construct-only),
- * state. Signals: activated (GStrv recovery_codes), after which the dialog
- * shows the recovery codes dialog on its parent and closes; restart (the
+ * state. Once activated it shows the recovery codes dialog on its parent and
+ * closes (KbcMfa has already changed in place). Signal: restart (the
  * enrolment can no longer be finished: the dialog has closed, and the
  * password step should begin again). */
 KbcTotpDialog      *kbc_totp_dialog_new        (GtkWindow              *parent,

@@ -456,20 +456,6 @@ kbc_resource_changed (KbcResource *self)
 }
 
 void
-kbc_resource_set_loaded (KbcResource *self)
-{
-  KbcResourcePrivate *priv = kbc_resource_get_instance_private (self);
-
-  g_return_if_fail (KBC_IS_RESOURCE (self));
-
-  g_object_freeze_notify (G_OBJECT (self));
-  set_error (self, NULL);
-  set_boolean (self, &priv->offered, TRUE, PROP_OFFERED);
-  set_boolean (self, &priv->loaded, TRUE, PROP_LOADED);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-void
 kbc_resource_cancel (KbcResource *self)
 {
   KbcResourcePrivate *priv = kbc_resource_get_instance_private (self);

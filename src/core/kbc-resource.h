@@ -81,9 +81,6 @@ void          kbc_resource_cancel         (KbcResource          *self);
 /* A change of the subclass reached the server: a refresh under way must not
  * apply an older answer. */
 void          kbc_resource_changed        (KbcResource          *self);
-/* Marks the data as loaded (e.g. after a change that tells the whole state)
- * and clears the error. */
-void          kbc_resource_set_loaded     (KbcResource          *self);
 
 /* clang-format on */
 
