@@ -31,7 +31,8 @@ store (const char *email, const char *token, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_keyring_store_async (STACK, email, token, NULL, kbc_test_on_done, &result);
+  kbc_keyring_store_async (STACK, email, token, KBC_KEYRING_KIND_SESSION, NULL, kbc_test_on_done,
+                           &result);
   return kbc_keyring_store_finish (kbc_test_wait_for (&result), error);
 }
 
@@ -41,7 +42,7 @@ lookup (const char *email, GError **error)
   g_autoptr (GAsyncResult) result = NULL;
 
   kbc_keyring_lookup_async (STACK, email, NULL, kbc_test_on_done, &result);
-  return kbc_keyring_lookup_finish (kbc_test_wait_for (&result), error);
+  return kbc_keyring_lookup_finish (kbc_test_wait_for (&result), NULL, error);
 }
 
 static gboolean

@@ -22,7 +22,8 @@ store (const char *stack, const char *email, const char *token, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_keyring_store_async (stack, email, token, NULL, kbc_test_on_done, &result);
+  kbc_keyring_store_async (stack, email, token, KBC_KEYRING_KIND_SESSION, NULL, kbc_test_on_done,
+                           &result);
   return kbc_keyring_store_finish (kbc_test_wait_for (&result), error);
 }
 
@@ -32,7 +33,7 @@ lookup (const char *stack, const char *email, GCancellable *cancellable, GError 
   g_autoptr (GAsyncResult) result = NULL;
 
   kbc_keyring_lookup_async (stack, email, cancellable, kbc_test_on_done, &result);
-  return kbc_keyring_lookup_finish (kbc_test_wait_for (&result), error);
+  return kbc_keyring_lookup_finish (kbc_test_wait_for (&result), NULL, error);
 }
 
 static gboolean
@@ -129,7 +130,8 @@ test_schema (void)
   g_assert_cmpstr (schema->name, ==, "io.github.kbcaccount.KbcAccount");
   g_assert_cmpstr (schema->attributes[0].name, ==, "stack-url");
   g_assert_cmpstr (schema->attributes[1].name, ==, "email");
-  g_assert_null (schema->attributes[2].name);
+  g_assert_cmpstr (schema->attributes[2].name, ==, "kind");
+  g_assert_null (schema->attributes[3].name);
 
   g_assert_true (store (stack_b, "label@example.com", "5-labelled", &error));
   g_assert_no_error (error);
@@ -151,9 +153,63 @@ test_schema (void)
                    "io.github.kbcaccount.KbcAccount");
   g_assert_cmpstr (g_hash_table_lookup (attributes, "stack-url"), ==, stack_b);
   g_assert_cmpstr (g_hash_table_lookup (attributes, "email"), ==, "label@example.com");
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "kind"), ==, "session");
   g_list_free_full (items, g_object_unref);
 
   g_assert_true (clear (stack_b, "label@example.com", &error));
+  g_assert_no_error (error);
+}
+
+/* One entry per stack and email: an access token replaces a session and
+ * the other way round, and the lookup tells which it found. */
+static void
+test_kinds (void)
+{
+  const SecretSchema *schema = kbc_keyring_get_schema ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) query = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *label = NULL;
+  KbcKeyringKind kind = KBC_KEYRING_KIND_SESSION;
+  GList *items;
+
+  g_assert_true (store (stack_b, "kind@example.com", "6-session", &error));
+  g_assert_no_error (error);
+
+  kbc_keyring_store_async (stack_b, "kind@example.com", "7-personal", KBC_KEYRING_KIND_ACCESS_TOKEN,
+                           NULL, kbc_test_on_done, &result);
+  g_assert_true (kbc_keyring_store_finish (kbc_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  kbc_keyring_lookup_async (stack_b, "kind@example.com", NULL, kbc_test_on_done, &result);
+  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), &kind, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "7-personal");
+  g_assert_cmpint (kind, ==, KBC_KEYRING_KIND_ACCESS_TOKEN);
+
+  query = secret_attributes_build (schema, "stack-url", stack_b, "email", "kind@example.com", NULL);
+  items = secret_service_search_sync (NULL, schema, query, SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "KBC Account access token for kind@example.com on 127.0.0.1");
+  attributes = secret_item_get_attributes (items->data);
+  g_assert_cmpstr (g_hash_table_lookup (attributes, "kind"), ==, "access-token");
+  g_list_free_full (items, g_object_unref);
+
+  /* And back to a session. */
+  g_assert_true (store (stack_b, "kind@example.com", "8-session", &error));
+  g_clear_pointer (&token, g_free);
+  g_clear_object (&result);
+  kbc_keyring_lookup_async (stack_b, "kind@example.com", NULL, kbc_test_on_done, &result);
+  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), &kind, &error);
+  g_assert_cmpstr (token, ==, "8-session");
+  g_assert_cmpint (kind, ==, KBC_KEYRING_KIND_SESSION);
+
+  g_assert_true (clear (stack_b, "kind@example.com", &error));
   g_assert_no_error (error);
 }
 
@@ -185,6 +241,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/keyring/replace", test_replace);
   g_test_add_func ("/kbc/keyring/accounts-apart", test_accounts_apart);
   g_test_add_func ("/kbc/keyring/schema", test_schema);
+  g_test_add_func ("/kbc/keyring/kinds", test_kinds);
   g_test_add_func ("/kbc/keyring/cancel", test_cancel);
 
   status = g_test_run ();

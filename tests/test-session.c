@@ -103,7 +103,7 @@ restore (KbcSession *session, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  kbc_session_restore_async (session, NULL, NULL, kbc_test_on_done, &result);
+  kbc_session_restore_async (session, NULL, NULL, NULL, kbc_test_on_done, &result);
   return kbc_session_restore_finish (session, kbc_test_wait_for (&result), error);
 }
 
@@ -125,7 +125,7 @@ keyring_token (Fixture *fixture)
 
   kbc_keyring_lookup_async (kbc_test_server_get_url (fixture->server), EMAIL, NULL,
                             kbc_test_on_done, &result);
-  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), &error);
+  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), NULL, &error);
   g_assert_no_error (error);
   return token;
 }
@@ -390,7 +390,7 @@ test_ephemeral (Fixture *fixture, gconstpointer data)
   /* Give a keyring store that should not happen the time to happen. */
   kbc_keyring_lookup_async (kbc_test_server_get_url (fixture->server), EMAIL, NULL,
                             kbc_test_on_done, &result);
-  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), &error);
+  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), NULL, &error);
   g_assert_no_error (error);
   g_assert_null (token);
   last_email = g_settings_get_string (fixture->settings, "last-email");

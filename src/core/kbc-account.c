@@ -6,6 +6,7 @@
 
 #include "kbc-account.h"
 
+#include "kbc-auth-methods.h"
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-mfa.h"
@@ -26,6 +27,7 @@ struct _KbcAccount
   char *user_name;
   char *user_email;
   gboolean verified_mfa_enabled;
+  gboolean is_session_token;
 
   /* Set while logging out: a 401 then means the token is already gone. */
   guint logging_out;
@@ -33,6 +35,7 @@ struct _KbcAccount
   /* Created on first use. */
   KbcFido *fido;
   KbcMfa *mfa;
+  KbcAuthMethods *auth_methods;
 };
 
 static void kbc_account_initable_iface_init (GInitableIface *iface);
@@ -53,6 +56,7 @@ enum
   PROP_USER_ID,
   PROP_USER_NAME,
   PROP_USER_EMAIL,
+  PROP_IS_SESSION_TOKEN,
   N_PROPS
 };
 
@@ -167,6 +171,9 @@ kbc_account_dispose (GObject *object)
   if (self->mfa != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->mfa));
   g_clear_object (&self->mfa);
+  if (self->auth_methods != NULL)
+    kbc_resource_cancel (KBC_RESOURCE (self->auth_methods));
+  g_clear_object (&self->auth_methods);
   g_clear_object (&self->client);
   g_clear_object (&self->fido);
 
@@ -214,6 +221,9 @@ kbc_account_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       case PROP_USER_EMAIL:
         g_value_set_string (value, self->user_email);
         break;
+      case PROP_IS_SESSION_TOKEN:
+        g_value_set_boolean (value, self->is_session_token);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -258,6 +268,8 @@ kbc_account_class_init (KbcAccountClass *klass)
   properties[PROP_USER_ID] = g_param_spec_int64 ("user-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_USER_NAME] = g_param_spec_string ("user-name", NULL, NULL, NULL, ro);
   properties[PROP_USER_EMAIL] = g_param_spec_string ("user-email", NULL, NULL, NULL, ro);
+  properties[PROP_IS_SESSION_TOKEN] =
+      g_param_spec_boolean ("is-session-token", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -358,6 +370,24 @@ kbc_account_get_mfa (KbcAccount *self)
   return self->mfa;
 }
 
+KbcAuthMethods *
+kbc_account_get_auth_methods (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->auth_methods == NULL)
+    self->auth_methods = kbc_auth_methods_new (self->client);
+  return self->auth_methods;
+}
+
+gboolean
+kbc_account_get_is_session_token (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), FALSE);
+
+  return self->is_session_token;
+}
+
 KbcFido *
 kbc_account_get_fido (KbcAccount *self)
 {
@@ -391,6 +421,12 @@ apply_verify (KbcAccount *self, JsonNode *node, GError **error)
   set_string (self, &self->user_name, kbc_json_get_string (user, "name"), PROP_USER_NAME);
   set_string (self, &self->user_email, kbc_json_get_string (user, "email"), PROP_USER_EMAIL);
   self->verified_mfa_enabled = kbc_json_get_boolean (user, "mfaEnabled", FALSE);
+  if (self->is_session_token !=
+      kbc_json_get_boolean (kbc_json_object (node), "isSessionToken", FALSE))
+    {
+      self->is_session_token = !self->is_session_token;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SESSION_TOKEN]);
+    }
   if (self->mfa != NULL)
     kbc_mfa_update_from_verify (self->mfa, self->verified_mfa_enabled);
   set_signed_in (self, TRUE);

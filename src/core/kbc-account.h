@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KbcAccount, kbc_account, KBC, ACCOUNT, GObject)
 
 typedef struct _KbcMfa KbcMfa;
+typedef struct _KbcAuthMethods KbcAuthMethods;
 
 /* An account is created for a stack and signed in by KbcSession, which
  * hands it a token to adopt. It owns the client that speaks for it and one
@@ -24,7 +25,9 @@ typedef struct _KbcMfa KbcMfa;
  *
  * Properties (all read-only, with notify):
  *   stack-url (construct-only), client, token, signed-in,
- *   user-id, user-name, user-email
+ *   user-id, user-name, user-email,
+ *   is-session-token (from the verification: a desktop session's token, as
+ *     opposed to a personal access token)
  * Signals:
  *   session-expired: the server rejected the token (401) on any call. The
  *     account has already dropped the token and signed-in is FALSE; the
@@ -40,9 +43,13 @@ gboolean     kbc_account_get_signed_in       (KbcAccount          *self);
 gint64       kbc_account_get_user_id         (KbcAccount          *self);
 const char  *kbc_account_get_user_name       (KbcAccount          *self);
 const char  *kbc_account_get_user_email      (KbcAccount          *self);
+gboolean     kbc_account_get_is_session_token (KbcAccount         *self);
 
 /* The resources. */
 KbcMfa      *kbc_account_get_mfa             (KbcAccount          *self);
+/* Which ways of signing in the server offers (and so whether it keeps
+ * passwords and MFA at all). */
+KbcAuthMethods *kbc_account_get_auth_methods (KbcAccount          *self);
 /* The KbcFido that registers security keys (e.g. to change its timeout). */
 KbcFido     *kbc_account_get_fido            (KbcAccount          *self);
 

@@ -21,6 +21,8 @@ static const SecretSchema schema = {
   {
       { "stack-url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      /* "session" (signed in with a password) or "access-token" */
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
   },
 };
@@ -77,7 +79,70 @@ dup_host (const char *stack_url)
   return g_strdup (g_uri_get_host (uri));
 }
 
-/* Store */
+/* Store: the entry of the same stack, email and kind is replaced in place
+ * (a lookup never finds none in between); then any entry of the same stack
+ * and email with another kind, or none (written before kinds were
+ * recorded), goes, so one account never has two. */
+
+typedef struct
+{
+  char *stack_url;
+  char *email;
+  KbcKeyringKind kind;
+} Store;
+
+static void
+store_free (gpointer data)
+{
+  Store *store = data;
+
+  g_free (store->stack_url);
+  g_free (store->email);
+  g_free (store);
+}
+
+static const char *
+kind_to_string (KbcKeyringKind kind)
+{
+  return kind == KBC_KEYRING_KIND_ACCESS_TOKEN ? "access-token" : "session";
+}
+
+/* In a worker thread, with libsecret's blocking calls. */
+static void
+remove_other_kinds (GTask *task,
+                    gpointer source_object,
+                    gpointer task_data,
+                    GCancellable *cancellable)
+{
+  Store *store = task_data;
+  g_autoptr (GHashTable) query = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *kind = kind_to_string (store->kind);
+  GList *items;
+
+  query =
+      secret_attributes_build (&schema, "stack-url", store->stack_url, "email", store->email, NULL);
+  items = secret_service_search_sync (NULL, &schema, query, SECRET_SEARCH_ALL, cancellable, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, map_error (error));
+      return;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr (GHashTable) attributes = secret_item_get_attributes (l->data);
+      g_autoptr (GError) delete_error = NULL;
+
+      if (g_strcmp0 (g_hash_table_lookup (attributes, "kind"), kind) == 0)
+        continue;
+      if (!secret_item_delete_sync (l->data, cancellable, &delete_error))
+        g_debug ("Could not remove an older keyring entry: %s", delete_error->message);
+    }
+  g_list_free_full (items, g_object_unref);
+
+  g_task_return_boolean (task, TRUE);
+}
 
 static void
 on_store_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -91,18 +156,20 @@ on_store_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  g_task_run_in_thread (task, remove_other_kinds);
 }
 
 void
 kbc_keyring_store_async (const char *stack_url,
                          const char *email,
                          const char *token,
+                         KbcKeyringKind kind,
                          GCancellable *cancellable,
                          GAsyncReadyCallback callback,
                          gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
+  GTask *task;
+  Store *store;
   g_autofree char *host = NULL;
   g_autofree char *label = NULL;
 
@@ -113,15 +180,27 @@ kbc_keyring_store_async (const char *stack_url,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, kbc_keyring_store_async);
 
+  store = g_new0 (Store, 1);
+  store->stack_url = g_strdup (stack_url);
+  store->email = g_strdup (email);
+  store->kind = kind;
+  g_task_set_task_data (task, store, store_free);
+
   host = dup_host (stack_url);
-  /* Translators: the name of the keyring entry, as seen in Passwords and Keys.
-   * The first %s is an email address, the second a server such as
-   * connection.keboola.com. */
-  label = g_strdup_printf (_ ("KBC Account session for %s on %s"), email, host);
+  if (kind == KBC_KEYRING_KIND_ACCESS_TOKEN)
+    /* Translators: the name of the keyring entry, as seen in Passwords and
+     * Keys. The first %s is an email address, the second a server such as
+     * connection.keboola.com. */
+    label = g_strdup_printf (_ ("KBC Account access token for %s on %s"), email, host);
+  else
+    /* Translators: the name of the keyring entry, as seen in Passwords and
+     * Keys. The first %s is an email address, the second a server such as
+     * connection.keboola.com. */
+    label = g_strdup_printf (_ ("KBC Account session for %s on %s"), email, host);
 
   secret_password_store (&schema, SECRET_COLLECTION_DEFAULT, label, token, cancellable,
-                         on_store_done, g_steal_pointer (&task), "stack-url", stack_url, "email",
-                         email, NULL);
+                         on_store_done, task, "stack-url", stack_url, "email", email, "kind",
+                         kind_to_string (kind), NULL);
 }
 
 gboolean
@@ -161,7 +240,15 @@ on_lookup_searched (GObject *source, GAsyncResult *result, gpointer user_data)
 
   item = items->data;
   if (!secret_item_get_locked (item))
-    value = secret_item_get_secret (item);
+    {
+      g_autoptr (GHashTable) attributes = secret_item_get_attributes (item);
+
+      value = secret_item_get_secret (item);
+      /* Entries from before kinds were recorded are sessions. */
+      if (g_strcmp0 (g_hash_table_lookup (attributes, "kind"), "access-token") == 0)
+        g_object_set_data (G_OBJECT (task), "kbc-kind",
+                           GINT_TO_POINTER (KBC_KEYRING_KIND_ACCESS_TOKEN));
+    }
   g_list_free_full (items, g_object_unref);
 
   if (value == NULL)
@@ -225,11 +312,13 @@ kbc_keyring_lookup_async (const char *stack_url,
 }
 
 char *
-kbc_keyring_lookup_finish (GAsyncResult *result, GError **error)
+kbc_keyring_lookup_finish (GAsyncResult *result, KbcKeyringKind *kind, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kbc_keyring_lookup_async, NULL);
 
+  if (kind != NULL)
+    *kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "kbc-kind"));
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

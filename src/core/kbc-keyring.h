@@ -21,13 +21,26 @@ typedef enum
 
 GQuark kbc_keyring_error_quark (void);
 
+/* What a keyring entry holds: a session token from a password sign-in
+ * (revoked at sign-out), or an access token the user pasted (only
+ * forgotten at sign-out). */
+typedef enum
+{
+  KBC_KEYRING_KIND_SESSION,
+  KBC_KEYRING_KIND_ACCESS_TOKEN,
+} KbcKeyringKind;
+
 /* The libsecret schema "io.github.kbcaccount.KbcAccount", version 1,
- * attributes "stack-url" and "email". Every call runs off the main loop. */
+ * attributes "stack-url", "email" and "kind" ("session" or "access-token").
+ * Lookups and clears match stack and email whatever the kind. Every call
+ * runs off the main loop. */
 const void *kbc_keyring_get_schema (void); /* const SecretSchema * */
 
+/* Replaces any entry of @stack_url and @email. */
 void      kbc_keyring_store_async   (const char          *stack_url,
                                      const char          *email,
                                      const char          *token,
+                                     KbcKeyringKind       kind,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
@@ -40,7 +53,9 @@ void      kbc_keyring_lookup_async  (const char          *stack_url,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data);
+/* @kind (optional) gets the kind of the entry found. */
 char     *kbc_keyring_lookup_finish (GAsyncResult        *result,
+                                     KbcKeyringKind      *kind,
                                      GError             **error);
 
 /* Removes the entry; not finding one is not an error. */

@@ -6,6 +6,7 @@
 
 #include "kbc-session.h"
 
+#include "kbc-auth-methods.h"
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-keyring.h"
@@ -28,6 +29,9 @@ struct _KbcSession
   KbcAccount *account;
   char *stack_id;
   char *message;
+  /* How the account signed in: a pasted access token is only forgotten at
+   * sign-out, a session token is revoked. */
+  KbcKeyringKind kind;
 
   /* A sign-in waiting for its second step. */
   KbcAccount *pending;
@@ -56,6 +60,7 @@ enum
   PROP_STACK_ID,
   PROP_MESSAGE,
   PROP_MFA_METHODS,
+  PROP_USES_ACCESS_TOKEN,
   N_PROPS
 };
 
@@ -160,6 +165,11 @@ static void
 end_session (KbcSession *self, KbcSessionState state, const char *message)
 {
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->kind != KBC_KEYRING_KIND_SESSION)
+    {
+      self->kind = KBC_KEYRING_KIND_SESSION;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USES_ACCESS_TOKEN]);
+    }
   set_account (self, NULL);
   set_message (self, message);
   set_state (self, state);
@@ -216,11 +226,20 @@ forget_token (const char *keyring_key, const char *email)
 /* ---- signed in ---- */
 
 static void
-become_signed_in (KbcSession *self, KbcAccount *account, const char *stack_id, gboolean remember)
+become_signed_in (KbcSession *self,
+                  KbcAccount *account,
+                  const char *stack_id,
+                  KbcKeyringKind kind,
+                  gboolean remember)
 {
   clear_pending (self);
 
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->kind != kind)
+    {
+      self->kind = kind;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USES_ACCESS_TOKEN]);
+    }
   set_account (self, account);
   set_stack_id (self, stack_id);
   set_message (self, NULL);
@@ -236,7 +255,8 @@ become_signed_in (KbcSession *self, KbcAccount *account, const char *stack_id, g
     g_settings_set_string (self->settings, "last-custom-url", kbc_account_get_stack_url (account));
 
   kbc_keyring_store_async (keyring_key (stack_id, account), kbc_account_get_user_email (account),
-                           kbc_account_get_token (account), self->cancellable, on_stored, self);
+                           kbc_account_get_token (account), kind, self->cancellable, on_stored,
+                           self);
 }
 
 static void
@@ -310,6 +330,9 @@ kbc_session_get_property (GObject *object, guint prop_id, GValue *value, GParamS
       case PROP_MFA_METHODS:
         g_value_set_boxed (value, self->mfa_methods);
         break;
+      case PROP_USES_ACCESS_TOKEN:
+        g_value_set_boolean (value, kbc_session_get_uses_access_token (self));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -355,6 +378,8 @@ kbc_session_class_init (KbcSessionClass *klass)
   properties[PROP_STACK_ID] = g_param_spec_string ("stack-id", NULL, NULL, NULL, ro);
   properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, ro);
   properties[PROP_MFA_METHODS] = g_param_spec_boxed ("mfa-methods", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PROP_USES_ACCESS_TOKEN] =
+      g_param_spec_boolean ("uses-access-token", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -438,6 +463,14 @@ kbc_session_get_local_server (KbcSession *self)
   g_return_val_if_fail (KBC_IS_SESSION (self), NULL);
 
   return self->local_server;
+}
+
+gboolean
+kbc_session_get_uses_access_token (KbcSession *self)
+{
+  g_return_val_if_fail (KBC_IS_SESSION (self), FALSE);
+
+  return self->account != NULL && self->kind == KBC_KEYRING_KIND_ACCESS_TOKEN;
 }
 
 KbcFido *
@@ -550,7 +583,7 @@ on_token_adopted (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  become_signed_in (self, account, stack_id, TRUE);
+  become_signed_in (self, account, stack_id, KBC_KEYRING_KIND_SESSION, TRUE);
   g_task_return_int (task, KBC_LOGIN_SIGNED_IN);
 }
 
@@ -640,6 +673,66 @@ on_login_response (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_int (task, KBC_LOGIN_MFA_REQUIRED);
 }
 
+static gboolean
+is_keboola_stack (const char *stack_id)
+{
+  const KbcStackInfo *stack = kbc_stack_lookup (stack_id);
+
+  return stack != NULL && stack->url != NULL;
+}
+
+static GError *
+new_password_not_offered_error (void)
+{
+  return g_error_new_literal (
+      KBC_API_ERROR, KBC_API_ERROR_FAILED,
+      _ ("This server does not offer sign-in with a password. Sign in with an access token."));
+}
+
+/* Whether the methods request failing with @error still answers the
+ * question: a refusal (4xx, such as the 404 of a Keboola stack) means a
+ * token only. No answer, a 5xx, a redirect or a web page leave it open. */
+static gboolean
+methods_answered (const GError *error)
+{
+  guint status = kbc_api_error_get_status (error);
+
+  return error == NULL || (status >= 400 && status < 500);
+}
+
+/* The password leaves the app only for a server that listed "password". */
+static void
+on_methods_for_login (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  SignIn *sign_in = g_task_get_task_data (task);
+  KbcAuthMethods *methods = KBC_AUTH_METHODS (source);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  kbc_resource_refresh_finish (KBC_RESOURCE (methods), result, &error);
+  if (!methods_answered (error))
+    {
+      free_secret (g_steal_pointer (&sign_in->password));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!kbc_auth_methods_get_password (methods))
+    {
+      g_debug ("The server does not list password sign-in");
+      free_secret (g_steal_pointer (&sign_in->password));
+      g_task_return_error (task, new_password_not_offered_error ());
+      return;
+    }
+
+  body = kbc_json_build_object ("email", sign_in->email, "password", sign_in->password, NULL);
+  free_secret (g_steal_pointer (&sign_in->password));
+  kbc_client_request_async (kbc_account_get_client (sign_in->account), "POST", "/manage/auth/login",
+                            body, cancellable, on_login_response, g_steal_pointer (&task));
+}
+
 static void
 begin_login (KbcSession *self, GTask *task, const char *url, GError *url_error)
 {
@@ -662,10 +755,17 @@ begin_login (KbcSession *self, GTask *task, const char *url, GError *url_error)
       return;
     }
 
-  body = kbc_json_build_object ("email", sign_in->email, "password", sign_in->password, NULL);
-  free_secret (g_steal_pointer (&sign_in->password));
-  kbc_client_request_async (kbc_account_get_client (sign_in->account), "POST", "/manage/auth/login",
-                            body, g_task_get_cancellable (task), on_login_response, task);
+  /* A Keboola stack signs people in in its web page; it is never asked. */
+  if (is_keboola_stack (sign_in->stack_id))
+    {
+      free_secret (g_steal_pointer (&sign_in->password));
+      g_task_return_error (task, new_password_not_offered_error ());
+      g_object_unref (task);
+      return;
+    }
+
+  kbc_resource_refresh_async (KBC_RESOURCE (kbc_account_get_auth_methods (sign_in->account)),
+                              g_task_get_cancellable (task), on_methods_for_login, task);
 }
 
 void
@@ -707,6 +807,215 @@ kbc_session_sign_in_finish (KbcSession *self, GAsyncResult *result, GError **err
   g_return_val_if_fail (g_task_is_valid (result, self), KBC_LOGIN_FAILED);
 
   return (KbcLoginResult) g_task_propagate_int (G_TASK (result), error);
+}
+
+/* ---- signing in with an access token ---- */
+
+/* What a clipboard brings: the token with spaces, line breaks or quotes
+ * around or inside it. NULL when what is left is not a token's characters
+ * (letters, digits and dashes), so nothing else reaches a header. */
+static char *
+normalize_token (const char *text)
+{
+  g_autoptr (GString) token = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p) || *p == '"' || *p == '\'' || *p == '`')
+        continue;
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+        {
+          explicit_bzero (token->str, token->len);
+          return NULL;
+        }
+      g_string_append_c (token, *p);
+    }
+
+  return g_string_free (g_steal_pointer (&token), FALSE);
+}
+
+static void
+on_access_token_verified (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  KbcSession *self = g_task_get_source_object (task);
+  KbcAccount *account = KBC_ACCOUNT (source);
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  if (!kbc_account_adopt_token_finish (account, result, &error))
+    {
+      if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_UNAUTHORIZED))
+        {
+          g_free (error->message);
+          error->message = g_strdup (_ ("The access token was not accepted. It may have expired "
+                                        "or been deleted, or it belongs to another stack."));
+        }
+      else if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE) &&
+               kbc_api_error_get_status (error) == 0)
+        {
+          /* A verification without a user: a token of a project, not of a
+           * person. */
+          g_free (error->message);
+          error->message = g_strdup (_ ("This is not a personal access token. Make one in "
+                                        "Account Settings → Access Tokens."));
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  become_signed_in (self, account, sign_in->stack_id, KBC_KEYRING_KIND_ACCESS_TOKEN, TRUE);
+  g_task_return_int (task, KBC_LOGIN_SIGNED_IN);
+}
+
+static void
+begin_token_sign_in (KbcSession *self, GTask *task, const char *url, GError *url_error)
+{
+  SignIn *sign_in = g_task_get_task_data (task);
+  g_autoptr (GError) error = url_error;
+
+  if (url != NULL)
+    sign_in->account = kbc_account_new (url, &error);
+  if (sign_in->account == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  kbc_account_adopt_token_async (sign_in->account, sign_in->password, g_task_get_cancellable (task),
+                                 on_access_token_verified, task);
+  free_secret (g_steal_pointer (&sign_in->password));
+}
+
+void
+kbc_session_sign_in_token_async (KbcSession *self,
+                                 const char *stack_id,
+                                 const char *url,
+                                 const char *token,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GTask *task;
+  SignIn *sign_in;
+
+  g_return_if_fail (KBC_IS_SESSION (self));
+  g_return_if_fail (stack_id != NULL);
+  g_return_if_fail (token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_session_sign_in_token_async);
+
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->stack_id = g_strdup (stack_id);
+  sign_in->password = normalize_token (token);
+  g_task_set_task_data (task, sign_in, sign_in_free);
+
+  clear_pending (self);
+
+  if (sign_in->password == NULL || sign_in->password[0] == '\0')
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST, "%s",
+                               sign_in->password == NULL
+                                   ? _ ("This does not look like an access token. Copy it again "
+                                        "from Account Settings → Access Tokens.")
+                                   : _ ("Paste an access token."));
+      g_object_unref (task);
+      return;
+    }
+
+  resolve_stack (self, task, stack_id, url, begin_token_sign_in);
+}
+
+KbcLoginResult
+kbc_session_sign_in_token_finish (KbcSession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_SESSION (self), KBC_LOGIN_FAILED);
+  g_return_val_if_fail (g_task_is_valid (result, self), KBC_LOGIN_FAILED);
+
+  return (KbcLoginResult) g_task_propagate_int (G_TASK (result), error);
+}
+
+/* ---- which ways a stack offers ---- */
+
+static void
+on_probe_methods (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  KbcAuthMethods *methods = KBC_AUTH_METHODS (source);
+  KbcSignInMethods found = KBC_SIGN_IN_METHOD_TOKEN;
+
+  kbc_resource_refresh_finish (KBC_RESOURCE (methods), result, &error);
+  if (!methods_answered (error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (kbc_auth_methods_get_password (methods))
+    found |= KBC_SIGN_IN_METHOD_PASSWORD;
+  g_task_return_int (task, found);
+}
+
+static void
+begin_probe (KbcSession *self, GTask *task, const char *url, GError *url_error)
+{
+  g_autoptr (GError) error = url_error;
+  g_autoptr (KbcClient) client = NULL;
+  g_autoptr (KbcAuthMethods) methods = NULL;
+
+  if (url != NULL)
+    client = kbc_client_new (url, &error);
+  if (client == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  methods = kbc_auth_methods_new (client);
+  kbc_resource_refresh_async (KBC_RESOURCE (methods), g_task_get_cancellable (task),
+                              on_probe_methods, task);
+}
+
+void
+kbc_session_probe_async (KbcSession *self,
+                         const char *stack_id,
+                         const char *url,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KBC_IS_SESSION (self));
+  g_return_if_fail (stack_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_session_probe_async);
+
+  if (is_keboola_stack (stack_id))
+    {
+      g_task_return_int (task, KBC_SIGN_IN_METHOD_TOKEN);
+      g_object_unref (task);
+      return;
+    }
+
+  resolve_stack (self, task, stack_id, url, begin_probe);
+}
+
+KbcSignInMethods
+kbc_session_probe_finish (KbcSession *self, GAsyncResult *result, GError **error)
+{
+  gssize found;
+
+  g_return_val_if_fail (KBC_IS_SESSION (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  found = g_task_propagate_int (G_TASK (result), error);
+  return found < 0 ? 0 : (KbcSignInMethods) found;
 }
 
 /* ---- the second step ---- */
@@ -939,6 +1248,7 @@ typedef struct
   char *email;
   char *url; /* NULL for "local" until its server runs */
   char *token;
+  KbcKeyringKind kind;
   KbcAccount *account;
 } Restore;
 
@@ -998,7 +1308,7 @@ on_restore_verified (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  become_signed_in (self, restore->account, restore->stack_id, FALSE);
+  become_signed_in (self, restore->account, restore->stack_id, restore->kind, FALSE);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1038,7 +1348,7 @@ on_restore_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
   Restore *restore = g_task_get_task_data (task);
   const char *message;
 
-  restore->token = kbc_keyring_lookup_finish (result, &error);
+  restore->token = kbc_keyring_lookup_finish (result, &restore->kind, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1076,6 +1386,7 @@ on_restore_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 kbc_session_restore_async (KbcSession *self,
                            const char *stack_id,
+                           const char *url,
                            GCancellable *cancellable,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
@@ -1109,7 +1420,8 @@ kbc_session_restore_async (KbcSession *self,
 
   if (g_strcmp0 (stack->id, KBC_STACK_CUSTOM) == 0)
     {
-      restore->url = g_settings_get_string (self->settings, "last-custom-url");
+      restore->url =
+          url != NULL ? g_strdup (url) : g_settings_get_string (self->settings, "last-custom-url");
       if (restore->url[0] == '\0')
         {
           g_task_return_boolean (task, FALSE);
@@ -1168,6 +1480,25 @@ on_sign_out_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* Removes the keyring entry and ends the session; takes over @task. */
+static void
+forget_here (KbcSession *self, GTask *task)
+{
+  KbcAccount *account = self->account;
+
+  if (self->settings == NULL)
+    {
+      end_session (self, KBC_SESSION_STATE_SIGNED_OUT, NULL);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  kbc_keyring_clear_async (keyring_key (self->stack_id, account),
+                           kbc_account_get_user_email (account), g_task_get_cancellable (task),
+                           on_sign_out_cleared, task);
+}
+
 static void
 on_logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1175,7 +1506,6 @@ on_logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   KbcSession *self = g_task_get_source_object (task);
   KbcAccount *account = KBC_ACCOUNT (source);
-  GCancellable *cancellable;
 
   if (!kbc_account_logout_finish (account, result, &error))
     {
@@ -1189,17 +1519,7 @@ on_logged_out (GObject *source, GAsyncResult *result, gpointer user_data)
       g_debug ("Could not revoke the token: %s", error->message);
     }
 
-  if (self->settings == NULL)
-    {
-      end_session (self, KBC_SESSION_STATE_SIGNED_OUT, NULL);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  cancellable = g_task_get_cancellable (task);
-  kbc_keyring_clear_async (keyring_key (self->stack_id, account),
-                           kbc_account_get_user_email (account), cancellable, on_sign_out_cleared,
-                           g_steal_pointer (&task));
+  forget_here (self, g_steal_pointer (&task));
 }
 
 void
@@ -1223,6 +1543,15 @@ kbc_session_sign_out_async (KbcSession *self,
     }
 
   set_state (self, KBC_SESSION_STATE_SIGNING_OUT);
+
+  /* A token the user brought is theirs: it stays valid, only this computer
+   * forgets it. */
+  if (self->kind == KBC_KEYRING_KIND_ACCESS_TOKEN)
+    {
+      forget_here (self, g_steal_pointer (&task));
+      return;
+    }
+
   kbc_account_logout_async (self->account, cancellable, on_logged_out, g_steal_pointer (&task));
 }
 

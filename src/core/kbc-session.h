@@ -33,6 +33,13 @@ typedef enum
   KBC_LOGIN_MFA_REQUIRED, /* call kbc_session_sign_in_code_async() or _key_async() next */
 } KbcLoginResult;
 
+/* The ways a stack lets people sign in. */
+typedef enum
+{
+  KBC_SIGN_IN_METHOD_TOKEN    = 1 << 0, /* a personal access token */
+  KBC_SIGN_IN_METHOD_PASSWORD = 1 << 1, /* email and password, then MFA */
+} KbcSignInMethods;
+
 #define KBC_TYPE_SESSION (kbc_session_get_type ())
 G_DECLARE_FINAL_TYPE (KbcSession, kbc_session, KBC, SESSION, GObject)
 
@@ -64,13 +71,20 @@ GSettings          *kbc_session_get_settings     (KbcSession           *self);
 KbcLocalServer     *kbc_session_get_local_server (KbcSession           *self);
 /* The KbcFido that signs in with a security key. */
 KbcFido            *kbc_session_get_fido         (KbcSession           *self);
+/* TRUE while signed in with a pasted access token (property
+ * "uses-access-token"). */
+gboolean            kbc_session_get_uses_access_token (KbcSession      *self);
 
 /* Signs in to the stack @stack_id (see kbc-stack.h; @url is the address of
  * the custom stack and ignored for the others) with @email and @password.
  * A signed-in session is replaced. On KBC_LOGIN_MFA_REQUIRED the sign-in
  * waits for its second step (mfa-methods). On error, returns
- * KBC_LOGIN_FAILED and sets @error; a wrong email or password is KBC_API_ERROR_UNAUTHORIZED with "The
- * email or password is incorrect." */
+ * KBC_LOGIN_FAILED and sets @error; a wrong email or password is
+ * KBC_API_ERROR_UNAUTHORIZED with "The email or password is incorrect."
+ *
+ * The password is sent only to a server whose GET /manage/auth/methods
+ * lists "password" (asked first, every time), and never to a Keboola
+ * stack: otherwise the sign-in fails without sending it. */
 void                kbc_session_sign_in_async    (KbcSession           *self,
                                                   const char           *stack_id,
                                                   const char           *url,
@@ -87,6 +101,36 @@ KbcLoginResult      kbc_session_sign_in_finish   (KbcSession           *self,
  * code carries kbc_api_error_get_remaining_attempts(); when the server ended
  * the sign-in (expired, no attempts left) mfa-methods goes back to NULL and
  * the password is needed again. */
+/* Signs in with a personal access token (what a clipboard brings is
+ * trimmed), verified with GET /manage/tokens/verify and kept in the keyring
+ * as an access token: signing out forgets it here and does not revoke it.
+ * The result is KBC_LOGIN_SIGNED_IN or KBC_LOGIN_FAILED. */
+void                kbc_session_sign_in_token_async  (KbcSession       *self,
+                                                  const char           *stack_id,
+                                                  const char           *url,
+                                                  const char           *token,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+KbcLoginResult      kbc_session_sign_in_token_finish (KbcSession       *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
+/* The ways @stack_id (@url for the custom stack) offers: a Keboola stack
+ * takes a token, without being asked; any other server is asked with
+ * GET /manage/auth/methods, and a refusal (a 404 on a stack without it)
+ * means a token only. Fails when the server could not be asked (no answer,
+ * a 5xx, a redirect, a web page). */
+void                kbc_session_probe_async      (KbcSession           *self,
+                                                  const char           *stack_id,
+                                                  const char           *url,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+KbcSignInMethods    kbc_session_probe_finish     (KbcSession           *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 void                kbc_session_sign_in_code_async  (KbcSession        *self,
                                                   const char           *method,
                                                   const char           *code,
@@ -110,14 +154,16 @@ gboolean            kbc_session_sign_in_key_finish  (KbcSession        *self,
 /* Forgets a sign-in waiting for its second step. */
 void                kbc_session_cancel_sign_in   (KbcSession           *self);
 
-/* Looks up the session saved for @stack_id (NULL: the last stack used) and
- * verifies it. The state is "restoring" only while there is one to check;
+/* Looks up the session saved for @stack_id (NULL: the last stack used; @url
+ * is the custom stack's address, NULL for the last one used) and verifies
+ * it. The state is "restoring" only while there is one to check;
  * without one it stays "signed-out" and the result is FALSE with no error.
  * A saved token the server no longer accepts is removed from the keyring
  * and the state becomes "expired". Other failures leave the state
  * "signed-out" with the reason in message (and in @error). */
 void                kbc_session_restore_async    (KbcSession           *self,
                                                   const char           *stack_id,
+                                                  const char           *url,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);

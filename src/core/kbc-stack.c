@@ -52,3 +52,23 @@ kbc_stack_get_keyring_key (const char *id, const char *url)
 
   return url;
 }
+
+const char *
+kbc_stack_find_by_url (const char *url)
+{
+  g_autofree char *bare = NULL;
+  gsize len;
+
+  g_return_val_if_fail (url != NULL, KBC_STACK_CUSTOM);
+
+  bare = g_ascii_strdown (url, -1);
+  len = strlen (bare);
+  while (len > 0 && bare[len - 1] == '/')
+    bare[--len] = '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (stacks); i++)
+    if (stacks[i].url != NULL && g_str_equal (stacks[i].url, bare))
+      return stacks[i].id;
+
+  return KBC_STACK_CUSTOM;
+}

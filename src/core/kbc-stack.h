@@ -24,6 +24,9 @@ const KbcStackInfo *kbc_stack_get_all          (guint       *n_stacks);
 const KbcStackInfo *kbc_stack_lookup           (const char  *id);
 guint               kbc_stack_get_index        (const char  *id);
 
+/* The id of the Keboola stack at @url (a trailing slash and case do not
+ * matter), or KBC_STACK_CUSTOM. */
+const char         *kbc_stack_find_by_url      (const char  *url);
 /* The "stack-url" attribute of the keyring entry for a session. The local
  * server listens on a new port every run, so its sessions are stored under
  * the literal "local" and mapped to the live URL when restored; every other
