@@ -6,10 +6,14 @@
 
 #include "kbc-account-page.h"
 
+#include <glib/gi18n.h>
+
+#include "kbc-auth-methods.h"
 #include "kbc-keys-group.h"
 #include "kbc-mfa-group.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
+#include "kbc-web-notice.h"
 
 struct _KbcAccountPage
 {
@@ -19,8 +23,10 @@ struct _KbcAccountPage
   KbcAccount *account;
 
   /* Children */
+  GtkWidget *password_group;
   KbcMfaGroup *mfa_group;
   KbcKeysGroup *keys_group;
+  KbcWebNotice *web_notice;
 };
 
 G_DEFINE_FINAL_TYPE (KbcAccountPage, kbc_account_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -42,6 +48,35 @@ enable_u2f_cb (KbcAccountPage *self)
   kbc_keys_group_add_key (self->keys_group);
 }
 
+/* A stack that keeps the password or MFA in its web page (a Keboola stack)
+ * gets the notice in their place, once the server has said so. */
+static void
+update_offered (KbcAccountPage *self)
+{
+  KbcAuthMethods *methods = kbc_account_get_auth_methods (self->account);
+  KbcResource *mfa = KBC_RESOURCE (kbc_account_get_mfa (self->account));
+  gboolean password_known = kbc_auth_methods_get_known (methods);
+  gboolean password = kbc_auth_methods_get_password (methods);
+  gboolean mfa_offered = kbc_resource_get_offered (mfa);
+  const char *description = NULL;
+
+  gtk_widget_set_visible (self->password_group, password);
+  gtk_widget_set_visible (GTK_WIDGET (self->mfa_group), mfa_offered);
+  gtk_widget_set_visible (GTK_WIDGET (self->keys_group), mfa_offered);
+
+  if (password_known && !password && !mfa_offered)
+    description = _ ("This stack keeps your password and multi-factor authentication in its web "
+                     "Account Settings.");
+  else if (password_known && !password)
+    description = _ ("This stack keeps your password in its web Account Settings.");
+  else if (!mfa_offered)
+    description = _ ("This stack keeps multi-factor authentication in its web Account Settings.");
+
+  if (description != NULL)
+    kbc_web_notice_set_description (self->web_notice, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->web_notice), description != NULL);
+}
+
 static void
 kbc_account_page_constructed (GObject *object)
 {
@@ -55,7 +90,8 @@ kbc_account_page_constructed (GObject *object)
   /* The page's groups, top to bottom, each its own widget with its own
    * cancellable. */
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_profile_group_new (self->account)));
-  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (kbc_password_group_new (self->account)));
+  self->password_group = kbc_password_group_new (self->account);
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->password_group));
 
   self->mfa_group = KBC_MFA_GROUP (kbc_mfa_group_new (kbc_account_get_mfa (self->account)));
   kbc_mfa_group_set_u2f_available (self->mfa_group, TRUE);
@@ -65,6 +101,18 @@ kbc_account_page_constructed (GObject *object)
 
   self->keys_group = KBC_KEYS_GROUP (kbc_keys_group_new (kbc_account_get_mfa (self->account)));
   adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->keys_group));
+
+  self->web_notice =
+      KBC_WEB_NOTICE (kbc_web_notice_new (NULL, kbc_account_get_stack_url (self->account)));
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (self->web_notice));
+
+  g_signal_connect_object (kbc_account_get_auth_methods (self->account), "notify",
+                           G_CALLBACK (update_offered), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kbc_account_get_mfa (self->account), "notify::offered",
+                           G_CALLBACK (update_offered), self, G_CONNECT_SWAPPED);
+  update_offered (self);
+  if (!kbc_auth_methods_get_known (kbc_account_get_auth_methods (self->account)))
+    kbc_resource_ensure_loaded (KBC_RESOURCE (kbc_account_get_auth_methods (self->account)));
 }
 
 static void
@@ -73,8 +121,10 @@ kbc_account_page_dispose (GObject *object)
   KbcAccountPage *self = KBC_ACCOUNT_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_ACCOUNT_PAGE);
+  self->password_group = NULL;
   self->mfa_group = NULL;
   self->keys_group = NULL;
+  self->web_notice = NULL;
   g_clear_object (&self->account);
 
   G_OBJECT_CLASS (kbc_account_page_parent_class)->dispose (object);

@@ -7,6 +7,7 @@
 #include "kbc-application.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "kbc-stack.h"
 #include "kbc-toast.h"
@@ -23,6 +24,9 @@ struct _KbcApplication
   GCancellable *cancellable;
 
   gboolean use_local;
+  /* --stack: the stack to preselect, and its address for a custom one */
+  char *stack_id;
+  char *stack_url;
   gboolean restore_started;
 };
 
@@ -79,14 +83,45 @@ signed_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+sign_out_response_cb (KbcApplication *self, const char *response)
+{
+  if (g_strcmp0 (response, "sign-out") != 0 ||
+      kbc_session_get_state (self->session) != KBC_SESSION_STATE_SIGNED_IN)
+    return;
+
+  kbc_session_sign_out_async (self->session, self->cancellable, signed_out_cb, NULL);
+}
+
+static void
 sign_out_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   KbcApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwMessageDialog *dialog;
 
   if (kbc_session_get_state (self->session) != KBC_SESSION_STATE_SIGNED_IN)
     return;
 
-  kbc_session_sign_out_async (self->session, self->cancellable, signed_out_cb, NULL);
+  /* A session token is revoked at once; a token the user brought stays
+   * theirs, and the confirmation says so. */
+  if (!kbc_session_get_uses_access_token (self->session))
+    {
+      kbc_session_sign_out_async (self->session, self->cancellable, signed_out_cb, NULL);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      window, _ ("Sign Out?"),
+      _ ("The access token will be removed from this computer. It stays valid until it expires "
+         "or you delete it in Keboola’s Account Settings → Access Tokens.")));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                    "sign-out", _ ("_Sign Out"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "sign-out", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -127,8 +162,30 @@ kbc_application_handle_local_options (GApplication *application, GVariantDict *o
 {
   KbcApplication *self = KBC_APPLICATION (application);
 
+  const char *url = NULL;
+
   if (g_variant_dict_contains (options, "local"))
     self->use_local = TRUE;
+
+  if (g_variant_dict_lookup (options, "stack", "&s", &url))
+    {
+      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+           g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+        {
+          /* Translators: %s is what the user gave after --stack. */
+          g_printerr (_ ("Not a stack address: %s. Give one such as "
+                         "https://connection.keboola.com.\n"),
+                      url);
+          return EXIT_FAILURE;
+        }
+
+      g_free (self->stack_url);
+      self->stack_id = g_strdup (kbc_stack_find_by_url (url));
+      self->stack_url = g_strdup (url);
+    }
 
   return -1;
 }
@@ -159,9 +216,12 @@ kbc_application_activate (GApplication *application)
    * only when there is a saved session to restore. */
   if (!self->restore_started)
     {
+      const char *stack_id = self->use_local ? KBC_STACK_LOCAL : self->stack_id;
+      const char *url = self->use_local ? NULL : self->stack_url;
+
       self->restore_started = TRUE;
-      kbc_session_restore_async (self->session, self->use_local ? KBC_STACK_LOCAL : NULL,
-                                 self->cancellable, restored_cb, NULL);
+      kbc_session_restore_async (self->session, stack_id, url, self->cancellable, restored_cb,
+                                 NULL);
     }
 
   if (window == NULL)
@@ -194,6 +254,8 @@ kbc_application_dispose (GObject *object)
   g_clear_object (&self->local_server);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->stack_id, g_free);
+  g_clear_pointer (&self->stack_url, g_free);
 
   G_OBJECT_CLASS (kbc_application_parent_class)->dispose (object);
 }
@@ -218,6 +280,8 @@ kbc_application_init (KbcApplication *self)
   const GOptionEntry options[] = {
     { "local", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Sign in to the server on this computer, with the demo account the first time"), NULL },
+    { "stack", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_ ("Sign in to the stack at URL, such as https://connection.keboola.com"), N_ ("URL") },
     { NULL }
   };
 
@@ -254,6 +318,17 @@ kbc_application_get_session (KbcApplication *self)
   g_return_val_if_fail (KBC_IS_APPLICATION (self), NULL);
 
   return self->session;
+}
+
+/* The stack given with --stack (NULL without), and its address. */
+const char *
+kbc_application_get_stack (KbcApplication *self, const char **url)
+{
+  g_return_val_if_fail (KBC_IS_APPLICATION (self), NULL);
+
+  if (url != NULL)
+    *url = self->stack_url;
+  return self->stack_id;
 }
 
 gboolean

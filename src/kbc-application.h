@@ -26,6 +26,10 @@ GSettings       *kbc_application_get_settings        (KbcApplication *self);
 KbcSession      *kbc_application_get_session         (KbcApplication *self);
 /* TRUE with `--local`: sign in against "This computer". */
 gboolean         kbc_application_get_use_local       (KbcApplication *self);
+/* With `--stack URL`: the stack's id (kbc-stack.h) and @url the address
+ * given; NULL without. */
+const char      *kbc_application_get_stack           (KbcApplication *self,
+                                                      const char    **url);
 
 /* clang-format on */
 

@@ -25,6 +25,11 @@ struct _KbcSignInPage
   AdwEntryRow *custom_url_row;
   AdwPreferencesGroup *demo_group;
   AdwActionRow *demo_row;
+  GtkWidget *method_box;
+  AdwPreferencesGroup *token_group;
+  AdwPasswordEntryRow *token_row;
+  AdwActionRow *web_row;
+  AdwPreferencesGroup *password_group;
   AdwEntryRow *email_row;
   AdwPasswordEntryRow *password_row;
   GtkRevealer *message_revealer;
@@ -35,17 +40,28 @@ struct _KbcSignInPage
   /* Owned references */
   KbcSession *session;
   GCancellable *cancellable;
+  GCancellable *probe_cancellable;
+
+  /* What the chosen stack offers, and which of it the form shows. */
+  KbcSignInMethods methods;
+  KbcSignInMethods method;
+  gboolean method_chosen; /* by the user, for this stack */
+  guint probe_source;
 
   gboolean busy;
 };
 
 G_DEFINE_FINAL_TYPE (KbcSignInPage, kbc_sign_in_page, GTK_TYPE_WIDGET)
 
+/* How long a custom address must stay unchanged before it is asked. */
+#define PROBE_DELAY_MS 600
+
 enum
 {
   PROP_0,
   PROP_SESSION,
   PROP_BUSY,
+  PROP_METHOD,
   N_PROPS
 };
 
@@ -73,15 +89,24 @@ is_filled (gpointer editable)
   return gtk_editable_get_text (GTK_EDITABLE (editable))[0] != '\0';
 }
 
+static gboolean
+uses_password (KbcSignInPage *self)
+{
+  return self->method == KBC_SIGN_IN_METHOD_PASSWORD;
+}
+
 static void
 update_actions (KbcSignInPage *self)
 {
-  gboolean can_submit = !self->busy && is_filled (self->email_row) &&
-                        is_filled (self->password_row) &&
+  gboolean filled = uses_password (self)
+                        ? is_filled (self->email_row) && is_filled (self->password_row)
+                        : is_filled (self->token_row);
+  gboolean can_submit = !self->busy && filled &&
                         (!stack_is (self, KBC_STACK_CUSTOM) || is_filled (self->custom_url_row));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit", can_submit);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.use-demo", !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.method", !self->busy);
 }
 
 static void
@@ -96,6 +121,7 @@ set_busy (KbcSignInPage *self, gboolean busy)
   gtk_widget_set_sensitive (GTK_WIDGET (self->custom_url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->token_row), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   update_actions (self);
@@ -119,36 +145,6 @@ show_message (KbcSignInPage *self, const char *message, gboolean is_error)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
-}
-
-static void
-local_server_prestart_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  KbcSignInPage *self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  url = kbc_local_server_start_finish (KBC_LOCAL_SERVER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* A sign-in in progress reports the same error itself. */
-  if (url == NULL && !self->busy && stack_is (self, KBC_STACK_LOCAL))
-    show_message (self, error->message, TRUE);
-}
-
-/* "This computer" starts its server as soon as it is chosen and shown, so
- * that signing in does not wait for it. */
-static void
-prestart_local_server (KbcSignInPage *self)
-{
-  KbcLocalServer *local_server = kbc_session_get_local_server (self->session);
-
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || !stack_is (self, KBC_STACK_LOCAL) ||
-      local_server == NULL || kbc_local_server_get_running (local_server))
-    return;
-
-  kbc_local_server_start_async (local_server, self->cancellable, local_server_prestart_cb, self);
 }
 
 static const char *
@@ -197,6 +193,142 @@ stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
   gtk_label_set_label (GTK_LABEL (subtitle), get_stack_description (&stacks[position]));
 }
 
+/* ---- how to sign in ---- */
+
+static const char *
+method_to_string (KbcSignInMethods method)
+{
+  return method == KBC_SIGN_IN_METHOD_PASSWORD ? "password" : "token";
+}
+
+/* Shows the fields of the chosen way, and the choice when there is one. */
+static void
+update_method (KbcSignInPage *self)
+{
+  gboolean both =
+      (self->methods & KBC_SIGN_IN_METHOD_PASSWORD) && (self->methods & KBC_SIGN_IN_METHOD_TOKEN);
+  gboolean is_local = stack_is (self, KBC_STACK_LOCAL);
+
+  gtk_widget_set_visible (self->method_box, both);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_group), uses_password (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->token_group), !uses_password (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_group), is_local && uses_password (self));
+
+  /* The local server has no web page; its tokens come from its command. */
+  gtk_widget_set_visible (GTK_WIDGET (self->web_row), !is_local);
+  adw_preferences_group_set_description (
+      self->token_group,
+      is_local ? _ ("Make a token on this computer with “kbc-account-server token add”.") : NULL);
+
+  update_actions (self);
+}
+
+static void
+set_method (KbcSignInPage *self, KbcSignInMethods method)
+{
+  if (self->method == method)
+    return;
+
+  self->method = method;
+  update_method (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METHOD]);
+}
+
+/* What the stack offers: the form follows, keeping the user's choice when
+ * it is still offered. A password is the first choice where it is one. */
+static void
+set_methods (KbcSignInPage *self, KbcSignInMethods methods)
+{
+  self->methods = methods;
+  if (!self->method_chosen || !(self->method & methods))
+    set_method (self, (methods & KBC_SIGN_IN_METHOD_PASSWORD) ? KBC_SIGN_IN_METHOD_PASSWORD
+                                                              : KBC_SIGN_IN_METHOD_TOKEN);
+  update_method (self);
+}
+
+static void
+probe_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  KbcSignInMethods methods;
+
+  methods = kbc_session_probe_finish (KBC_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    {
+      /* A token is all that is safe to ask for; the reason helps with a
+       * mistyped address. */
+      g_debug ("Could not ask the server how to sign in: %s", error->message);
+      set_methods (self, KBC_SIGN_IN_METHOD_TOKEN);
+      if (!self->busy)
+        show_message (self, error->message, TRUE);
+      return;
+    }
+
+  set_methods (self, methods);
+}
+
+/* Asks the chosen stack which ways it offers. */
+static void
+probe (KbcSignInPage *self)
+{
+  const KbcStackInfo *stack = get_stack (self);
+  g_autofree char *url = NULL;
+
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+
+  if (stack_is (self, KBC_STACK_CUSTOM))
+    {
+      url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
+      if (url[0] == '\0')
+        return;
+    }
+
+  /* "This computer" starts its server once it is chosen and shown (asking
+   * it starts it), so that signing in does not wait for it. */
+  if (stack_is (self, KBC_STACK_LOCAL) && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->probe_cancellable = g_cancellable_new ();
+  kbc_session_probe_async (self->session, stack->id, url, self->probe_cancellable, probe_cb, self);
+}
+
+static gboolean
+probe_timeout_cb (gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+
+  self->probe_source = 0;
+  probe (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+open_web_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
+  const KbcStackInfo *stack = get_stack (self);
+  g_autofree char *url = NULL;
+
+  if (stack->url != NULL)
+    url = g_strdup (stack->url);
+  else if (stack_is (self, KBC_STACK_CUSTOM))
+    url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
+
+  if (url == NULL || !g_str_has_prefix (url, "https://"))
+    {
+      show_message (self, _ ("Enter the stack’s https:// address first."), TRUE);
+      return;
+    }
+
+  gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (widget)), url, GDK_CURRENT_TIME);
+}
+
 static void
 stack_row_selected_cb (KbcSignInPage *self)
 {
@@ -205,21 +337,30 @@ stack_row_selected_cb (KbcSignInPage *self)
   gboolean is_local = g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->custom_url_row), is_custom);
-  gtk_widget_set_visible (GTK_WIDGET (self->demo_group), is_local);
   gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
 
   if (!self->busy)
     show_message (self, NULL, FALSE);
 
-  update_actions (self);
-  prestart_local_server (self);
+  /* Until the server answers: a token, except on this computer's own
+   * server, which is known to take passwords (and is asked all the same). */
+  self->method_chosen = FALSE;
+  set_methods (self, is_local ? KBC_SIGN_IN_METHOD_PASSWORD | KBC_SIGN_IN_METHOD_TOKEN
+                              : KBC_SIGN_IN_METHOD_TOKEN);
+  probe (self);
 }
 
 static void
 form_changed_cb (KbcSignInPage *self, GtkEditable *editable)
 {
   if (editable == GTK_EDITABLE (self->custom_url_row))
-    gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
+      /* Ask the new address once the typing stops. */
+      g_clear_handle_id (&self->probe_source, g_source_remove);
+      if (stack_is (self, KBC_STACK_CUSTOM))
+        self->probe_source = g_timeout_add (PROBE_DELAY_MS, probe_timeout_cb, self);
+    }
 
   update_actions (self);
 }
@@ -250,6 +391,7 @@ static void
 signed_in (KbcSignInPage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   show_message (self, NULL, FALSE);
 }
 
@@ -309,6 +451,39 @@ sign_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+sign_in_token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KbcSignInPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  kbc_session_sign_in_token_finish (KBC_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+
+  if (error == NULL)
+    {
+      signed_in (self);
+      return;
+    }
+
+  show_message (self, error->message, TRUE);
+  if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_INSECURE_URL) &&
+      stack_is (self, KBC_STACK_CUSTOM))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->custom_url_row), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (self->custom_url_row));
+    }
+  else if (error->domain == KBC_API_ERROR &&
+           (error->code == KBC_API_ERROR_UNAUTHORIZED || error->code == KBC_API_ERROR_BAD_REQUEST))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
+      gtk_editable_select_region (GTK_EDITABLE (self->token_row), 0, -1);
+    }
+}
+
+static void
 submit_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
@@ -323,10 +498,15 @@ submit_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
   if (stack_is (self, KBC_STACK_CUSTOM))
     url = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row)));
 
-  kbc_session_sign_in_async (self->session, get_stack (self)->id, url,
-                             gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
-                             gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
-                             self->cancellable, sign_in_cb, self);
+  if (uses_password (self))
+    kbc_session_sign_in_async (self->session, get_stack (self)->id, url,
+                               gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
+                               gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                               self->cancellable, sign_in_cb, self);
+  else
+    kbc_session_sign_in_token_async (self->session, get_stack (self)->id, url,
+                                     gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
+                                     self->cancellable, sign_in_token_cb, self);
 }
 
 static void
@@ -353,7 +533,8 @@ kbc_sign_in_page_map (GtkWidget *widget)
       g_strcmp0 (gtk_stack_get_visible_child_name (self->step_stack), "password") == 0)
     gtk_window_set_default_widget (GTK_WINDOW (root), GTK_WIDGET (self->sign_in_button));
 
-  prestart_local_server (self);
+  if (stack_is (self, KBC_STACK_LOCAL))
+    probe (self);
 }
 
 static void
@@ -422,6 +603,9 @@ kbc_sign_in_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->probe_cancellable);
+  g_clear_object (&self->probe_cancellable);
+  g_clear_handle_id (&self->probe_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_SIGN_IN_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -447,6 +631,10 @@ kbc_sign_in_page_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_set_boolean (value, self->busy);
         break;
 
+      case PROP_METHOD:
+        g_value_set_string (value, method_to_string (self->method));
+        break;
+
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -464,6 +652,16 @@ kbc_sign_in_page_set_property (GObject *object,
     {
       case PROP_SESSION:
         self->session = g_value_dup_object (value);
+        break;
+
+      case PROP_METHOD:
+        /* The user's choice, through the sign-in.method action. */
+        self->method_chosen = TRUE;
+        set_method (self, g_strcmp0 (g_value_get_string (value), "password") == 0
+                              ? KBC_SIGN_IN_METHOD_PASSWORD
+                              : KBC_SIGN_IN_METHOD_TOKEN);
+        gtk_widget_grab_focus (uses_password (self) ? GTK_WIDGET (self->email_row)
+                                                    : GTK_WIDGET (self->token_row));
         break;
 
       default:
@@ -491,6 +689,10 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
   properties[PROP_BUSY] =
       g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "password" or "token": the way the form signs in. */
+  properties[PROP_METHOD] =
+      g_param_spec_string ("method", NULL, NULL, "token",
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -502,6 +704,11 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, custom_url_row);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, demo_group);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, demo_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, method_box);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, token_group);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, token_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, web_row);
+  gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, password_group);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, KbcSignInPage, message_revealer);
@@ -515,6 +722,8 @@ kbc_sign_in_page_class_init (KbcSignInPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, submit_activated);
   gtk_widget_class_install_action (widget_class, "sign-in.use-demo", NULL, use_demo_activated);
+  gtk_widget_class_install_action (widget_class, "sign-in.open-web", NULL, open_web_activated);
+  gtk_widget_class_install_property_action (widget_class, "sign-in.method", "method");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -528,6 +737,8 @@ kbc_sign_in_page_init (KbcSignInPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->method = KBC_SIGN_IN_METHOD_TOKEN;
+  self->methods = KBC_SIGN_IN_METHOD_TOKEN;
   update_actions (self);
 }
 
@@ -570,6 +781,7 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
   if (email[0] != '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   show_message (self, message, FALSE);
 }
 
@@ -592,8 +804,30 @@ kbc_sign_in_page_set_custom_url (KbcSignInPage *self, const char *url)
 {
   g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
 
-  adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (KBC_STACK_CUSTOM));
-  gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), url);
+  kbc_sign_in_page_select_stack (self, KBC_STACK_CUSTOM, url);
+}
+
+void
+kbc_sign_in_page_select_stack (KbcSignInPage *self, const char *stack_id, const char *url)
+{
+  g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
+  g_return_if_fail (stack_id != NULL);
+
+  /* The address first: choosing the stack asks it at once. */
+  if (g_strcmp0 (stack_id, KBC_STACK_CUSTOM) == 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->custom_url_row), url != NULL ? url : "");
+  if (adw_combo_row_get_selected (self->stack_row) != kbc_stack_get_index (stack_id))
+    adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (stack_id));
+  else
+    probe (self);
+}
+
+KbcSignInMethods
+kbc_sign_in_page_get_methods (KbcSignInPage *self)
+{
+  g_return_val_if_fail (KBC_IS_SIGN_IN_PAGE (self), 0);
+
+  return self->methods;
 }
 
 const char *

@@ -40,6 +40,9 @@ struct _KbcWindow
   GBindingGroup *account_bindings; /* from the session's account to the header */
 
   gboolean use_local;
+  /* --stack, owned by the application */
+  const char *stack_id;
+  const char *stack_url;
   gboolean local_offered;
 };
 
@@ -180,6 +183,11 @@ state_changed_cb (KbcWindow *self)
             self->local_offered = TRUE;
             kbc_sign_in_page_select_local (self->sign_in_page, TRUE);
           }
+        else if (self->stack_id != NULL && !self->local_offered)
+          {
+            self->local_offered = TRUE;
+            kbc_sign_in_page_select_stack (self->sign_in_page, self->stack_id, self->stack_url);
+          }
         gtk_stack_set_visible_child_name (self->view_stack, "sign-in");
         break;
 
@@ -201,6 +209,7 @@ setup (KbcWindow *self, KbcApplication *app)
   self->settings = g_object_ref (kbc_application_get_settings (app));
   self->session = g_object_ref (kbc_application_get_session (app));
   self->use_local = kbc_application_get_use_local (app);
+  self->stack_id = kbc_application_get_stack (app, &self->stack_url);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -206,31 +206,72 @@ has_submitted (gpointer data)
   return *(guint *) data > 0;
 }
 
-void
-kbc_gui_sign_in (KbcWindow *window, const char *url, const char *email, const char *password)
+/* Clicks Sign In and waits until the page took it. */
+static void
+click_sign_in (KbcSignInPage *page)
 {
-  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
-  GtkWidget *email_row, *password_row, *button;
-  guint submits;
+  GtkWidget *button = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
+  guint submits = 0;
   gulong handler;
 
-  if (url != NULL)
-    kbc_sign_in_page_set_custom_url (page, url);
-
-  email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
-  password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");
-  button = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
-
-  gtk_editable_set_text (GTK_EDITABLE (email_row), email);
-  gtk_editable_set_text (GTK_EDITABLE (password_row), password);
-
   g_assert_true (gtk_widget_is_sensitive (button));
-  submits = 0;
   handler = g_signal_connect (page, "notify::busy", G_CALLBACK (busy_changed_cb), &submits);
   g_assert_true (gtk_widget_activate (button));
   /* The button clicks after its press animation: wait for the submission. */
   kbc_test_wait_until (has_submitted, &submits, "the Sign In button to submit");
   g_signal_handler_disconnect (page, handler);
+}
+
+static gboolean
+offers_password (gpointer data)
+{
+  KbcSignInPage *page = data;
+  g_autofree char *method = NULL;
+
+  g_object_get (page, "method", &method, NULL);
+  return (kbc_sign_in_page_get_methods (page) & KBC_SIGN_IN_METHOD_PASSWORD) &&
+         g_strcmp0 (method, "password") == 0;
+}
+
+void
+kbc_gui_sign_in (KbcWindow *window, const char *url, const char *email, const char *password)
+{
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *email_row, *password_row;
+
+  if (url != NULL)
+    kbc_sign_in_page_set_custom_url (page, url);
+
+  /* The form shows email and password once the server listed them. */
+  kbc_test_wait_until (offers_password, page, "the server to offer password sign-in");
+
+  email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  g_assert_true (gtk_widget_is_visible (password_row));
+
+  gtk_editable_set_text (GTK_EDITABLE (email_row), email);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), password);
+  click_sign_in (page);
+}
+
+void
+kbc_gui_sign_in_with_token (KbcWindow *window, const char *url, const char *token)
+{
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *token_row;
+  g_autofree char *method = NULL;
+
+  if (url != NULL)
+    kbc_sign_in_page_set_custom_url (page, url);
+
+  g_object_get (page, "method", &method, NULL);
+  if (g_strcmp0 (method, "token") != 0)
+    gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.method", "s", "token");
+
+  token_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "token_row");
+  g_assert_true (gtk_widget_is_visible (token_row));
+  gtk_editable_set_text (GTK_EDITABLE (token_row), token);
+  click_sign_in (page);
 }
 
 static gboolean

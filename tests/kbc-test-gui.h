@@ -42,6 +42,11 @@ void            kbc_gui_sign_in          (KbcWindow       *window,
                                           const char      *url,
                                           const char      *email,
                                           const char      *password);
+/* The same with a personal access token (the token field; the form
+ * switches to it where the server offers both). */
+void            kbc_gui_sign_in_with_token (KbcWindow     *window,
+                                            const char    *url,
+                                            const char    *token);
 /* Signs out through the real account menu: activates the header bar's
  * account button, then the "Sign Out" item of the menu it opens (the
  * app.sign-out action); waits for the sign-in page. */

@@ -72,25 +72,6 @@ mfa_of (KbcSession *session)
 
 /* Widget helpers */
 
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type, const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
-        return child;
-      found = find_descendant (child, type, css_class);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 label_shows (GtkLabel *label, const char *text)
 {

@@ -314,8 +314,16 @@ sign_in_to_dead_server (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_view (window, "sign-in");
   kbc_test_server_stop (fixture->server);
 
+  /* Asking the address how it signs people in fails, and says so: the
+   * form offers a token only, never a password. */
+  kbc_sign_in_page_set_custom_url (kbc_window_get_sign_in_page (window), fixture->url);
+  message = kbc_gui_wait_sign_in_message (window);
+  g_assert_nonnull (strstr (message, "127.0.0.1"));
+  g_assert_cmpint (kbc_sign_in_page_get_methods (kbc_window_get_sign_in_page (window)), ==,
+                   KBC_SIGN_IN_METHOD_TOKEN);
+
   g_object_set_data (G_OBJECT (window), "seen-busy", &seen_busy);
-  kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
+  kbc_gui_sign_in_with_token (window, NULL, "1-abcdefghijklmnopqrstuvwxyz0123456789ABCD");
   /* The main loop keeps running while the request fails: the page is seen
    * busy, with its spinner, between iterations. */
   kbc_test_wait_until (saw_busy, window, "the network error");

@@ -133,14 +133,14 @@ test_custom_url (void)
   g_autoptr (KbcSession) session = NULL;
   g_autoptr (KbcClient) client = NULL;
   KbcSignInPage *page;
-  GtkWidget *window, *url_row, *email_row, *password_row, *button;
+  GtkWidget *window, *url_row, *email_row, *token_row, *button;
 
   kbc_gui_reset_settings ();
   session = kbc_session_new (kbc_gui_get_settings (), server);
   page = kbc_sign_in_page_new (session);
   url_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "custom_url_row");
   email_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "email_row");
-  password_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  token_row = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "token_row");
   button = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
 
   /* "This computer" is the default; the custom URL field appears for Custom. */
@@ -153,8 +153,10 @@ test_custom_url (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
 
-  gtk_editable_set_text (GTK_EDITABLE (email_row), "someone@example.com");
-  gtk_editable_set_text (GTK_EDITABLE (password_row), "Some-Password-1");
+  /* A custom server is asked how it signs in; until it answers, a token. */
+  g_assert_true (gtk_widget_is_visible (token_row));
+  g_assert_false (gtk_widget_is_visible (email_row));
+  gtk_editable_set_text (GTK_EDITABLE (token_row), " 1-abcdefghijklmnopqrstuvwxyz0123456789ABCD\n");
   g_assert_false (gtk_widget_is_sensitive (button));
 
   /* Plain http:// to anything but this computer is refused, with the client's reason. */
