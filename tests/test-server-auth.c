@@ -164,7 +164,9 @@ test_login_and_verify (Fixture *fixture, gconstpointer data)
   g_assert_true (g_regex_match_simple ("^[0-9]+-[A-Za-z0-9]{40}$", token, 0, 0));
   g_assert_cmpint (json_object_get_int_member (object, "id"), ==,
                    g_ascii_strtoll (token, NULL, 10));
-  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "session");
+  /* A session is the reference's "admin" token; isSessionToken says which. */
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "admin");
+  g_assert_true (json_object_get_boolean_member (object, "isSessionToken"));
 
   who = verify (fixture, token);
   g_assert_cmpuint (who->status, ==, 200);
@@ -172,7 +174,7 @@ test_login_and_verify (Fixture *fixture, gconstpointer data)
   assert_members (object, token_members);
   g_assert_cmpint (json_object_get_int_member (object, "id"), ==,
                    g_ascii_strtoll (token, NULL, 10));
-  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "session");
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "admin");
   g_assert_true (json_object_get_boolean_member (object, "isSessionToken"));
   g_assert_false (json_object_get_boolean_member (object, "isExpired"));
   g_assert_false (json_object_get_boolean_member (object, "isDisabled"));

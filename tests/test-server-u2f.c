@@ -814,7 +814,9 @@ test_sign_in (Fixture *fixture, gconstpointer data)
   signed_in =
       post_assertion (fixture, json_object_get_string_member (object, "loginTicket"), assertion);
   g_assert_cmpuint (signed_in->status, ==, 201);
-  g_assert_cmpstr (kbc_test_response_string (signed_in, "type"), ==, "session");
+  g_assert_cmpstr (kbc_test_response_string (signed_in, "type"), ==, "admin");
+  g_assert_true (
+      json_object_get_boolean_member (kbc_test_response_object (signed_in), "isSessionToken"));
   g_assert_nonnull (kbc_test_response_string (signed_in, "token"));
 
   /* The counter and the last use were kept. */

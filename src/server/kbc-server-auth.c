@@ -149,8 +149,10 @@ kbc_auth_token_json (KbcServer *server,
   json_builder_set_member_name (builder, "scopes");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
+  /* The reference's type of a user's token, session or personal alike;
+   * isSessionToken tells them apart. */
   json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, token->type);
+  json_builder_add_string_value (builder, KBC_TOKEN_TYPE_ADMIN);
 
   json_builder_set_member_name (builder, "creator");
   json_builder_begin_object (builder);
