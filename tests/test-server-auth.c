@@ -353,6 +353,30 @@ test_routes (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_methods (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = kbc_test_server_login (fixture->server, EMAIL, PASSWORD);
+  g_autoptr (KbcTestResponse) anonymous = NULL;
+  g_autoptr (KbcTestResponse) signed_in = NULL;
+  g_autoptr (KbcTestResponse) wrong_method = NULL;
+
+  /* Asked before signing in: no token needed, and one is no different. */
+  anonymous = kbc_test_server_request (fixture->server, "GET", "/manage/auth/methods", NULL, NULL);
+  g_assert_cmpuint (anonymous->status, ==, 200);
+  g_assert_cmpstr (anonymous->content_type, ==, "application/json");
+  g_assert_cmpstr (anonymous->body, ==, "{\"methods\":[\"password\",\"token\"]}");
+
+  signed_in = kbc_test_server_request (fixture->server, "GET", "/manage/auth/methods", token, NULL);
+  g_assert_cmpuint (signed_in->status, ==, 200);
+  g_assert_cmpstr (signed_in->body, ==, anonymous->body);
+
+  wrong_method =
+      kbc_test_server_request (fixture->server, "POST", "/manage/auth/methods", NULL, "{}");
+  assert_error_json (wrong_method, 405);
+  g_assert_cmpstr (wrong_method->allow, ==, "GET");
+}
+
+static void
 test_bad_tokens (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = kbc_test_server_login (fixture->server, EMAIL, PASSWORD);
@@ -607,6 +631,7 @@ main (int argc, char **argv)
   /* Two groups, run as two meson tests (-p) so that each stays short. */
   ADD ("session/login-and-verify", test_login_and_verify);
   ADD ("session/email-case-insensitive", test_email_case_insensitive);
+  ADD ("session/methods", test_methods);
   ADD ("session/bad-tokens", test_bad_tokens);
   ADD ("session/expired-token", test_expired_token);
   ADD ("session/logout", test_logout);

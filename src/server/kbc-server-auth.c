@@ -333,6 +333,28 @@ verify (KbcRequest *request)
   kbc_request_reply_json (request, 200, node);
 }
 
+/* ---- GET /manage/auth/methods ---- */
+
+/* Ours: a client asks before it sends a password, and a real stack (where
+ * this is a 404) gets only tokens. */
+static void
+methods (KbcRequest *request)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "methods");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "password");
+  json_builder_add_string_value (builder, "token");
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  node = json_builder_get_root (builder);
+  kbc_request_reply_json (request, 200, node);
+}
+
 /* ---- PUT /manage/current-user/password ---- */
 
 static void
@@ -413,6 +435,7 @@ change_password (KbcRequest *request)
 static const KbcRoute routes[] = {
   { "POST", "/manage/auth/login", KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES, login },
   { "POST", "/manage/auth/logout", KBC_ROUTE_AUTH, logout },
+  { "GET", "/manage/auth/methods", KBC_ROUTE_PUBLIC, methods },
   { "GET", "/manage/tokens/verify", KBC_ROUTE_AUTH, verify },
   { "PUT", "/manage/current-user/password", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES,
     change_password },

@@ -1,4 +1,4 @@
-/* kbc-server-auth.h: sign-in, sign-out, "who am I" and the password
+/* kbc-server-auth.h: sign-in (and its methods), sign-out, "who am I" and the password
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
