@@ -463,6 +463,110 @@ test_serve_output (void)
   g_unlink (port_file);
 }
 
+/* The lines of the request log, without GLib's prefix: "METHOD PATH STATUS N ms". */
+static GPtrArray *
+request_log (KbcTestServer *server)
+{
+  g_autofree char *log = kbc_test_server_get_log (server);
+  g_auto (GStrv) lines = g_strsplit (log, "\n", -1);
+  g_autoptr (GRegex) line_regex =
+      g_regex_new ("^KbcServer-Message: [0-9:.]+: ([A-Z]+ \\S+ [0-9]{3} [0-9.]+ ms)$", 0, 0, NULL);
+  GPtrArray *requests = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (GMatchInfo) match = NULL;
+
+      if (g_regex_match (line_regex, lines[i], 0, &match))
+        g_ptr_array_add (requests, g_match_info_fetch (match, 1));
+      else if (*lines[i] != '\0')
+        g_test_message ("not a request line: %s", lines[i]);
+    }
+  return requests;
+}
+
+static void
+assert_logged (GPtrArray *requests, const char *request)
+{
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_has_prefix (requests->pdata[i], request))
+      return;
+  g_error ("no “%s” in the request log", request);
+}
+
+static void
+test_request_log (void)
+{
+  /* TOKEN stands for the token. */
+  static const char *const secret_paths[] = {
+    "/manage/tokens/verify?token=TOKEN",
+    "/manage/tokens/verify?password=Hunter-Two-Hunter-2",
+    "/manage/tokens/verify%3Fpassword=Hunter-Two-Hunter-2",
+    "/manage/current-user/tokens/TOKEN",
+    "/manage/current-user/tokens/TOKEN/x",
+    "/manage/injected%0AGET%20/fake%20200%200.1%20ms",
+    "/manage/users/ada@example.test",
+  };
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (KbcTestResponse) login = NULL;
+  const char *secret;
+
+  kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+  token = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+  secret = strchr (token, '-') + 1;
+  login = kbc_test_server_request (server, "POST", "/manage/auth/login", NULL,
+                                   "{\"email\": \"ada@example.test\", \"password\": \"wrong\"}");
+  g_assert_cmpuint (login->status, ==, 401);
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_paths); i++)
+    {
+      g_autoptr (GString) path = g_string_new (secret_paths[i]);
+      g_autoptr (KbcTestResponse) response = NULL;
+
+      g_string_replace (path, "TOKEN", token, 0);
+      response = kbc_test_server_request (server, "GET", path->str, token, NULL);
+
+      g_assert_cmpuint (response->status, !=, 0);
+    }
+
+  /* Every answered request is in the log already (the line is written
+   * before the answer leaves), on standard error, one line each. */
+  requests = request_log (server);
+  g_assert_cmpuint (requests->len, ==, 2 + G_N_ELEMENTS (secret_paths));
+  assert_logged (requests, "POST /manage/auth/login 201 ");
+  assert_logged (requests, "POST /manage/auth/login 401 ");
+  assert_logged (requests, "GET /manage/tokens/verify 200 ");
+  assert_logged (requests, "GET /manage/current-user/tokens/");
+  assert_logged (requests, "GET /manage/injected... 404 ");
+  assert_logged (requests, "GET /manage/users/ada... 404 ");
+
+  /* No query string, no secret, not even one put into the path. */
+  log = kbc_test_server_get_log (server);
+  g_assert_null (strchr (log, '?'));
+  g_assert_null (strstr (log, "%3F"));
+  g_assert_null (strstr (log, "fake"));
+  g_assert_null (strstr (log, secret));
+  g_assert_null (strstr (log, "Hunter"));
+  g_assert_null (strstr (log, "password"));
+  g_assert_null (strstr (log, "wrong"));
+  g_assert_null (strstr (log, "example.test"));
+
+  /* --quiet: no request log. */
+  {
+    g_autoptr (KbcTestServer) quiet = kbc_test_server_new_with_args ("--quiet", NULL);
+    g_autoptr (KbcTestResponse) response =
+        kbc_test_server_request (quiet, "GET", "/manage/tokens/verify", NULL, NULL);
+    g_autoptr (GPtrArray) none = NULL;
+
+    g_assert_cmpuint (response->status, ==, 401);
+    none = request_log (quiet);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+}
+
 static void
 test_restart (void)
 {
@@ -530,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kbc/server-cli/seed-demo", test_seed_demo);
   g_test_add_func ("/kbc/server-cli/while-serving", test_while_serving);
   g_test_add_func ("/kbc/server-cli/serve-output", test_serve_output);
+  g_test_add_func ("/kbc/server-cli/request-log", test_request_log);
   g_test_add_func ("/kbc/server-cli/restart", test_restart);
   g_test_add_func ("/kbc/server-cli/database", test_database);
 

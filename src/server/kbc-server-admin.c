@@ -664,6 +664,9 @@ kbc_server_main (int argc, char **argv)
    * messages stay English: they are API text, like libpwquality's. */
   setlocale (LC_CTYPE, "");
   g_set_prgname (PROGRAM);
+  /* Standard output is for results (an id, a token, the address served);
+   * the request log and every other message go to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))
