@@ -50,6 +50,7 @@ static struct
   int session_lifetime;
   int ticket_lifetime;
   gboolean quiet;
+  gboolean published_only;
 } opts;
 
 /* One line on standard error, whatever the message holds. */
@@ -259,6 +260,7 @@ cmd_serve (Input *input)
   config.session_lifetime = opts.session_lifetime;
   config.ticket_lifetime = opts.ticket_lifetime;
   config.quiet = opts.quiet;
+  config.published_only = opts.published_only;
   server = kbc_server_new (store, &config);
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
@@ -556,6 +558,10 @@ static const GOptionEntry serve_entries[] = {
   { "ticket-lifetime", 0, 0, G_OPTION_ARG_INT, &opts.ticket_lifetime,
     "Seconds a sign-in waits for its MFA code (may only shorten the default 300)", "SECONDS" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Do not log requests", NULL },
+  { "published-only", 0, 0, G_OPTION_ARG_NONE, &opts.published_only,
+    "Serve only what Keboola's API reference publishes, as a real stack does: no password "
+    "sign-in, MFA, password, personal tokens list or notifications (404)",
+    NULL },
   { NULL },
 };
 

@@ -7,6 +7,7 @@
 #include "kbc-server-http.h"
 
 #include "kbc-server-crypto.h"
+#include "kbc-server-published.h"
 #include "kbc-time.h"
 
 #include <arpa/inet.h>
@@ -781,7 +782,10 @@ kbc_server_free (KbcServer *self)
 void
 kbc_server_add_routes (KbcServer *self, const KbcRoute *routes, gsize n_routes)
 {
-  g_array_append_vals (self->routes, routes, n_routes);
+  for (gsize i = 0; i < n_routes; i++)
+    if (!self->config.published_only ||
+        kbc_server_route_is_published (routes[i].method, routes[i].pattern))
+      g_array_append_val (self->routes, routes[i]);
 }
 
 guint16

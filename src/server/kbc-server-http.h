@@ -41,6 +41,7 @@ typedef struct
   gint64 ticket_lifetime;   /* seconds; at most KBC_SERVER_TICKET_LIFETIME */
   guint  hash_threads;
   gboolean quiet;           /* no request log */
+  gboolean published_only;  /* only the routes of kbc-server-published.h */
 } KbcServerConfig;
 
 typedef struct _KbcServer  KbcServer;
@@ -119,6 +120,8 @@ struct _KbcRequest
 KbcServer  *kbc_server_new             (KbcStore              *store,
                                         const KbcServerConfig *config);
 void        kbc_server_free            (KbcServer             *self);
+/* With config.published_only, only the routes Keboola publishes are added
+ * (kbc_server_route_is_published()); the rest answer 404. */
 void        kbc_server_add_routes      (KbcServer             *self,
                                         const KbcRoute        *routes,
                                         gsize                  n_routes);
