@@ -12,9 +12,12 @@
 #include "kbc-stack.h"
 #include "kbc-totp.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -32,6 +35,13 @@ struct _KbcTestServer
   GPtrArray *serve_args; /* extra `serve` arguments */
   GSubprocess *process;
   SoupSession *session;
+
+  /* The server's standard error: read by log_thread into log (and copied
+   * to the test's stderr) until the server exits. */
+  GMutex log_lock;
+  GString *log;
+  int log_fd; /* the read end, non-blocking; -1 when no server runs */
+  GThread *log_thread;
 };
 
 static const char *
@@ -169,6 +179,78 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* Moves what the pipe holds into the log. Called with log_lock held, so
+ * that kbc_test_server_get_log() sees all the server has written. TRUE at
+ * the end of the stream. */
+static gboolean
+drain_log (KbcTestServer *self)
+{
+  char buf[4096];
+
+  for (;;)
+    {
+      ssize_t n = read (self->log_fd, buf, sizeof buf);
+
+      if (n > 0)
+        {
+          g_string_append_len (self->log, buf, n);
+          /* The test's output keeps showing the server's lines. */
+          if (write (STDERR_FILENO, buf, n) < 0)
+            {
+              /* Nowhere to say it. */
+            }
+          continue;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+    }
+}
+
+static gpointer
+log_thread (gpointer data)
+{
+  KbcTestServer *self = data;
+  gboolean done = FALSE;
+
+  while (!done)
+    {
+      struct pollfd fd = { .fd = self->log_fd, .events = POLLIN };
+
+      if (poll (&fd, 1, -1) < 0 && errno != EINTR)
+        break;
+      g_mutex_lock (&self->log_lock);
+      done = drain_log (self);
+      g_mutex_unlock (&self->log_lock);
+    }
+  return NULL;
+}
+
+/* After the server exited: the rest of its output, then no more pipe. */
+static void
+stop_log (KbcTestServer *self)
+{
+  g_clear_pointer (&self->log_thread, g_thread_join);
+  if (self->log_fd >= 0)
+    {
+      close (self->log_fd);
+      self->log_fd = -1;
+    }
+}
+
+char *
+kbc_test_server_get_log (KbcTestServer *self)
+{
+  char *text;
+
+  g_mutex_lock (&self->log_lock);
+  if (self->log_fd >= 0)
+    drain_log (self);
+  text = g_strndup (self->log->str, self->log->len);
+  g_mutex_unlock (&self->log_lock);
+  return text;
+}
+
 /* Starts `serve` on @port (0: any) and waits for the port file. FALSE when
  * the server exited instead (e.g. the port was taken). */
 static gboolean
@@ -178,6 +260,7 @@ start (KbcTestServer *self, guint16 port)
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   gint64 deadline;
+  int log_pipe[2];
 
   g_unlink (self->port_file);
 
@@ -193,13 +276,22 @@ start (KbcTestServer *self, guint16 port)
     g_ptr_array_add (argv, g_strdup (self->serve_args->pdata[i]));
   g_ptr_array_add (argv, NULL);
 
-  /* Standard output is the TAP stream: the server's lines go to stderr. */
+  /* Standard output is the TAP stream: the server's lines go to stderr.
+   * Its standard error (the request log) comes through a pipe. */
+  g_assert_true (g_unix_open_pipe (log_pipe, FD_CLOEXEC, &error));
+  g_assert_true (g_unix_set_fd_nonblocking (log_pipe[0], TRUE, &error));
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
+  g_subprocess_launcher_take_stderr_fd (launcher, log_pipe[1]);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process =
       g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
+  /* Our copy of the write end closes with the launcher: the pipe ends
+   * when the server does. */
+  g_clear_object (&launcher);
+  self->log_fd = log_pipe[0];
+  self->log_thread = g_thread_new ("server-log", log_thread, self);
 
   /* Polled without the main loop: a restart in the middle of a GUI test
    * dispatches nothing. */
@@ -223,6 +315,7 @@ start (KbcTestServer *self, guint16 port)
       if (!process_running (self))
         {
           g_clear_object (&self->process);
+          stop_log (self);
           return FALSE;
         }
       g_usleep (10 * 1000);
@@ -244,6 +337,9 @@ server_new (GPtrArray *serve_args)
   self->db = g_build_filename (self->dir, "kbc.db", NULL);
   self->port_file = g_build_filename (self->dir, "port", NULL);
   self->serve_args = serve_args;
+  g_mutex_init (&self->log_lock);
+  self->log = g_string_new (NULL);
+  self->log_fd = -1;
 
   out = kbc_test_server_admin (self, NULL, "init", NULL);
   if (!start (self, 0))
@@ -301,6 +397,7 @@ kbc_test_server_stop (KbcTestServer *self)
     }
   g_subprocess_wait (self->process, NULL, NULL);
   g_clear_object (&self->process);
+  stop_log (self);
   /* Connections to the old process are dead. */
   g_clear_object (&self->session);
 }
@@ -347,6 +444,8 @@ kbc_test_server_free (KbcTestServer *self)
   g_free (self->db);
   g_free (self->port_file);
   g_free (self->url);
+  g_string_free (self->log, TRUE);
+  g_mutex_clear (&self->log_lock);
   g_free (self);
 }
 

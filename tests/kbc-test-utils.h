@@ -52,6 +52,12 @@ gint64         kbc_test_server_add_user   (KbcTestServer *self,
                                            const char    *name,
                                            const char    *password);
 
+/* All the server has written on standard error so far, across restarts:
+ * its request log, one "METHOD PATH STATUS N ms" line per request (with
+ * GLib's message prefix), written before the answer leaves, so a request
+ * whose answer came is in it. The lines also go to the test's stderr. */
+char          *kbc_test_server_get_log    (KbcTestServer *self);
+
 /* Kills the server so tests can see a dead server; restart reuses the database
  * and the port when it is still free. */
 void           kbc_test_server_stop       (KbcTestServer *self);

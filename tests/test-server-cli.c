@@ -1,5 +1,6 @@
 /* test-server-cli.c: the kbc-account-server command line (init, serve,
- * seed-demo, user add), also while `serve` runs on the same database
+ * seed-demo, user add, token add), also while `serve` runs on the same
+ * database
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,9 +8,11 @@
 
 #include "kbc-demo.h"
 #include "kbc-test-utils.h"
+#include "kbc-time.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <openssl/sha.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -111,6 +114,206 @@ test_user_add_bad_input (void)
         "{\"email\": \"bob@example.test\", \"password\": \"my-bob@example.test-pw\"}");
     g_assert_cmpuint (response->status, ==, 401);
   }
+}
+
+/* Seconds from now until the token's "expires". */
+static gint64
+expires_in (JsonObject *token)
+{
+  g_autoptr (GDateTime) expires = kbc_time_parse (json_object_get_string_member (token, "expires"));
+
+  g_assert_nonnull (expires);
+  return g_date_time_to_unix (expires) - g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The type and secret hash the database keeps for token @id. */
+static void
+stored_token (KbcTestServer *server, gint64 id, char **type, guint8 hash[SHA256_DIGEST_LENGTH])
+{
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  g_assert_cmpint (
+      sqlite3_open_v2 (kbc_test_server_get_db (server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+      SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT type, secret_hash FROM tokens WHERE id = ?1", -1,
+                                       &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *type = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  g_assert_cmpint (sqlite3_column_bytes (stmt, 1), ==, SHA256_DIGEST_LENGTH);
+  memcpy (hash, sqlite3_column_blob (stmt, 1), SHA256_DIGEST_LENGTH);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+test_token_add (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *short_lived = NULL;
+  g_autofree char *long_lived = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr (KbcTestResponse) who = NULL;
+  g_autoptr (KbcTestResponse) mfa = NULL;
+  g_autoptr (KbcTestResponse) session_who = NULL;
+  guint8 stored[SHA256_DIGEST_LENGTH];
+  guint8 expected[SHA256_DIGEST_LENGTH];
+  JsonObject *object;
+  JsonObject *user;
+  gint64 user_id;
+  gint64 id;
+  int status;
+
+  /* Made while the server runs on the same database. */
+  user_id = kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+  status = kbc_test_server_admin_full (server, NULL, &out, &err, "token", "add", "--email",
+                                       "ada@example.test", "--description", "Nightly export", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  /* The token alone on its line: "<id>-<40 alphanumerics>". */
+  g_assert_true (g_regex_match_simple ("^[0-9]+-[A-Za-z0-9]{40}$", out, 0, 0));
+  id = g_ascii_strtoll (out, NULL, 10);
+
+  /* The server takes it at once, as the reference's personal token. */
+  who = kbc_test_server_request (server, "GET", "/manage/tokens/verify", out, NULL);
+  g_assert_cmpuint (who->status, ==, 200);
+  object = kbc_test_response_object (who);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "admin");
+  g_assert_false (json_object_get_boolean_member (object, "isSessionToken"));
+  g_assert_false (json_object_get_boolean_member (object, "isExpired"));
+  g_assert_false (json_object_get_boolean_member (object, "isDisabled"));
+  g_assert_cmpstr (json_object_get_string_member (object, "description"), ==, "Nightly export");
+  /* 30 days unless told otherwise. */
+  g_assert_cmpint (expires_in (object), >, 30 * 24 * 3600 - 120);
+  g_assert_cmpint (expires_in (object), <=, 30 * 24 * 3600);
+  user = json_object_get_object_member (object, "user");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, user_id);
+  g_assert_cmpstr (json_object_get_string_member (user, "email"), ==, "ada@example.test");
+
+  /* It works on the other endpoints too. */
+  mfa = kbc_test_server_request (server, "GET", "/manage/current-user/mfa", out, NULL);
+  g_assert_cmpuint (mfa->status, ==, 200);
+
+  /* Only the hash of the secret is kept, and the row is a personal token. */
+  stored_token (server, id, &type, stored);
+  g_assert_cmpstr (type, ==, "admin");
+  SHA256 ((const guint8 *) strchr (out, '-') + 1, 40, expected);
+  g_assert_cmpmem (stored, sizeof stored, expected, sizeof expected);
+
+  /* The bounds of --expires-in are allowed; every token is new. */
+  short_lived = kbc_test_server_admin (server, NULL, "token", "add", "--email", "ADA@example.test",
+                                       "--description", "An hour", "--expires-in", "3600", NULL);
+  long_lived = kbc_test_server_admin (server, NULL, "token", "add", "--email", "ada@example.test",
+                                      "--description", "A year", "--expires-in", "31536000", NULL);
+  g_assert_cmpstr (short_lived, !=, out);
+  g_assert_cmpstr (long_lived, !=, short_lived);
+  {
+    g_autoptr (KbcTestResponse) hour =
+        kbc_test_server_request (server, "GET", "/manage/tokens/verify", short_lived, NULL);
+    g_autoptr (KbcTestResponse) year =
+        kbc_test_server_request (server, "GET", "/manage/tokens/verify", long_lived, NULL);
+
+    g_assert_cmpuint (hour->status, ==, 200);
+    g_assert_cmpint (expires_in (kbc_test_response_object (hour)), >, 3600 - 120);
+    g_assert_cmpint (expires_in (kbc_test_response_object (hour)), <=, 3600);
+    g_assert_cmpuint (year->status, ==, 200);
+    g_assert_cmpint (expires_in (kbc_test_response_object (year)), >, 31536000 - 120);
+    g_assert_cmpint (expires_in (kbc_test_response_object (year)), <=, 31536000);
+  }
+
+  /* A session of the same user is told apart by isSessionToken alone. */
+  session = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+  session_who = kbc_test_server_request (server, "GET", "/manage/tokens/verify", session, NULL);
+  g_assert_cmpuint (session_who->status, ==, 200);
+  g_assert_cmpstr (kbc_test_response_string (session_who, "type"), ==, "admin");
+  g_assert_true (
+      json_object_get_boolean_member (kbc_test_response_object (session_who), "isSessionToken"));
+}
+
+static void
+test_token_add_bad_input (void)
+{
+  static const struct
+  {
+    const char *email;
+    const char *description;
+    const char *expires_in;
+    const char *topic;
+  } cases[] = {
+    { "nobody@example.test", "Export", NULL, "email" },
+    { "not-an-email", "Export", NULL, "email" },
+    { NULL, "Export", NULL, "--email" },
+    { "ada@example.test", "", NULL, "description" },
+    { "ada@example.test", "   ", NULL, "description" },
+    { "ada@example.test", "two\nlines", NULL, "description" },
+    { "ada@example.test", NULL, NULL, "--description" },
+    { "ada@example.test", "Export", "3599", "expires-in" },
+    { "ada@example.test", "Export", "0", "expires-in" },
+    { "ada@example.test", "Export", "-3600", "expires-in" },
+    { "ada@example.test", "Export", "31536001", "expires-in" },
+    { "ada@example.test", "Export", "an hour", "expires-in" },
+    { "ada@example.test", "Export", "3600s", "expires-in" },
+    { "ada@example.test", "Export", "", "expires-in" },
+  };
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status;
+
+      g_ptr_array_add (args, (gpointer) "token");
+      g_ptr_array_add (args, (gpointer) "add");
+      if (cases[i].email != NULL)
+        {
+          g_ptr_array_add (args, (gpointer) "--email");
+          g_ptr_array_add (args, (gpointer) cases[i].email);
+        }
+      if (cases[i].description != NULL)
+        {
+          g_ptr_array_add (args, (gpointer) "--description");
+          g_ptr_array_add (args, (gpointer) cases[i].description);
+        }
+      if (cases[i].expires_in != NULL)
+        {
+          g_ptr_array_add (args, (gpointer) "--expires-in");
+          g_ptr_array_add (args, (gpointer) cases[i].expires_in);
+        }
+      while (args->len < 8)
+        g_ptr_array_add (args, NULL);
+
+      status = kbc_test_server_admin_full (server, NULL, &out, &err, args->pdata[0], args->pdata[1],
+                                           args->pdata[2], args->pdata[3], args->pdata[4],
+                                           args->pdata[5], args->pdata[6], args->pdata[7], NULL);
+      g_assert_cmpint (status, !=, 0);
+      g_assert_cmpstr (out, ==, "");
+      assert_one_line_reason (err, cases[i].topic);
+    }
+
+  /* None of them made a token. */
+  g_assert_cmpint (
+      sqlite3_open_v2 (kbc_test_server_get_db (server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+      SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM tokens", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }
 
 static void
@@ -260,6 +463,110 @@ test_serve_output (void)
   g_unlink (port_file);
 }
 
+/* The lines of the request log, without GLib's prefix: "METHOD PATH STATUS N ms". */
+static GPtrArray *
+request_log (KbcTestServer *server)
+{
+  g_autofree char *log = kbc_test_server_get_log (server);
+  g_auto (GStrv) lines = g_strsplit (log, "\n", -1);
+  g_autoptr (GRegex) line_regex =
+      g_regex_new ("^KbcServer-Message: [0-9:.]+: ([A-Z]+ \\S+ [0-9]{3} [0-9.]+ ms)$", 0, 0, NULL);
+  GPtrArray *requests = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (GMatchInfo) match = NULL;
+
+      if (g_regex_match (line_regex, lines[i], 0, &match))
+        g_ptr_array_add (requests, g_match_info_fetch (match, 1));
+      else if (*lines[i] != '\0')
+        g_test_message ("not a request line: %s", lines[i]);
+    }
+  return requests;
+}
+
+static void
+assert_logged (GPtrArray *requests, const char *request)
+{
+  for (guint i = 0; i < requests->len; i++)
+    if (g_str_has_prefix (requests->pdata[i], request))
+      return;
+  g_error ("no “%s” in the request log", request);
+}
+
+static void
+test_request_log (void)
+{
+  /* TOKEN stands for the token. */
+  static const char *const secret_paths[] = {
+    "/manage/tokens/verify?token=TOKEN",
+    "/manage/tokens/verify?password=Hunter-Two-Hunter-2",
+    "/manage/tokens/verify%3Fpassword=Hunter-Two-Hunter-2",
+    "/manage/current-user/tokens/TOKEN",
+    "/manage/current-user/tokens/TOKEN/x",
+    "/manage/injected%0AGET%20/fake%20200%200.1%20ms",
+    "/manage/users/ada@example.test",
+  };
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (KbcTestResponse) login = NULL;
+  const char *secret;
+
+  kbc_test_server_add_user (server, "ada@example.test", "Ada Lovelace", PASSWORD);
+  token = kbc_test_server_login (server, "ada@example.test", PASSWORD);
+  secret = strchr (token, '-') + 1;
+  login = kbc_test_server_request (server, "POST", "/manage/auth/login", NULL,
+                                   "{\"email\": \"ada@example.test\", \"password\": \"wrong\"}");
+  g_assert_cmpuint (login->status, ==, 401);
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_paths); i++)
+    {
+      g_autoptr (GString) path = g_string_new (secret_paths[i]);
+      g_autoptr (KbcTestResponse) response = NULL;
+
+      g_string_replace (path, "TOKEN", token, 0);
+      response = kbc_test_server_request (server, "GET", path->str, token, NULL);
+
+      g_assert_cmpuint (response->status, !=, 0);
+    }
+
+  /* Every answered request is in the log already (the line is written
+   * before the answer leaves), on standard error, one line each. */
+  requests = request_log (server);
+  g_assert_cmpuint (requests->len, ==, 2 + G_N_ELEMENTS (secret_paths));
+  assert_logged (requests, "POST /manage/auth/login 201 ");
+  assert_logged (requests, "POST /manage/auth/login 401 ");
+  assert_logged (requests, "GET /manage/tokens/verify 200 ");
+  assert_logged (requests, "GET /manage/current-user/tokens/");
+  assert_logged (requests, "GET /manage/injected... 404 ");
+  assert_logged (requests, "GET /manage/users/ada... 404 ");
+
+  /* No query string, no secret, not even one put into the path. */
+  log = kbc_test_server_get_log (server);
+  g_assert_null (strchr (log, '?'));
+  g_assert_null (strstr (log, "%3F"));
+  g_assert_null (strstr (log, "fake"));
+  g_assert_null (strstr (log, secret));
+  g_assert_null (strstr (log, "Hunter"));
+  g_assert_null (strstr (log, "password"));
+  g_assert_null (strstr (log, "wrong"));
+  g_assert_null (strstr (log, "example.test"));
+
+  /* --quiet: no request log. */
+  {
+    g_autoptr (KbcTestServer) quiet = kbc_test_server_new_with_args ("--quiet", NULL);
+    g_autoptr (KbcTestResponse) response =
+        kbc_test_server_request (quiet, "GET", "/manage/tokens/verify", NULL, NULL);
+    g_autoptr (GPtrArray) none = NULL;
+
+    g_assert_cmpuint (response->status, ==, 401);
+    none = request_log (quiet);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+}
+
 static void
 test_restart (void)
 {
@@ -321,10 +628,13 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kbc/server-cli/user-add", test_user_add);
   g_test_add_func ("/kbc/server-cli/user-add-bad-input", test_user_add_bad_input);
+  g_test_add_func ("/kbc/server-cli/token-add", test_token_add);
+  g_test_add_func ("/kbc/server-cli/token-add-bad-input", test_token_add_bad_input);
   g_test_add_func ("/kbc/server-cli/usage-errors", test_usage_errors);
   g_test_add_func ("/kbc/server-cli/seed-demo", test_seed_demo);
   g_test_add_func ("/kbc/server-cli/while-serving", test_while_serving);
   g_test_add_func ("/kbc/server-cli/serve-output", test_serve_output);
+  g_test_add_func ("/kbc/server-cli/request-log", test_request_log);
   g_test_add_func ("/kbc/server-cli/restart", test_restart);
   g_test_add_func ("/kbc/server-cli/database", test_database);
 

@@ -30,6 +30,12 @@
 #define EXIT_BAD_INPUT  1
 #define EXIT_USAGE      2
 
+/* A personal token lives an hour at least and a year at most; 30 days
+ * unless the operator says otherwise. */
+#define TOKEN_MIN_LIFETIME     3600
+#define TOKEN_MAX_LIFETIME     (365 * 24 * 3600)
+#define TOKEN_DEFAULT_LIFETIME (30 * 24 * 3600)
+
 /* Every option any command takes; each command lists the ones it uses. */
 static struct
 {
@@ -38,10 +44,13 @@ static struct
   char *port_file;
   char *email;
   char *name;
+  char *description;
+  char *expires_in;
   gint64 id;
   int session_lifetime;
   int ticket_lifetime;
   gboolean quiet;
+  gboolean published_only;
 } opts;
 
 /* One line on standard error, whatever the message holds. */
@@ -104,18 +113,20 @@ kbc_server_check_email (const char *email)
   return NULL;
 }
 
-static const char *
-check_name (const char *name)
+/* A name or a description: one line of text. NULL when @value is fine,
+ * otherwise the reason, which starts with @field. */
+static char *
+check_label (const char *field, const char *value)
 {
-  if (name == NULL || *name == '\0')
-    return "name: must not be empty";
-  if (strlen (name) > MAX_NAME_BYTES)
-    return "name: must be at most 255 bytes";
-  if (!g_utf8_validate (name, -1, NULL))
-    return "name: must be valid UTF-8";
-  for (const char *p = name; *p != '\0'; p++)
+  if (value == NULL || *value == '\0')
+    return g_strdup_printf ("%s: must not be empty", field);
+  if (strlen (value) > MAX_NAME_BYTES)
+    return g_strdup_printf ("%s: must be at most %d bytes", field, MAX_NAME_BYTES);
+  if (!g_utf8_validate (value, -1, NULL))
+    return g_strdup_printf ("%s: must be valid UTF-8", field);
+  for (const char *p = value; *p != '\0'; p++)
     if (g_ascii_iscntrl (*p))
-      return "name: must not contain control characters";
+      return g_strdup_printf ("%s: must not contain control characters", field);
   return NULL;
 }
 
@@ -249,6 +260,7 @@ cmd_serve (Input *input)
   config.session_lifetime = opts.session_lifetime;
   config.ticket_lifetime = opts.ticket_lifetime;
   config.quiet = opts.quiet;
+  config.published_only = opts.published_only;
   server = kbc_server_new (store, &config);
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
@@ -342,6 +354,7 @@ cmd_user_add (Input *input)
   g_autofree char *name = NULL;
   g_autofree char *hash = NULL;
   g_autoptr (GArray) problems = NULL;
+  g_autofree char *name_problem = NULL;
   char *password;
   const char *reason;
   int status = 0;
@@ -351,8 +364,8 @@ cmd_user_add (Input *input)
   name = g_strstrip (g_strdup (opts.name != NULL ? opts.name : ""));
   if ((reason = kbc_server_check_email (email)) != NULL)
     return fail (EXIT_BAD_INPUT, "%s", reason);
-  if ((reason = check_name (name)) != NULL)
-    return fail (EXIT_BAD_INPUT, "%s", reason);
+  if ((name_problem = check_label ("name", name)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", name_problem);
 
   /* Already read unless it is a terminal (see kbc_server_main()). */
   if (!input->read)
@@ -399,6 +412,58 @@ cmd_user_add (Input *input)
     }
 
   print_id (id);
+  return 0;
+}
+
+/* ---- token add ---- */
+
+static int
+cmd_token_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *problem = NULL;
+  char *token;
+  gint64 lifetime = TOKEN_DEFAULT_LIFETIME;
+  gint64 now;
+  int status = 0;
+
+  if (opts.email == NULL)
+    return fail (EXIT_USAGE, "--email: required");
+  if (opts.description == NULL)
+    return fail (EXIT_USAGE, "--description: required");
+
+  description = g_strstrip (g_strdup (opts.description));
+  if ((problem = check_label ("description", description)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", problem);
+  if (opts.expires_in != NULL && !g_ascii_string_to_signed (opts.expires_in, 10, TOKEN_MIN_LIFETIME,
+                                                            TOKEN_MAX_LIFETIME, &lifetime, NULL))
+    return fail (EXIT_BAD_INPUT,
+                 "expires-in: must be a whole number of seconds from %d (an hour) to %d (a year)",
+                 TOKEN_MIN_LIFETIME, TOKEN_MAX_LIFETIME);
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  user = kbc_store_user_by_email (store, opts.email, &error);
+  if (user == NULL)
+    return fail (EXIT_BAD_INPUT, "%s",
+                 error != NULL ? error->message : "email: there is no user with this email");
+
+  now = kbc_server_now ();
+  token = kbc_auth_issue_token (store, user->id, KBC_TOKEN_TYPE_ADMIN, description, now,
+                                now + lifetime, NULL, &error);
+  if (token == NULL)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
+  /* The only time the secret is seen: the database keeps its hash. */
+  printf ("%s\n", token);
+  fflush (stdout);
+  explicit_bzero (token, strlen (token));
+  g_free (token);
   return 0;
 }
 
@@ -493,6 +558,10 @@ static const GOptionEntry serve_entries[] = {
   { "ticket-lifetime", 0, 0, G_OPTION_ARG_INT, &opts.ticket_lifetime,
     "Seconds a sign-in waits for its MFA code (may only shorten the default 300)", "SECONDS" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Do not log requests", NULL },
+  { "published-only", 0, 0, G_OPTION_ARG_NONE, &opts.published_only,
+    "Serve only what Keboola's API reference publishes, as a real stack does: no password "
+    "sign-in, MFA, password, personal tokens list or notifications (404)",
+    NULL },
   { NULL },
 };
 
@@ -500,6 +569,19 @@ static const GOptionEntry user_add_entries[] = {
   DB_OPTION,
   { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "Email address (the account's id)", "E" },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "Full name", "N" },
+  { NULL },
+};
+
+static const GOptionEntry token_add_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The email of the user the token acts as",
+    "E" },
+  { "description", 0, 0, G_OPTION_ARG_STRING, &opts.description,
+    "What the token is for (shown in the user's token list)", "D" },
+  { "expires-in", 0, 0, G_OPTION_ARG_STRING, &opts.expires_in,
+    "Seconds until the token expires, 3600 (an hour) to 31536000 (a year); default 2592000 (30 "
+    "days): a personal token always expires",
+    "SECONDS" },
   { NULL },
 };
 
@@ -532,6 +614,8 @@ static const Command commands[] = {
     db_only_entries, FALSE, cmd_seed_demo },
   { "user", "add", "Add a user; the password is read from standard input", user_add_entries, TRUE,
     cmd_user_add },
+  { "token", "add", "Create a personal token for a user and print it (it is shown only once)",
+    token_add_entries, FALSE, cmd_token_add },
   { "token", "expire", "Make a token expire now", token_expire_entries, FALSE, cmd_token_expire },
   { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
     email_entries, FALSE, cmd_login_ticket_expire },
@@ -567,6 +651,8 @@ clear_opts (void)
   g_clear_pointer (&opts.port_file, g_free);
   g_clear_pointer (&opts.email, g_free);
   g_clear_pointer (&opts.name, g_free);
+  g_clear_pointer (&opts.description, g_free);
+  g_clear_pointer (&opts.expires_in, g_free);
 }
 
 int
@@ -584,6 +670,9 @@ kbc_server_main (int argc, char **argv)
    * messages stay English: they are API text, like libpwquality's. */
   setlocale (LC_CTYPE, "");
   g_set_prgname (PROGRAM);
+  /* Standard output is for results (an id, a token, the address served);
+   * the request log and every other message go to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))

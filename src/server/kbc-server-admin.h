@@ -1,8 +1,10 @@
 /* kbc-server-admin.h: the kbc-account-server command line
  *
  * Every subcommand takes --db PATH, works while `serve` runs on the same
- * database, prints the id of what it created alone on one line, and exits
- * non-zero with a one-line reason on standard error when the input is bad.
+ * database, prints the id of what it created alone on one line (`token add`:
+ * the token, once), and exits non-zero with a one-line reason on standard
+ * error when the input is bad. Standard output is for that line alone:
+ * GLib's messages (the request log of `serve`) go to standard error.
  * New operator commands (maintainer, organization, project, member, invite,
  * promo, notify) are one entry each in the command table of the .c file.
  *

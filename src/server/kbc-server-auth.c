@@ -75,11 +75,14 @@ kbc_auth_check_end_failed (KbcServer *server, const char *email, gint64 now)
 /* ---- tokens ---- */
 
 char *
-kbc_auth_issue_session (KbcServer *server,
-                        KbcUser *user,
-                        gint64 now,
-                        KbcToken **out_token,
-                        GError **error)
+kbc_auth_issue_token (KbcStore *store,
+                      gint64 user_id,
+                      const char *type,
+                      const char *description,
+                      gint64 now,
+                      gint64 expires,
+                      gint64 *out_id,
+                      GError **error)
 {
   g_autofree char *secret = kbc_crypto_random_alnum (TOKEN_SECRET_LEN);
   guint8 hash[KBC_SHA256_SIZE];
@@ -87,13 +90,36 @@ kbc_auth_issue_session (KbcServer *server,
   gint64 id;
 
   kbc_crypto_sha256 (secret, TOKEN_SECRET_LEN, hash);
-  id = kbc_store_token_insert (server->store, user->id, KBC_TOKEN_TYPE_SESSION, SESSION_DESCRIPTION,
-                               hash, now, now + server->config.session_lifetime, error);
+  id = kbc_store_token_insert (store, user_id, type, description, hash, now, expires, error);
   if (id == 0)
-    return NULL;
+    {
+      explicit_bzero (secret, TOKEN_SECRET_LEN);
+      return NULL;
+    }
 
   token_string = g_strdup_printf ("%" G_GINT64_FORMAT "-%s", id, secret);
   explicit_bzero (secret, TOKEN_SECRET_LEN);
+
+  if (out_id != NULL)
+    *out_id = id;
+  return token_string;
+}
+
+char *
+kbc_auth_issue_session (KbcServer *server,
+                        KbcUser *user,
+                        gint64 now,
+                        KbcToken **out_token,
+                        GError **error)
+{
+  char *token_string;
+  gint64 id = 0;
+
+  token_string =
+      kbc_auth_issue_token (server->store, user->id, KBC_TOKEN_TYPE_SESSION, SESSION_DESCRIPTION,
+                            now, now + server->config.session_lifetime, &id, error);
+  if (token_string == NULL)
+    return NULL;
 
   if (out_token != NULL)
     *out_token = kbc_store_token_by_id (server->store, id, error);

@@ -29,8 +29,19 @@ void        kbc_auth_check_end_failed   (KbcServer   *server,
                                          const char  *email,
                                          gint64       now);
 
-/* Creates a session token for @user; returns the token string, which is
- * never stored (only its hash is). */
+/* Creates a token of @type (KBC_TOKEN_TYPE_SESSION or _ADMIN, a personal
+ * token) for @user_id, expiring at @expires; returns the token string,
+ * "<id>-<40 alphanumerics>" from the kernel's CSPRNG, which is never stored
+ * (only the SHA-256 of its secret is). Sets @out_id (may be NULL). */
+char       *kbc_auth_issue_token        (KbcStore    *store,
+                                         gint64       user_id,
+                                         const char  *type,
+                                         const char  *description,
+                                         gint64       now,
+                                         gint64       expires,
+                                         gint64      *out_id,
+                                         GError     **error);
+/* Creates a session token for @user, as kbc_auth_issue_token() does. */
 char       *kbc_auth_issue_session      (KbcServer   *server,
                                          KbcUser     *user,
                                          gint64       now,

@@ -7,6 +7,7 @@
 #include "kbc-server-http.h"
 
 #include "kbc-server-crypto.h"
+#include "kbc-server-published.h"
 #include "kbc-time.h"
 
 #include <arpa/inet.h>
@@ -26,6 +27,11 @@
 #define MAX_HEADERS_SIZE (16 * 1024)
 #define IDLE_TIMEOUT     60
 #define TOKEN_SECRET_LEN 40
+/* Of a path in the request log: longer is cut, and a run of this many
+ * letters and digits is taken for a secret (a token's is 40; no word of
+ * the API's paths has more than 13). */
+#define LOG_PATH_MAX       200
+#define LOG_SECRET_RUN_MIN 20
 
 gint64
 kbc_server_now (void)
@@ -122,10 +128,63 @@ kbc_request_set_header (KbcRequest *self, const char *name, const char *value)
   evhttp_add_header (headers, name, value);
 }
 
+/* The path as the request log shows it: the decoded path (never the query
+ * string, which evhttp keeps apart) up to the first character that is not
+ * plain ([A-Za-z0-9/._~-]: an encoded "?", a space, a line break, "@"), a
+ * run of LOG_SECRET_RUN_MIN or more letters and digits hidden, at most
+ * LOG_PATH_MAX bytes. So a line is one line, and a secret someone put into
+ * a path does not reach the log. */
+static char *
+log_path (const char *path)
+{
+  GString *out;
+  const char *p = path;
+
+  if (path == NULL)
+    return g_strdup ("-");
+
+  out = g_string_new (NULL);
+  while (*p != '\0' && out->len < LOG_PATH_MAX)
+    {
+      gsize run = 0;
+
+      while (g_ascii_isalnum (p[run]))
+        run++;
+      if (run >= LOG_SECRET_RUN_MIN)
+        {
+          g_string_append (out, "[hidden]");
+          p += run;
+        }
+      else if (run > 0)
+        {
+          g_string_append_len (out, p, run);
+          p += run;
+        }
+      else if (*p == '/' || *p == '.' || *p == '_' || *p == '~' || *p == '-')
+        g_string_append_c (out, *p++);
+      else
+        break;
+    }
+  if (*p != '\0')
+    g_string_append (out, "...");
+  return g_string_free (out, FALSE);
+}
+
 static void
 send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
 {
   struct evbuffer *buffer = NULL;
+
+  /* Method, path, status and time only: bodies and headers carry secrets.
+   * Written before the answer leaves, so a client that has its answer
+   * finds the line in the log. */
+  if (!self->server->config.quiet)
+    {
+      g_autofree char *path = log_path (self->path);
+
+      g_message ("%s %s %u %.1f ms", self->method, path, status,
+                 (g_get_monotonic_time () - self->start_us) / 1000.0);
+    }
 
   kbc_request_set_header (self, "Cache-Control", "no-store");
   if (body != NULL)
@@ -140,11 +199,6 @@ send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
   evhttp_send_reply (self->req, status, NULL, buffer);
   if (buffer != NULL)
     evbuffer_free (buffer);
-
-  /* Method, path, status and time only: bodies and headers carry secrets. */
-  if (!self->server->config.quiet)
-    g_message ("%s %s %u %.1f ms", self->method, self->path != NULL ? self->path : "-", status,
-               (g_get_monotonic_time () - self->start_us) / 1000.0);
 
   request_free (self);
 }
@@ -254,8 +308,10 @@ kbc_request_reply_too_many (KbcRequest *self, guint retry_after)
 void
 kbc_request_reply_internal (KbcRequest *self, const GError *error)
 {
+  g_autofree char *path = log_path (self->path);
+
   /* The GError text is ours (SQLite or key file), never user input. */
-  g_warning ("%s %s: %s", self->method, self->path, error != NULL ? error->message : "failed");
+  g_warning ("%s %s: %s", self->method, path, error != NULL ? error->message : "failed");
   kbc_request_reply_error (self, 500, "internalError", "Internal server error.", NULL);
 }
 
@@ -726,7 +782,10 @@ kbc_server_free (KbcServer *self)
 void
 kbc_server_add_routes (KbcServer *self, const KbcRoute *routes, gsize n_routes)
 {
-  g_array_append_vals (self->routes, routes, n_routes);
+  for (gsize i = 0; i < n_routes; i++)
+    if (!self->config.published_only ||
+        kbc_server_route_is_published (routes[i].method, routes[i].pattern))
+      g_array_append_val (self->routes, routes[i]);
 }
 
 guint16

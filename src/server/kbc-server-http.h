@@ -4,8 +4,11 @@
  * (kbc_server_add_routes). A handler gets a KbcRequest with the parsed JSON
  * body and, for authenticated routes, the calling token and its user, and
  * must eventually answer it exactly once with one of the kbc_request_reply_*
- * calls, which send, log (method, path, status, duration: never a body or a
- * header) and free the request. Handlers that do blocking work (argon2) push
+ * calls, which log, send and free the request. The request log is one
+ * g_message() per request, "METHOD PATH STATUS N ms", on standard error
+ * (kbc_server_main() sends every message there), written before the answer
+ * leaves: never a body, a header or the query string, and the path only up
+ * to its first unusual character with long letter-and-digit runs hidden. Handlers that do blocking work (argon2) push
  * it to the server's worker pool and reply from the pool's completion, which
  * runs back on the event loop.
  *
@@ -38,6 +41,7 @@ typedef struct
   gint64 ticket_lifetime;   /* seconds; at most KBC_SERVER_TICKET_LIFETIME */
   guint  hash_threads;
   gboolean quiet;           /* no request log */
+  gboolean published_only;  /* only the routes of kbc-server-published.h */
 } KbcServerConfig;
 
 typedef struct _KbcServer  KbcServer;
@@ -116,6 +120,8 @@ struct _KbcRequest
 KbcServer  *kbc_server_new             (KbcStore              *store,
                                         const KbcServerConfig *config);
 void        kbc_server_free            (KbcServer             *self);
+/* With config.published_only, only the routes Keboola publishes are added
+ * (kbc_server_route_is_published()); the rest answer 404. */
 void        kbc_server_add_routes      (KbcServer             *self,
                                         const KbcRoute        *routes,
                                         gsize                  n_routes);
