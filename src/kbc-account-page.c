@@ -58,16 +58,20 @@ update_offered (KbcAccountPage *self)
   gboolean password_known = kbc_auth_methods_get_known (methods);
   gboolean password = kbc_auth_methods_get_password (methods);
   gboolean mfa_offered = kbc_resource_get_offered (mfa);
+  gboolean mfa_known = !mfa_offered || kbc_resource_get_loaded (mfa);
   const char *description = NULL;
 
   gtk_widget_set_visible (self->password_group, password);
   gtk_widget_set_visible (GTK_WIDGET (self->mfa_group), mfa_offered);
   gtk_widget_set_visible (GTK_WIDGET (self->keys_group), mfa_offered);
 
-  if (password_known && !password && !mfa_offered)
+  /* The notice says it all at once, when both answers are in. */
+  if (!password_known || !mfa_known)
+    description = NULL;
+  else if (!password && !mfa_offered)
     description = _ ("This stack keeps your password and multi-factor authentication in its web "
                      "Account Settings.");
-  else if (password_known && !password)
+  else if (!password)
     description = _ ("This stack keeps your password in its web Account Settings.");
   else if (!mfa_offered)
     description = _ ("This stack keeps multi-factor authentication in its web Account Settings.");
@@ -109,6 +113,8 @@ kbc_account_page_constructed (GObject *object)
   g_signal_connect_object (kbc_account_get_auth_methods (self->account), "notify",
                            G_CALLBACK (update_offered), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (kbc_account_get_mfa (self->account), "notify::offered",
+                           G_CALLBACK (update_offered), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kbc_account_get_mfa (self->account), "notify::loaded",
                            G_CALLBACK (update_offered), self, G_CONNECT_SWAPPED);
   update_offered (self);
   if (!kbc_auth_methods_get_known (kbc_account_get_auth_methods (self->account)))

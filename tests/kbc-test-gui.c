@@ -169,9 +169,17 @@ is_mapped (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
 void
 kbc_gui_sign_out (KbcWindow *window)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+  KbcSession *session = kbc_application_get_session (KBC_APPLICATION (app));
   GtkWidget *button = kbc_gui_child (window, KBC_TYPE_WINDOW, "account_button");
   GtkPopover *popover;
   GtkWidget *item;
@@ -189,6 +197,20 @@ kbc_gui_sign_out (KbcWindow *window)
   g_assert_nonnull (item);
   g_assert_true (gtk_widget_is_sensitive (item));
   g_assert_true (gtk_widget_activate (item));
+
+  /* A token the user brought is only forgotten: the app asks first, and
+   * says so. */
+  if (kbc_session_get_uses_access_token (session))
+    {
+      AdwMessageDialog *dialog;
+
+      kbc_test_wait_until (has_message_dialog, NULL, "the sign-out confirmation");
+      dialog = kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+      g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Sign Out?");
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "stays valid"));
+      g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+      adw_message_dialog_response (dialog, "sign-out");
+    }
 
   kbc_gui_wait_view (window, "sign-in");
 }
@@ -564,4 +586,41 @@ kbc_gui_password_dialog_submit (KbcPasswordDialog *dialog, const char *password)
   g_assert_cmpint (kbc_password_dialog_get_state (dialog), ==, KBC_PASSWORD_DIALOG_STATE_ERROR);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   return FALSE;
+}
+
+void
+kbc_gui_save_shot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("KBC_TEST_SHOTS_DIR");
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  if (dir == NULL)
+    return;
+
+  /* Let animations (the key's pulse) get going: a picture, not a check. */
+  {
+    gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+
+    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
+  }
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_mkdir_with_parents (dir, 0755);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
 }

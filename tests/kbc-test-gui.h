@@ -103,6 +103,11 @@ gboolean        kbc_gui_api_check_token  (const char      *url,
 
 void            kbc_gui_remove_tree      (const char      *path);
 
+/* With KBC_TEST_SHOTS_DIR set, saves a PNG of @widget there as @name (after
+ * half a second, for animations to get going); otherwise does nothing. */
+void            kbc_gui_save_shot        (GtkWidget       *widget,
+                                          const char      *name);
+
 /* clang-format on */
 
 G_END_DECLS

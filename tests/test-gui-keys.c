@@ -86,45 +86,6 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
-/* Screenshots, only when asked for */
-
-static void
-save_shot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("KBC_TEST_SHOTS_DIR");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width;
-  int height;
-
-  if (dir == NULL)
-    return;
-
-  /* Let animations (the key's pulse) get going: a picture, not a check. */
-  {
-    gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
-
-    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
-  }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_mkdir_with_parents (dir, 0755);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 /* The fixture: a signed-in account and the group in a window */
 
 typedef struct
@@ -301,7 +262,7 @@ wait_added (Fixture *fixture, KbcAddKeyDialog *dialog, const char *name)
   KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_DONE);
   g_assert_true (label_shows (
       kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "message_label"), expected));
-  save_shot (GTK_WIDGET (dialog), "add-key-dialog-done.png");
+  kbc_gui_save_shot (GTK_WIDGET (dialog), "add-key-dialog-done.png");
   for (guint i = 0; i < n_keys (fixture); i++)
     {
       g_autoptr (KbcSecurityKey) key = g_list_model_get_item (kbc_mfa_get_keys (fixture->mfa), i);
@@ -363,7 +324,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   kbc_soft_key_set_touch (blue, KBC_SOFT_KEY_TOUCH_MANUAL, 0);
   touches = kbc_soft_key_get_n_touch_requests (blue);
   password = open_add (fixture, "Blue key");
-  save_shot (GTK_WIDGET (password), "add-key-dialog-name.png");
+  kbc_gui_save_shot (GTK_WIDGET (password), "add-key-dialog-name.png");
   g_assert_true (kbc_gui_password_dialog_submit (password, PASSWORD));
   dialog = wait_touch_dialog (fixture);
   g_assert_true (
@@ -378,7 +339,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
                    "30 seconds left"));
   KBC_TEST_WAIT_FOR (kbc_soft_key_get_n_touch_requests (blue) > touches);
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
-  save_shot (GTK_WIDGET (dialog), "add-key-dialog-touch.png");
+  kbc_gui_save_shot (GTK_WIDGET (dialog), "add-key-dialog-touch.png");
   kbc_soft_key_touch (blue);
   wait_added (fixture, dialog, "Blue key");
 
@@ -402,7 +363,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
   KBC_TEST_WAIT_FOR (gtk_revealer_get_child_revealed (
       GTK_REVEALER (find_widget (expander, GTK_TYPE_REVEALER, NULL))));
-  save_shot (fixture->window, "keys-group.png");
+  kbc_gui_save_shot (fixture->window, "keys-group.png");
 
   /* Rename "Blue key" with the row's own button. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key");
@@ -433,7 +394,7 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
   g_assert_false (kbc_gui_password_dialog_submit (password, WRONG_PW));
   g_assert_cmpstr (kbc_password_dialog_get_error_message (password), ==,
                    "The current password is not correct.");
-  save_shot (GTK_WIDGET (password), "remove-key-prompt.png");
+  kbc_gui_save_shot (GTK_WIDGET (password), "remove-key-prompt.png");
   g_assert_cmpstr (gtk_editable_get_text (
                        kbc_gui_template_child (password, KBC_TYPE_PASSWORD_DIALOG, "password_row")),
                    ==, "");
@@ -503,7 +464,7 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   g_assert_true (label_shows (countdown, "2 seconds left"));
   wait_failed (dialog);
   g_assert_cmpstr (failure (dialog), ==, "The security key was not touched in time.");
-  save_shot (GTK_WIDGET (dialog), "add-key-dialog-error.png");
+  kbc_gui_save_shot (GTK_WIDGET (dialog), "add-key-dialog-error.png");
   kbc_fido_set_timeout (fido, KBC_FIDO_DEFAULT_TIMEOUT_MS);
 
   /* Cancel stops the waiting key. */
@@ -537,7 +498,7 @@ test_add_failures (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (kbc_add_key_dialog_get_state (dialog), ==, KBC_ADD_KEY_DIALOG_STATE_TOUCH);
   KBC_TEST_WAIT_FOR (kbc_add_key_dialog_get_state (dialog) == KBC_ADD_KEY_DIALOG_STATE_PIN);
   g_assert_true (label_shows (pin_error, "Wrong PIN. 7 tries left."));
-  save_shot (GTK_WIDGET (dialog), "add-key-dialog-pin.png");
+  kbc_gui_save_shot (GTK_WIDGET (dialog), "add-key-dialog-pin.png");
   g_assert_true (gtk_widget_has_css_class (pin_error, "error"));
   g_assert_cmpint (kbc_soft_key_get_pin_retries (pin_key), ==, 7);
   gtk_editable_set_text (kbc_gui_template_child (dialog, KBC_TYPE_ADD_KEY_DIALOG, "pin_row"), PIN);
