@@ -11,6 +11,7 @@
 
 #include "kbc-client.h"
 #include "kbc-error.h"
+#include "kbc-json.h"
 #include "kbc-test-utils.h"
 
 #include <glib/gstdio.h>
@@ -432,10 +433,73 @@ test_bad_request (void)
   g_assert_nonnull (kbc_api_error_get_fields (error)[0]);
   g_clear_error (&error);
 
+  /* A path the server does not have is not an item that is gone. */
   node = request (client, "GET", "/manage/no-such-thing", NULL, NULL, &error);
   g_assert_null (node);
-  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
   g_assert_cmpuint (kbc_api_error_get_status (error), ==, 404);
+  g_clear_error (&error);
+
+  /* Nor is an id under it: the server's router says it has no such route. */
+  node = request (client, "GET", "/manage/no-such-thing/42", NULL, NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
+}
+
+static JsonNode *
+request_item (KbcClient *client,
+              const char *method,
+              const char *path,
+              JsonNode *body,
+              GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kbc_client_request_item_async (client, method, path, body, NULL, kbc_test_on_done, &result);
+  return kbc_client_request_finish (client, kbc_test_wait_for (&result), error);
+}
+
+/* "The item was not found" is for an item the request named, and only when
+ * the server says it is gone. */
+static void
+test_item_gone (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new ();
+  g_autoptr (KbcClient) client = new_client (kbc_test_server_get_url (server));
+  g_autoptr (JsonNode) rename = kbc_json_build_object ("name", "Spare", NULL);
+  g_autoptr (JsonNode) password = kbc_json_build_object ("currentPassword", PASSWORD, NULL);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  kbc_test_server_add_user (server, "grace@example.com", "Grace Hopper", PASSWORD);
+  token = sign_in (client, "grace@example.com", PASSWORD);
+  kbc_client_set_token (client, token);
+
+  /* The last segment is an id. */
+  node = request (client, "PATCH", "/manage/current-user/mfa/devices/424242", rename, NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "The item was not found. It may have been removed.");
+  g_clear_error (&error);
+
+  /* A fixed path names no item, unless the caller says it does. */
+  node = request (client, "DELETE", "/manage/current-user/mfa/totp", password, NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
+  g_assert_cmpstr (error->message, ==, "The server at 127.0.0.1 does not offer this feature.");
+  g_clear_error (&error);
+
+  node = request_item (client, "DELETE", "/manage/current-user/mfa/totp", password, &error);
+  g_assert_null (node);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND);
+  g_assert_cmpstr (kbc_api_error_get_server_message (error), ==, "TOTP is not set up.");
+  g_clear_error (&error);
+
+  /* Not even then for a route the server does not have. */
+  node = request_item (client, "GET", "/manage/no-such-thing", NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
 }
 
 static void
@@ -665,7 +729,7 @@ test_no_redirect (void)
   kbc_client_set_token (client, "7-abcdefghijabcdefghijabcdefghijabcdefghij");
   node = request (client, "GET", "/manage/tokens/verify", NULL, NULL, &error);
   g_assert_null (node);
-  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_FAILED);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_REDIRECTED);
   g_assert_cmpuint (kbc_api_error_get_status (error), ==, 302);
   g_assert_cmpuint (bad_server_count (bad), ==, 1);
 }
@@ -730,7 +794,7 @@ test_untrusted_certificate (void)
   node = request (client, "GET", "/manage/tokens/verify", NULL, NULL, &error);
   g_assert_null (node);
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_TLS);
-  g_assert_cmpstr (error->message, ==, "The server’s certificate could not be verified.");
+  g_assert_cmpstr (error->message, ==, "The certificate of 127.0.0.1 could not be verified.");
 }
 
 int
@@ -744,6 +808,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/client/wrong-password", test_wrong_password);
   g_test_add_func ("/kbc/client/empty-body", test_empty_body);
   g_test_add_func ("/kbc/client/bad-request", test_bad_request);
+  g_test_add_func ("/kbc/client/item-gone", test_item_gone);
   g_test_add_func ("/kbc/client/dead-server", test_dead_server);
   g_test_add_func ("/kbc/client/cancel", test_cancel);
   g_test_add_func ("/kbc/client/malformed-json", test_malformed_json);

@@ -10,11 +10,21 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#define HOST "connection.keboola.com"
+
 static GError *
 from_json (guint status, const char *body, const char *retry_after)
 {
   return kbc_api_error_new_from_response (status, body, body != NULL ? strlen (body) : 0,
-                                          retry_after);
+                                          retry_after, HOST, "application/json", NULL, FALSE);
+}
+
+/* An answer to a request that named one item, such as /manage/projects/7. */
+static GError *
+from_item (guint status, const char *content_type, const char *body)
+{
+  return kbc_api_error_new_from_response (status, body, body != NULL ? strlen (body) : 0, NULL,
+                                          HOST, content_type, NULL, TRUE);
 }
 
 static void
@@ -29,17 +39,28 @@ test_status_codes (void)
     { 400, KBC_API_ERROR_BAD_REQUEST, "The server did not accept the request." },
     { 401, KBC_API_ERROR_UNAUTHORIZED, "Your session has expired. Please sign in again." },
     { 403, KBC_API_ERROR_FORBIDDEN, "You do not have permission to do this." },
-    { 404, KBC_API_ERROR_NOT_FOUND, "The item was not found. It may have been removed." },
+    /* A 404 to a request that named no item: the server lacks the endpoint. */
+    { 404, KBC_API_ERROR_NOT_OFFERED,
+      "The server at connection.keboola.com does not offer this feature." },
+    { 405, KBC_API_ERROR_NOT_OFFERED,
+      "The server at connection.keboola.com does not offer this feature." },
+    { 410, KBC_API_ERROR_NOT_FOUND, "The item was not found. It may have been removed." },
     { 409, KBC_API_ERROR_CONFLICT,
       "The change conflicts with the current state. Reload and try again." },
     { 413, KBC_API_ERROR_BAD_REQUEST, "The request was too large for the server." },
     { 429, KBC_API_ERROR_TOO_MANY_REQUESTS, "Too many attempts. Try again later." },
-    { 500, KBC_API_ERROR_UNAVAILABLE, "The server ran into a problem. Try again later." },
-    { 502, KBC_API_ERROR_UNAVAILABLE, "The server ran into a problem. Try again later." },
+    { 500, KBC_API_ERROR_UNAVAILABLE,
+      "The server at connection.keboola.com had an internal error (HTTP 500). Try again later." },
+    { 502, KBC_API_ERROR_UNAVAILABLE,
+      "The server at connection.keboola.com had an internal error (HTTP 502). Try again later." },
     { 503, KBC_API_ERROR_UNAVAILABLE, "The server is down for maintenance. Try again later." },
-    { 504, KBC_API_ERROR_UNAVAILABLE, "The server ran into a problem. Try again later." },
+    { 504, KBC_API_ERROR_UNAVAILABLE,
+      "The server at connection.keboola.com had an internal error (HTTP 504). Try again later." },
     { 418, KBC_API_ERROR_FAILED, "The server answered with an unexpected status (418)." },
-    { 302, KBC_API_ERROR_FAILED, "The server answered with an unexpected status (302)." },
+    { 304, KBC_API_ERROR_FAILED, "The server answered with an unexpected status (304)." },
+    { 302, KBC_API_ERROR_REDIRECTED,
+      "connection.keboola.com redirected the request elsewhere. The address may not be a "
+      "Keboola stack’s API address." },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -160,7 +181,8 @@ test_malformed_body (void)
   {
     /* Not NUL-terminated: only body_len bytes count. */
     const char raw[] = "{\"error\":\"Cut\"}garbage";
-    g_autoptr (GError) error = kbc_api_error_new_from_response (409, raw, 15, NULL);
+    g_autoptr (GError) error =
+        kbc_api_error_new_from_response (409, raw, 15, NULL, HOST, NULL, NULL, FALSE);
 
     g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_CONFLICT);
     g_assert_cmpstr (kbc_api_error_get_server_message (error), ==, "Cut");
@@ -336,6 +358,144 @@ test_other_domains (void)
   g_assert_null (kbc_api_error_get_fields (plain)[0]);
 }
 
+/* "The item was not found" only when Keboola says an item the request named
+ * is gone; every other 404 means the endpoint is not there. */
+static void
+test_not_found_or_not_offered (void)
+{
+  const char *gone = "{\"error\":\"Project not found\",\"code\":\"notFound\","
+                     "\"status\":\"error\",\"exceptionId\":\"x\"}";
+  const char *no_route = "{\"error\":\"No route found for \\\"GET /manage/x/7\\\"\","
+                         "\"code\":\"notFound\",\"status\":\"error\"}";
+  const char *html = "<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>";
+  const char *web_page = "connection.keboola.com answered with a web page instead of data. "
+                         "Check that the address is a Keboola stack.";
+  const char *not_offered = "The server at connection.keboola.com does not offer this feature.";
+  const char *not_found = "The item was not found. It may have been removed.";
+  const struct
+  {
+    gboolean names_item;
+    const char *content_type;
+    const char *body;
+    KbcApiError code;
+    const char *message;
+  } cases[] = {
+    { TRUE, "application/json", gone, KBC_API_ERROR_NOT_FOUND, not_found },
+    { TRUE, NULL, gone, KBC_API_ERROR_NOT_FOUND, not_found },
+    { FALSE, "application/json", gone, KBC_API_ERROR_NOT_OFFERED, not_offered },
+    { TRUE, "application/json", no_route, KBC_API_ERROR_NOT_OFFERED, not_offered },
+    { TRUE, "text/html; charset=UTF-8", html, KBC_API_ERROR_NOT_OFFERED, web_page },
+    { TRUE, NULL, html, KBC_API_ERROR_NOT_OFFERED, web_page },
+    { FALSE, "text/html", html, KBC_API_ERROR_NOT_OFFERED, web_page },
+    { TRUE, "application/json", "{\"message\":\"Not here\"}", KBC_API_ERROR_NOT_OFFERED,
+      not_offered },
+    { TRUE, "application/json", "[]", KBC_API_ERROR_NOT_OFFERED, not_offered },
+    { TRUE, "text/plain", "Not Found", KBC_API_ERROR_NOT_OFFERED, not_offered },
+    { TRUE, NULL, NULL, KBC_API_ERROR_NOT_OFFERED, not_offered },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = kbc_api_error_new_from_response (
+          404, cases[i].body, cases[i].body != NULL ? strlen (cases[i].body) : 0, NULL, HOST,
+          cases[i].content_type, NULL, cases[i].names_item);
+
+      g_test_message ("case %u", i);
+      g_assert_error (error, KBC_API_ERROR, (int) cases[i].code);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      g_assert_cmpuint (kbc_api_error_get_status (error), ==, 404);
+    }
+
+  {
+    /* 405 is never an item that is gone. */
+    g_autoptr (GError) error = from_item (405, "application/json", gone);
+
+    g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
+    g_assert_cmpstr (error->message, ==, not_offered);
+  }
+}
+
+static void
+test_redirect (void)
+{
+  const struct
+  {
+    guint status;
+    const char *location;
+    const char *message;
+  } cases[] = {
+    { 302, "https://login.example.net/sso?next=/manage",
+      "connection.keboola.com redirected the request to login.example.net. The address may not "
+      "be a Keboola stack’s API address." },
+    { 301, "HTTPS://WWW.Keboola.COM/",
+      "connection.keboola.com redirected the request to "
+      "www.keboola.com. The address may not be a Keboola stack’s API address." },
+    { 307, "/login",
+      "connection.keboola.com redirected the request elsewhere. The address may "
+      "not be a Keboola stack’s API address." },
+    { 308, "https://connection.keboola.com/v2/manage",
+      "connection.keboola.com redirected the request elsewhere. The address may not be a Keboola "
+      "stack’s API address." },
+    { 303, NULL,
+      "connection.keboola.com redirected the request elsewhere. The address may not "
+      "be a Keboola stack’s API address." },
+    { 302, "::not a url::",
+      "connection.keboola.com redirected the request elsewhere. The address "
+      "may not be a Keboola stack’s API address." },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error =
+          kbc_api_error_new_from_response (cases[i].status, "<html>Moved</html>", 18, NULL, HOST,
+                                           "text/html", cases[i].location, TRUE);
+
+      g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_REDIRECTED);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+      g_assert_cmpuint (kbc_api_error_get_status (error), ==, cases[i].status);
+    }
+}
+
+static void
+test_web_page (void)
+{
+  const struct
+  {
+    const char *content_type;
+    const char *body;
+    gboolean web_page;
+  } cases[] = {
+    { "text/html", "{}", TRUE },
+    { "TEXT/HTML; charset=utf-8", NULL, TRUE },
+    { "text/html;charset=utf-8", "", TRUE },
+    { "application/xhtml+xml", NULL, TRUE },
+    { "text/htmlx", "{}", FALSE },
+    { "application/json", "<html></html>", TRUE },
+    { NULL, "\xEF\xBB\xBF \r\n <!DOCTYPE html>", TRUE },
+    { "application/json", "{\"a\": \"<b>\"}", FALSE },
+    { "application/json", "[1]", FALSE },
+    { "text/plain", "OK", FALSE },
+    { NULL, "   ", FALSE },
+    { NULL, NULL, FALSE },
+  };
+  g_autoptr (GError) error = kbc_api_error_new_web_page (HOST);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = cases[i].body != NULL ? strlen (cases[i].body) : 0;
+
+      g_test_message ("case %u", i);
+      g_assert_true (kbc_api_error_body_is_web_page (cases[i].content_type, cases[i].body, len) ==
+                     cases[i].web_page);
+    }
+
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_JSON);
+  g_assert_cmpstr (error->message, ==,
+                   "connection.keboola.com answered with a web page instead of data. Check that "
+                   "the address is a Keboola stack.");
+  g_assert_cmpuint (kbc_api_error_get_status (error), ==, 0);
+}
+
 static void
 test_transport (void)
 {
@@ -353,19 +513,45 @@ test_transport (void)
   g_autoptr (GError) d = kbc_api_error_new_transport (cancelled, "connection.keboola.com");
   g_autoptr (GError) e = kbc_api_error_new_transport (refused, NULL);
   g_autoptr (GError) f = kbc_api_error_new_invalid_response ();
+  g_autoptr (GError) timed_out =
+      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Socket I/O timed out");
+  g_autoptr (GError) host_not_found =
+      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND, "No such host");
+  g_autoptr (GError) not_tls =
+      g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_NOT_TLS, "Peer sent non-TLS data");
+  g_autoptr (GError) g = kbc_api_error_new_transport (timed_out, "connection.keboola.com");
+  g_autoptr (GError) h = kbc_api_error_new_transport (timed_out, NULL);
+  g_autoptr (GError) i = kbc_api_error_new_transport (host_not_found, "example.invalid");
+  g_autoptr (GError) j = kbc_api_error_new_transport (not_tls, "connection.keboola.com");
+  g_autoptr (GError) k = kbc_api_error_new_transport (tls, NULL);
 
   g_assert_error (a, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
   g_assert_cmpstr (a->message, ==,
                    "Could not reach connection.keboola.com. Check your connection.");
   g_assert_error (b, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
-  g_assert_cmpstr (b->message, ==, "Could not reach example.invalid. Check your connection.");
+  /* A name that does not resolve is a wrong address, not a bad connection. */
+  g_assert_cmpstr (b->message, ==,
+                   "The server name example.invalid was not found. Check the address.");
   g_assert_error (c, KBC_API_ERROR, KBC_API_ERROR_TLS);
-  g_assert_cmpstr (c->message, ==, "The server’s certificate could not be verified.");
+  g_assert_cmpstr (c->message, ==,
+                   "The certificate of connection.keboola.com could not be verified.");
   g_assert_error (d, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_error (e, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
   g_assert_cmpstr (e->message, ==, "Could not reach the server. Check your connection.");
   g_assert_error (f, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
   g_assert_cmpstr (f->message, ==, "The server sent a response the app could not understand.");
+  g_assert_error (g, KBC_API_ERROR, KBC_API_ERROR_TIMEOUT);
+  g_assert_cmpstr (g->message, ==, "connection.keboola.com did not answer in time.");
+  g_assert_error (h, KBC_API_ERROR, KBC_API_ERROR_TIMEOUT);
+  g_assert_cmpstr (h->message, ==, "The server did not answer in time.");
+  g_assert_error (i, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (i->message, ==,
+                   "The server name example.invalid was not found. Check the address.");
+  g_assert_error (j, KBC_API_ERROR, KBC_API_ERROR_TLS);
+  g_assert_cmpstr (j->message, ==,
+                   "A secure connection to connection.keboola.com could not be made.");
+  g_assert_error (k, KBC_API_ERROR, KBC_API_ERROR_TLS);
+  g_assert_cmpstr (k->message, ==, "The server’s certificate could not be verified.");
   /* Raw transport texts stay out of what the user reads. */
   g_assert_null (strstr (a->message, "refused"));
 }
@@ -386,6 +572,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/error/translate-server-text", test_translate_server_text);
   g_test_add_func ("/kbc/error/copy", test_copy);
   g_test_add_func ("/kbc/error/other-domains", test_other_domains);
+  g_test_add_func ("/kbc/error/not-found-or-not-offered", test_not_found_or_not_offered);
+  g_test_add_func ("/kbc/error/redirect", test_redirect);
+  g_test_add_func ("/kbc/error/web-page", test_web_page);
   g_test_add_func ("/kbc/error/transport", test_transport);
 
   return g_test_run ();

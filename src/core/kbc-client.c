@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define TOKEN_HEADER     "X-KBC-ManageApiToken"
-#define TIMEOUT_SECONDS  30
+#define TIMEOUT_SECONDS  30 /* of silence, connecting or mid-answer (KbcClient:timeout) */
 #define MAX_ATTEMPTS     3
 #define FIRST_BACKOFF_MS 500
 /* Bodies larger than this are parsed in a worker thread. */
@@ -29,6 +29,7 @@ struct _KbcClient
   SoupSession *session;
   char *token;
   GHashTable *etags; /* path → last ETag, for kbc_client_poll_async() */
+  guint timeout;
 };
 
 G_DEFINE_FINAL_TYPE (KbcClient, kbc_client, G_TYPE_OBJECT)
@@ -38,6 +39,7 @@ enum
   PROP_0,
   PROP_BASE_URL,
   PROP_HAS_TOKEN,
+  PROP_TIMEOUT,
   N_PROPS
 };
 
@@ -58,6 +60,7 @@ typedef struct
   GBytes *body;
   guint attempt;
   gboolean poll;
+  gboolean names_item;
   gboolean had_token;
   gboolean not_modified;
   SoupMessage *message;
@@ -135,6 +138,29 @@ kbc_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       case PROP_HAS_TOKEN:
         g_value_set_boolean (value, self->token != NULL);
         break;
+      case PROP_TIMEOUT:
+        g_value_set_uint (value, self->timeout);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kbc_client_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  KbcClient *self = KBC_CLIENT (object);
+
+  switch (prop_id)
+    {
+      case PROP_TIMEOUT:
+        if (self->timeout == g_value_get_uint (value))
+          break;
+        self->timeout = g_value_get_uint (value);
+        if (self->session != NULL)
+          soup_session_set_timeout (self->session, self->timeout);
+        g_object_notify_by_pspec (object, pspec);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -147,6 +173,7 @@ kbc_client_class_init (KbcClientClass *klass)
 
   object_class->finalize = kbc_client_finalize;
   object_class->get_property = kbc_client_get_property;
+  object_class->set_property = kbc_client_set_property;
 
   /**
    * KbcClient:base-url:
@@ -165,6 +192,17 @@ kbc_client_class_init (KbcClientClass *klass)
       g_param_spec_boolean ("has-token", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * KbcClient:timeout:
+   *
+   * Seconds of silence (connecting, or in the middle of an answer) after
+   * which a request fails with KBC_API_ERROR_TIMEOUT. Applies to connections
+   * opened after the change; tests shorten it.
+   */
+  properties[PROP_TIMEOUT] =
+      g_param_spec_uint ("timeout", NULL, NULL, 1, G_MAXUINT, TIMEOUT_SECONDS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -181,6 +219,7 @@ static void
 kbc_client_init (KbcClient *self)
 {
   self->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->timeout = TIMEOUT_SECONDS;
 }
 
 static gboolean
@@ -266,7 +305,7 @@ kbc_client_new (const char *base_url, GError **error)
 
   /* TLS is verified against the system CA database, libsoup's default. */
   user_agent = g_strdup_printf ("%s/%s ", PACKAGE_NAME, PACKAGE_VERSION);
-  self->session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS, "idle-timeout", 60,
+  self->session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", 60,
                                                  "user-agent", user_agent, NULL);
 
   return g_steal_pointer (&self);
@@ -370,6 +409,19 @@ can_retry (GTask *task)
   return g_str_equal (request->method, "GET") && request->attempt < MAX_ATTEMPTS;
 }
 
+/* Worth another try: a connection that failed or broke. Not a certificate,
+ * a name that does not exist or a server that stayed silent for the whole
+ * timeout: those would only make the user wait longer for the same answer. */
+static gboolean
+is_transient (const GError *error)
+{
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) &&
+         !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) &&
+         error->domain != G_TLS_ERROR;
+}
+
 /* Takes over the reference to @task until the retry runs or is cancelled. */
 static void
 schedule_retry (GTask *task)
@@ -441,8 +493,7 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (bytes == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-          error->domain != G_TLS_ERROR && can_retry (task))
+      if (is_transient (error) && can_retry (task))
         {
           g_debug ("%s %s failed: %s", request->method, request->path, error->message);
           schedule_retry (g_steal_pointer (&task));
@@ -466,6 +517,15 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
+      /* A sign-in page, a portal or a web site where the API should be. */
+      if (status != SOUP_STATUS_NO_CONTENT && len > 0 &&
+          kbc_api_error_body_is_web_page (soup_message_headers_get_one (headers, "Content-Type"),
+                                          data, len))
+        {
+          g_task_return_error (task, kbc_api_error_new_web_page (self->host));
+          return;
+        }
+
       if (request->poll)
         {
           const char *etag = soup_message_headers_get_one (headers, "ETag");
@@ -507,8 +567,10 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  error = kbc_api_error_new_from_response (status, data, len,
-                                           soup_message_headers_get_one (headers, "Retry-After"));
+  error = kbc_api_error_new_from_response (
+      status, data, len, soup_message_headers_get_one (headers, "Retry-After"), self->host,
+      soup_message_headers_get_one (headers, "Content-Type"),
+      soup_message_headers_get_one (headers, "Location"), request->names_item);
   if (status == SOUP_STATUS_UNAUTHORIZED && request->had_token)
     g_signal_emit (self, signals[UNAUTHORIZED], 0);
 
@@ -558,12 +620,34 @@ send_attempt (GTask *task)
                                     g_task_get_cancellable (task), on_send_done, task);
 }
 
+/* Whether the last segment of @path is an id: digits or a UUID. */
+static gboolean
+path_ends_in_id (const char *path)
+{
+  g_autofree char *last = NULL;
+  const char *slash = strrchr (path, '/');
+  gsize len;
+
+  if (slash == NULL)
+    return FALSE;
+  len = strcspn (slash + 1, "?#");
+  if (len == 0)
+    return FALSE;
+  last = g_strndup (slash + 1, len);
+
+  if (strspn (last, "0123456789") == len)
+    return TRUE;
+
+  return g_uuid_string_is_valid (last);
+}
+
 static void
 start_request (KbcClient *self,
                const char *method,
                const char *path,
                JsonNode *body,
                gboolean poll,
+               gboolean names_item,
                gpointer source_tag,
                GCancellable *cancellable,
                GAsyncReadyCallback callback,
@@ -579,6 +663,7 @@ start_request (KbcClient *self,
   request->method = g_ascii_strup (method, -1);
   request->path = g_strdup (path);
   request->poll = poll;
+  request->names_item = names_item || path_ends_in_id (path);
   request->attempt = 1;
   if (body != NULL)
     {
@@ -612,8 +697,27 @@ kbc_client_request_async (KbcClient *self,
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_request (self, method, path, body, FALSE, kbc_client_request_async, cancellable, callback,
-                 user_data);
+  start_request (self, method, path, body, FALSE, FALSE, kbc_client_request_async, cancellable,
+                 callback, user_data);
+}
+
+void
+kbc_client_request_item_async (KbcClient *self,
+                               const char *method,
+                               const char *path,
+                               JsonNode *body,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (KBC_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  /* One source tag: kbc_client_request_finish() ends both. */
+  start_request (self, method, path, body, FALSE, TRUE, kbc_client_request_async, cancellable,
+                 callback, user_data);
 }
 
 JsonNode *
@@ -637,7 +741,7 @@ kbc_client_poll_async (KbcClient *self,
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_request (self, "GET", path, NULL, TRUE, kbc_client_poll_async, cancellable, callback,
+  start_request (self, "GET", path, NULL, TRUE, FALSE, kbc_client_poll_async, cancellable, callback,
                  user_data);
 }
 

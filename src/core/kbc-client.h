@@ -25,18 +25,35 @@ const char *kbc_client_get_host         (KbcClient           *self);
 char       *kbc_client_dup_rp_id        (KbcClient           *self);
 
 /* The X-KBC-ManageApiToken sent with every request; NULL for none.
- * Properties: base-url, has-token (with notify). Signal: unauthorized. */
+ * Properties: base-url, has-token (with notify), timeout (seconds of silence
+ * before a request fails with KBC_API_ERROR_TIMEOUT; 30 by default).
+ * Signal: unauthorized. */
 void        kbc_client_set_token        (KbcClient           *self,
                                          const char          *token);
 gboolean    kbc_client_has_token        (KbcClient           *self);
 
 /* @method is "GET", "POST", "PUT", "PATCH" or "DELETE"; @path starts with
- * "/manage/". @body is sent as JSON when not NULL. Idempotent GETs are retried
- * with backoff on network errors and 503.
+ * "/manage/". @body is sent as JSON when not NULL.
  *
  * The result is the parsed JSON body, or a JSON null node for an empty body
  * (204, 202). A 401 on a request that carried a token also emits
- * ::unauthorized. */
+ * ::unauthorized.
+ *
+ * Errors are KBC_API_ERROR (kbc-error.h), worded for people and naming the
+ * host where it helps. A 404 is KBC_API_ERROR_NOT_FOUND ("The item was not
+ * found") only when @path names one item, that is when its last segment is an
+ * id (all digits, or a UUID: "/manage/projects/123"), and the server said so
+ * in Keboola's error JSON; a 404 on any other path ("/manage/organizations"),
+ * a 404 whose body is not Keboola's error JSON (a web page) or a router's
+ * "No route found", and a 405, are KBC_API_ERROR_NOT_OFFERED: this server has
+ * no such endpoint. A redirect is never followed (the token must not travel):
+ * KBC_API_ERROR_REDIRECTED. A web page instead of JSON is
+ * KBC_API_ERROR_NOT_JSON, a silent server KBC_API_ERROR_TIMEOUT.
+ *
+ * GETs are retried, at most 3 tries with backoff (0.5 s, 1 s), on a broken or
+ * refused connection and on 503; never on a timeout (the user has waited a
+ * whole timeout already), a certificate, a host name that does not exist, a
+ * redirect, a 404 or a web page. */
 void        kbc_client_request_async    (KbcClient           *self,
                                          const char          *method,
                                          const char          *path,
@@ -44,6 +61,16 @@ void        kbc_client_request_async    (KbcClient           *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* The same, for a path that names one item whatever its last segment looks
+ * like ("/manage/current-user/mfa/totp"): a 404 with Keboola's error JSON is
+ * KBC_API_ERROR_NOT_FOUND. Finish with kbc_client_request_finish(). */
+void        kbc_client_request_item_async (KbcClient           *self,
+                                           const char          *method,
+                                           const char          *path,
+                                           JsonNode            *body,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
 JsonNode   *kbc_client_request_finish   (KbcClient           *self,
                                          GAsyncResult        *result,
                                          GError             **error);

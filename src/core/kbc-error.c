@@ -363,9 +363,66 @@ wait_message (guint status, guint retry_after)
       (int) minutes);
 }
 
-static KbcApiError
-code_for_status (guint status)
+gboolean
+kbc_api_error_body_is_web_page (const char *content_type, const char *body, gsize body_len)
 {
+  static const char *const html_types[] = { "text/html", "application/xhtml+xml" };
+  gsize i = 0;
+
+  if (content_type != NULL)
+    {
+      while (g_ascii_isspace (*content_type))
+        content_type++;
+      for (guint t = 0; t < G_N_ELEMENTS (html_types); t++)
+        {
+          gsize len = strlen (html_types[t]);
+
+          if (g_ascii_strncasecmp (content_type, html_types[t], len) == 0 &&
+              (content_type[len] == '\0' || content_type[len] == ';' ||
+               g_ascii_isspace (content_type[len])))
+            return TRUE;
+        }
+    }
+
+  if (body == NULL)
+    return FALSE;
+
+  /* A byte order mark and blanks may come before "<!DOCTYPE html>". */
+  if (body_len >= 3 && memcmp (body, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  while (i < body_len && g_ascii_isspace (body[i]))
+    i++;
+
+  return i < body_len && body[i] == '<';
+}
+
+/* The host a Location header points to, or NULL when it names none (a
+ * relative reference) or the same @host. */
+static char *
+dup_location_host (const char *location, const char *host)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *target;
+
+  if (location == NULL)
+    return NULL;
+
+  uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+  target = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (target == NULL || *target == '\0' || g_ascii_strcasecmp (target, host) == 0)
+    return NULL;
+
+  return g_ascii_strdown (target, -1);
+}
+
+/* @keboola_error: the "error" string of Keboola's error JSON, NULL when the
+ * body was not that. */
+static KbcApiError
+code_for_status (guint status, gboolean names_item, const char *keboola_error)
+{
+  if (status >= 300 && status <= 399 && status != 304)
+    return KBC_API_ERROR_REDIRECTED;
+
   switch (status)
     {
       case 400:
@@ -377,6 +434,14 @@ code_for_status (guint status)
       case 403:
         return KBC_API_ERROR_FORBIDDEN;
       case 404:
+        /* Only Keboola itself says an item is gone; a proxy's page or a
+         * router's refusal means the endpoint is not there. */
+        if (names_item && keboola_error != NULL &&
+            !g_str_has_prefix (keboola_error, "No route found"))
+          return KBC_API_ERROR_NOT_FOUND;
+        return KBC_API_ERROR_NOT_OFFERED;
+      case 405:
+        return KBC_API_ERROR_NOT_OFFERED;
       case 410:
         return KBC_API_ERROR_NOT_FOUND;
       case 409:
@@ -391,10 +456,46 @@ code_for_status (guint status)
 }
 
 static char *
-message_for (KbcApiError code, guint status, const char *server_message, guint retry_after)
+redirect_message (const char *host, const char *location)
 {
-  /* Waiting times come from the status and Retry-After, not the text. */
-  if (code != KBC_API_ERROR_TOO_MANY_REQUESTS && code != KBC_API_ERROR_UNAVAILABLE)
+  g_autofree char *target = dup_location_host (location, host);
+
+  if (target != NULL)
+    return g_strdup_printf (
+        /* Translators: the first %s is the host name of the server the app
+         * asked (connection.keboola.com), the second the host it redirected to. */
+        _ ("%s redirected the request to %s. The address may not be a Keboola stack’s API "
+           "address."),
+        host, target);
+
+  /* Translators: %s is a host name such as connection.keboola.com. */
+  return g_strdup_printf (_ ("%s redirected the request elsewhere. The address may not be a "
+                             "Keboola stack’s API address."),
+                          host);
+}
+
+static char *
+web_page_message (const char *host)
+{
+  /* Translators: %s is a host name such as connection.keboola.com. */
+  return g_strdup_printf (_ ("%s answered with a web page instead of data. Check that the address "
+                             "is a Keboola stack."),
+                          host);
+}
+
+static char *
+message_for (KbcApiError code,
+             guint status,
+             const char *server_message,
+             guint retry_after,
+             const char *host,
+             gboolean web_page,
+             const char *location)
+{
+  /* Waiting times come from the status and Retry-After, not the text; and
+   * the server's text about a path it lacks or a redirect says nothing. */
+  if (code != KBC_API_ERROR_TOO_MANY_REQUESTS && code != KBC_API_ERROR_UNAVAILABLE &&
+      code != KBC_API_ERROR_NOT_OFFERED && code != KBC_API_ERROR_REDIRECTED)
     {
       char *known = kbc_api_error_translate_server_text (server_message);
 
@@ -421,6 +522,15 @@ message_for (KbcApiError code, guint status, const char *server_message, guint r
       case KBC_API_ERROR_NOT_FOUND:
         return g_strdup (_ ("The item was not found. It may have been removed."));
 
+      case KBC_API_ERROR_NOT_OFFERED:
+        if (web_page)
+          return web_page_message (host);
+        /* Translators: %s is a host name such as connection.keboola.com. */
+        return g_strdup_printf (_ ("The server at %s does not offer this feature."), host);
+
+      case KBC_API_ERROR_REDIRECTED:
+        return redirect_message (host, location);
+
       case KBC_API_ERROR_CONFLICT:
         if (server_message != NULL && *server_message != '\0')
           /* Translators: %s is the server's own explanation, in English. */
@@ -434,13 +544,18 @@ message_for (KbcApiError code, guint status, const char *server_message, guint r
       case KBC_API_ERROR_UNAVAILABLE:
         if (status == 503)
           return wait_message (503, retry_after);
-        return g_strdup (_ ("The server ran into a problem. Try again later."));
+        return g_strdup_printf (
+            /* Translators: %s is a host name such as connection.keboola.com, %u an
+             * HTTP status code such as 500. */
+            _ ("The server at %s had an internal error (HTTP %u). Try again later."), host, status);
 
       case KBC_API_ERROR_FAILED:
       case KBC_API_ERROR_NETWORK:
       case KBC_API_ERROR_TLS:
       case KBC_API_ERROR_INSECURE_URL:
       case KBC_API_ERROR_INVALID_RESPONSE:
+      case KBC_API_ERROR_NOT_JSON:
+      case KBC_API_ERROR_TIMEOUT:
       default:
         /* Translators: %u is an HTTP status code such as 418. */
         return g_strdup_printf (_ ("The server answered with an unexpected status (%u)."), status);
@@ -451,7 +566,11 @@ GError *
 kbc_api_error_new_from_response (guint status,
                                  const char *body,
                                  gsize body_len,
-                                 const char *retry_after)
+                                 const char *retry_after,
+                                 const char *host,
+                                 const char *content_type,
+                                 const char *location,
+                                 gboolean names_item)
 {
   g_autoptr (JsonParser) parser = NULL;
   g_autofree char *message = NULL;
@@ -463,9 +582,14 @@ kbc_api_error_new_from_response (guint status,
   char *error_code = NULL;
   char *exception_id = NULL;
   GStrv fields = NULL;
+  gboolean web_page;
+  gboolean keboola_error = FALSE;
   guint retry;
 
-  if (body != NULL && body_len > 0)
+  g_return_val_if_fail (host != NULL, NULL);
+
+  web_page = kbc_api_error_body_is_web_page (content_type, body, body_len);
+  if (body != NULL && body_len > 0 && !web_page)
     {
       g_autoptr (GError) parse_error = NULL;
 
@@ -479,6 +603,7 @@ kbc_api_error_new_from_response (guint status,
   if (object != NULL)
     {
       server_message = dup_string_member (object, "error");
+      keboola_error = server_message != NULL;
       if (server_message == NULL)
         server_message = dup_string_member (object, "message");
       error_code = dup_member_as_string (object, "code");
@@ -487,12 +612,15 @@ kbc_api_error_new_from_response (guint status,
     }
 
   retry = kbc_api_error_parse_retry_after (retry_after);
-  code = code_for_status (status);
-  message = message_for (code, status, server_message, retry);
+  code = code_for_status (status, names_item, keboola_error ? server_message : NULL);
+  message = message_for (code, status, server_message, retry, host, web_page, location);
 
-  g_debug ("HTTP %u: %s (code %s, exception %s)", status,
-           server_message != NULL ? server_message : "no message",
-           error_code != NULL ? error_code : "none", exception_id != NULL ? exception_id : "none");
+  g_debug ("HTTP %u from %s: %s (code %s, exception %s%s%s)", status, host,
+           server_message != NULL ? server_message
+           : web_page             ? "a web page"
+                                  : "no message",
+           error_code != NULL ? error_code : "none", exception_id != NULL ? exception_id : "none",
+           location != NULL ? ", to " : "", location != NULL ? location : "");
 
   error = g_error_new_literal (KBC_API_ERROR, code, message);
   priv = kbc_api_error_get_private (error);
@@ -508,27 +636,76 @@ kbc_api_error_new_from_response (guint status,
   return error;
 }
 
+static gboolean
+is_host_not_found (const GError *error)
+{
+  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND);
+}
+
 GError *
 kbc_api_error_new_transport (const GError *cause, const char *host)
 {
+  gboolean named;
+
   g_return_val_if_fail (cause != NULL, NULL);
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (cause);
 
-  g_debug ("Transport error talking to %s: %s", host != NULL ? host : "the server", cause->message);
+  g_debug ("Transport error talking to %s: %s (%s %d)", host != NULL ? host : "the server",
+           cause->message, g_quark_to_string (cause->domain), cause->code);
+
+  named = host != NULL && *host != '\0';
 
   if (cause->domain == G_TLS_ERROR)
-    return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_TLS,
-                                _ ("The server’s certificate could not be verified."));
+    {
+      if (!named)
+        return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_TLS,
+                                    _ ("The server’s certificate could not be verified."));
+      if (cause->code == G_TLS_ERROR_BAD_CERTIFICATE ||
+          cause->code == G_TLS_ERROR_CERTIFICATE_REQUIRED)
+        return g_error_new (KBC_API_ERROR, KBC_API_ERROR_TLS,
+                            /* Translators: %s is a host name such as connection.keboola.com. */
+                            _ ("The certificate of %s could not be verified."), host);
+      return g_error_new (KBC_API_ERROR, KBC_API_ERROR_TLS,
+                          /* Translators: %s is a host name such as connection.keboola.com. */
+                          _ ("A secure connection to %s could not be made."), host);
+    }
 
-  if (host == NULL || *host == '\0')
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      if (!named)
+        return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_TIMEOUT,
+                                    _ ("The server did not answer in time."));
+      return g_error_new (KBC_API_ERROR, KBC_API_ERROR_TIMEOUT,
+                          /* Translators: %s is a host name such as connection.keboola.com. */
+                          _ ("%s did not answer in time."), host);
+    }
+
+  if (!named)
     return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_NETWORK,
                                 _ ("Could not reach the server. Check your connection."));
+
+  if (is_host_not_found (cause))
+    return g_error_new (KBC_API_ERROR, KBC_API_ERROR_NETWORK,
+                        /* Translators: %s is a host name such as connection.keboola.com. */
+                        _ ("The server name %s was not found. Check the address."), host);
 
   return g_error_new (KBC_API_ERROR, KBC_API_ERROR_NETWORK,
                       /* Translators: %s is a host name such as connection.keboola.com. */
                       _ ("Could not reach %s. Check your connection."), host);
+}
+
+GError *
+kbc_api_error_new_web_page (const char *host)
+{
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (host != NULL, NULL);
+
+  message = web_page_message (host);
+  return g_error_new_literal (KBC_API_ERROR, KBC_API_ERROR_NOT_JSON, message);
 }
 
 GError *

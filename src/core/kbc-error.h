@@ -24,11 +24,23 @@ typedef enum
   KBC_API_ERROR_BAD_REQUEST,       /* 400: validation or business rule */
   KBC_API_ERROR_UNAUTHORIZED,      /* 401: missing, invalid, expired or revoked token; wrong credentials */
   KBC_API_ERROR_FORBIDDEN,         /* 403 */
-  KBC_API_ERROR_NOT_FOUND,         /* 404 */
+  KBC_API_ERROR_NOT_FOUND,         /* 404 or 410: the item a request named is gone (see below) */
   KBC_API_ERROR_CONFLICT,          /* 409 */
   KBC_API_ERROR_TOO_MANY_REQUESTS, /* 429, see kbc_api_error_get_retry_after() */
-  KBC_API_ERROR_UNAVAILABLE,       /* 503 maintenance, or 5xx */
+  KBC_API_ERROR_UNAVAILABLE,       /* 503 maintenance, or another 5xx */
+  KBC_API_ERROR_NOT_OFFERED,       /* 405, or a 404 that is not NOT_FOUND: no such endpoint here */
+  KBC_API_ERROR_REDIRECTED,        /* 3xx (not 304): never followed, the token stays here */
+  KBC_API_ERROR_NOT_JSON,          /* a web page (HTML) where JSON was expected */
+  KBC_API_ERROR_TIMEOUT,           /* the server did not answer in time */
 } KbcApiError;
+
+/* A 404 is KBC_API_ERROR_NOT_FOUND only when all of these hold, and
+ * KBC_API_ERROR_NOT_OFFERED otherwise (the server has no such endpoint, as a
+ * real stack answers for what it does not publish):
+ *  - the request named one item (@names_item below; KbcClient decides it
+ *    from the path, see kbc_client_request_async()),
+ *  - the body is Keboola's error JSON (an object with an "error" string),
+ *  - and that "error" is not a router's "No route found …". */
 
 GQuark      kbc_api_error_quark             (void);
 
@@ -63,19 +75,38 @@ gboolean    kbc_api_error_reword_current_password (GError *error);
  * is not one the app knows. */
 char       *kbc_api_error_translate_server_text (const char *text);
 
-/* Builds an error from an HTTP status and a parsed body (may be NULL),
- * choosing the code and a translated message. */
+/* Builds an error from a status that is not a success and its body (may be
+ * NULL), choosing the code and a translated message that names @host (the
+ * server asked). @content_type is the media type of the body, @location the
+ * Location header of a redirect, @retry_after the Retry-After header (each
+ * may be NULL); @names_item: the request named one item (see above). */
 GError     *kbc_api_error_new_from_response (guint         status,
                                              const char   *body,
                                              gsize         body_len,
-                                             const char   *retry_after);
+                                             const char   *retry_after,
+                                             const char   *host,
+                                             const char   *content_type,
+                                             const char   *location,
+                                             gboolean      names_item);
 
-/* Transport failures: G_TLS_ERROR becomes KBC_API_ERROR_TLS, anything else
- * KBC_API_ERROR_NETWORK naming @host; G_IO_ERROR_CANCELLED is copied as is. */
+/* Transport failures, naming @host (may be NULL):
+ *  - G_TLS_ERROR becomes KBC_API_ERROR_TLS,
+ *  - G_IO_ERROR_TIMED_OUT KBC_API_ERROR_TIMEOUT,
+ *  - a host name that does not resolve (G_RESOLVER_ERROR_NOT_FOUND,
+ *    G_IO_ERROR_HOST_NOT_FOUND) KBC_API_ERROR_NETWORK that says so,
+ *  - anything else KBC_API_ERROR_NETWORK;
+ * G_IO_ERROR_CANCELLED is copied as is. */
 GError     *kbc_api_error_new_transport     (const GError *cause,
                                              const char   *host);
 /* KBC_API_ERROR_INVALID_RESPONSE: a body that is not the JSON expected. */
 GError     *kbc_api_error_new_invalid_response (void);
+/* KBC_API_ERROR_NOT_JSON: @host answered with a web page. */
+GError     *kbc_api_error_new_web_page      (const char   *host);
+/* Whether a body is a web page rather than data: its media type is HTML, or
+ * it starts with "<". @content_type may carry parameters ("; charset=…"). */
+gboolean    kbc_api_error_body_is_web_page  (const char   *content_type,
+                                             const char   *body,
+                                             gsize         body_len);
 /* Seconds from a Retry-After value (delta seconds or an HTTP date); 0 when
  * absent, malformed or in the past. */
 guint       kbc_api_error_parse_retry_after (const char   *value);

@@ -670,9 +670,10 @@ kbc_mfa_enrol_totp_async (KbcMfa *self,
     }
 
   body = kbc_json_build_object ("currentPassword", current_password, NULL);
-  kbc_client_request_async (kbc_resource_get_client (KBC_RESOURCE (self)), "DELETE",
-                            MFA_PATH "/totp", body, cancellable, on_old_totp_deleted,
-                            g_steal_pointer (&task));
+  /* The app is an item: a 404 from Keboola says there is none (NOT_FOUND). */
+  kbc_client_request_item_async (kbc_resource_get_client (KBC_RESOURCE (self)), "DELETE",
+                                 MFA_PATH "/totp", body, cancellable, on_old_totp_deleted,
+                                 g_steal_pointer (&task));
 }
 
 KbcTotpEnrolment *

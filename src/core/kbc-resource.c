@@ -91,10 +91,11 @@ finish_refresh (KbcResource *self, const GError *error)
 static gboolean
 is_not_offered (const GError *error)
 {
-  /* 405: the path exists for other methods only, as on a stack that keeps
-   * the resource in its web page. */
-  return g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_FOUND) ||
-         kbc_api_error_get_status (error) == 405;
+  /* A 404 on the list's path, or a 405 (the path exists for other methods
+   * only, as on a stack that keeps the resource in its web page); a path
+   * that names an item (digits, a UUID) could also be NOT_FOUND, which is
+   * an error: the item is gone. */
+  return g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
 }
 
 static void

@@ -24,8 +24,8 @@ G_DECLARE_DERIVABLE_TYPE (KbcResource, kbc_resource, KBC, RESOURCE, GObject)
  * Properties (read-only, with notify):
  *   client (construct-only), loading, loaded (the server's data arrived at
  *   least once), error (GError, the last refresh's failure, NULL after a
- *   success), offered (FALSE once the server answered 404 or 405 to the GET:
- *   this server has no such resource; not an error).
+ *   success), offered (FALSE once the GET failed with KBC_API_ERROR_NOT_OFFERED, a
+ *   404 or 405: this server has no such resource; not an error).
  *
  * A failed refresh keeps the last good data. */
 struct _KbcResourceClass
