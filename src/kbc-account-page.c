@@ -61,7 +61,9 @@ update_offered (KbcAccountPage *self)
   gboolean mfa_known = !mfa_offered || kbc_resource_get_loaded (mfa);
   const char *description = NULL;
 
-  gtk_widget_set_visible (self->password_group, password);
+  /* Shown until the server says otherwise: most servers that are asked
+   * offer it, and a Keboola stack is known without asking. */
+  gtk_widget_set_visible (self->password_group, password || !password_known);
   gtk_widget_set_visible (GTK_WIDGET (self->mfa_group), mfa_offered);
   gtk_widget_set_visible (GTK_WIDGET (self->keys_group), mfa_offered);
 

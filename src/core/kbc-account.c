@@ -10,6 +10,7 @@
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-mfa.h"
+#include "kbc-stack.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -376,7 +377,12 @@ kbc_account_get_auth_methods (KbcAccount *self)
   g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
 
   if (self->auth_methods == NULL)
-    self->auth_methods = kbc_auth_methods_new (self->client);
+    {
+      self->auth_methods = kbc_auth_methods_new (self->client);
+      /* Keboola's stacks are known: they are never asked. */
+      if (g_strcmp0 (kbc_stack_find_by_url (self->stack_url), KBC_STACK_CUSTOM) != 0)
+        kbc_auth_methods_set_token_only (self->auth_methods);
+    }
   return self->auth_methods;
 }
 

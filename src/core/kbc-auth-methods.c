@@ -78,18 +78,22 @@ kbc_auth_methods_apply (KbcResource *resource, gpointer parsed)
   set_boolean (self, &self->known, TRUE, PROP_KNOWN);
 }
 
-/* A server without the endpoint is a Keboola stack: a token only. */
 static void
-offered_changed_cb (KbcAuthMethods *self)
+set_token_only (KbcAuthMethods *self)
 {
-  if (kbc_resource_get_offered (KBC_RESOURCE (self)))
-    return;
-
   g_object_freeze_notify (G_OBJECT (self));
   set_boolean (self, &self->password, FALSE, PROP_PASSWORD);
   set_boolean (self, &self->token, TRUE, PROP_TOKEN);
   set_boolean (self, &self->known, TRUE, PROP_KNOWN);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A server without the endpoint is a Keboola stack: a token only. */
+static void
+offered_changed_cb (KbcAuthMethods *self)
+{
+  if (!kbc_resource_get_offered (KBC_RESOURCE (self)))
+    set_token_only (self);
 }
 
 static void
@@ -146,6 +150,14 @@ kbc_auth_methods_new (KbcClient *client)
   g_return_val_if_fail (KBC_IS_CLIENT (client), NULL);
 
   return g_object_new (KBC_TYPE_AUTH_METHODS, "client", client, NULL);
+}
+
+void
+kbc_auth_methods_set_token_only (KbcAuthMethods *self)
+{
+  g_return_if_fail (KBC_IS_AUTH_METHODS (self));
+
+  set_token_only (self);
 }
 
 gboolean

@@ -21,8 +21,10 @@ G_DECLARE_FINAL_TYPE (KbcAuthMethods, kbc_auth_methods, KBC, AUTH_METHODS, KbcRe
 KbcAuthMethods *kbc_auth_methods_new          (KbcClient      *client);
 gboolean        kbc_auth_methods_get_password (KbcAuthMethods *self);
 gboolean        kbc_auth_methods_get_token    (KbcAuthMethods *self);
-/* TRUE once the server answered, either way. */
+/* TRUE once the server answered, either way, or once it was told. */
 gboolean        kbc_auth_methods_get_known    (KbcAuthMethods *self);
+/* What is known without asking: a Keboola stack takes a token only. */
+void            kbc_auth_methods_set_token_only (KbcAuthMethods *self);
 
 /* clang-format on */
 
