@@ -223,6 +223,7 @@ on_lookup_searched (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (SecretValue) value = NULL;
   GList *items;
   SecretItem *item;
+  gboolean locked;
   const char *text;
 
   items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
@@ -239,7 +240,8 @@ on_lookup_searched (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   item = items->data;
-  if (!secret_item_get_locked (item))
+  locked = secret_item_get_locked (item);
+  if (!locked)
     {
       g_autoptr (GHashTable) attributes = secret_item_get_attributes (item);
 
@@ -251,10 +253,19 @@ on_lookup_searched (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_list_free_full (items, g_object_unref);
 
-  if (value == NULL)
+  if (value == NULL && locked)
     {
       g_debug ("The keyring entry stayed locked");
       g_task_return_error (task, new_locked_error ());
+      return;
+    }
+
+  /* Unlocked but without its secret: removed between the search and the
+   * reading (a sign-out or a forgotten session at the same time). */
+  if (value == NULL)
+    {
+      g_debug ("The keyring entry went away while it was read");
+      g_task_return_pointer (task, NULL, NULL);
       return;
     }
 

@@ -568,6 +568,31 @@ sign_in_free (gpointer data)
   g_free (sign_in);
 }
 
+/* A sign-in's task, taking over @email and @secret (the password or the
+ * token). A new sign-in replaces one that waited for its second step. */
+static GTask *
+new_sign_in (KbcSession *self,
+             const char *stack_id,
+             char *email,
+             char *secret,
+             gpointer source_tag,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  sign_in->stack_id = g_strdup (stack_id);
+  sign_in->email = email;
+  sign_in->password = secret;
+  g_task_set_task_data (task, sign_in, sign_in_free);
+
+  clear_pending (self);
+  return task;
+}
+
 static void
 on_token_adopted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -779,24 +804,14 @@ kbc_session_sign_in_async (KbcSession *self,
                            gpointer user_data)
 {
   GTask *task;
-  SignIn *sign_in;
 
   g_return_if_fail (KBC_IS_SESSION (self));
   g_return_if_fail (stack_id != NULL);
   g_return_if_fail (email != NULL);
   g_return_if_fail (password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kbc_session_sign_in_async);
-
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->stack_id = g_strdup (stack_id);
-  sign_in->email = g_strstrip (g_strdup (email));
-  sign_in->password = g_strdup (password);
-  g_task_set_task_data (task, sign_in, sign_in_free);
-
-  /* A new sign-in replaces one that waited for its second step. */
-  clear_pending (self);
+  task = new_sign_in (self, stack_id, g_strstrip (g_strdup (email)), g_strdup (password),
+                      kbc_session_sign_in_async, cancellable, callback, user_data);
   resolve_stack (self, task, stack_id, url, begin_login);
 }
 
@@ -904,15 +919,9 @@ kbc_session_sign_in_token_async (KbcSession *self,
   g_return_if_fail (stack_id != NULL);
   g_return_if_fail (token != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kbc_session_sign_in_token_async);
-
-  sign_in = g_new0 (SignIn, 1);
-  sign_in->stack_id = g_strdup (stack_id);
-  sign_in->password = normalize_token (token);
-  g_task_set_task_data (task, sign_in, sign_in_free);
-
-  clear_pending (self);
+  task = new_sign_in (self, stack_id, NULL, normalize_token (token),
+                      kbc_session_sign_in_token_async, cancellable, callback, user_data);
+  sign_in = g_task_get_task_data (task);
 
   if (sign_in->password == NULL || sign_in->password[0] == '\0')
     {
