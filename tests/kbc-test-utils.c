@@ -479,6 +479,7 @@ kbc_test_response_free (KbcTestResponse *response)
   g_free (response->retry_after);
   g_free (response->allow);
   g_free (response->content_type);
+  g_free (response->etag);
   g_free (response);
 }
 
@@ -500,12 +501,14 @@ kbc_test_response_string (KbcTestResponse *response, const char *member)
   return json_object_get_string_member (object, member);
 }
 
-KbcTestResponse *
-kbc_test_server_request (KbcTestServer *self,
-                         const char *method,
-                         const char *path,
-                         const char *token,
-                         const char *body)
+static KbcTestResponse *
+request_valist (KbcTestServer *self,
+                const char *method,
+                const char *path,
+                const char *token,
+                const char *body,
+                const char *first_header,
+                va_list headers_args)
 {
   g_autoptr (SoupMessage) message = NULL;
   g_autoptr (GBytes) bytes = NULL;
@@ -524,6 +527,9 @@ kbc_test_server_request (KbcTestServer *self,
   if (token != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (message),
                                   "X-KBC-ManageApiToken", token);
+  for (const char *name = first_header; name != NULL; name = va_arg (headers_args, const char *))
+    soup_message_headers_replace (soup_message_get_request_headers (message), name,
+                                  va_arg (headers_args, const char *));
   if (body != NULL)
     {
       g_autoptr (GBytes) request_body = g_bytes_new (body, strlen (body));
@@ -542,8 +548,55 @@ kbc_test_server_request (KbcTestServer *self,
   response->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
   response->allow = g_strdup (soup_message_headers_get_one (headers, "Allow"));
   response->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  response->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
   if (len > 0)
     response->json = json_from_string (response->body, NULL);
+  return response;
+}
+
+static KbcTestResponse *
+request_with_headers (KbcTestServer *self,
+                      const char *method,
+                      const char *path,
+                      const char *token,
+                      const char *body,
+                      const char *first_header,
+                      ...)
+{
+  KbcTestResponse *response;
+  va_list args;
+
+  va_start (args, first_header);
+  response = request_valist (self, method, path, token, body, first_header, args);
+  va_end (args);
+  return response;
+}
+
+KbcTestResponse *
+kbc_test_server_request (KbcTestServer *self,
+                         const char *method,
+                         const char *path,
+                         const char *token,
+                         const char *body)
+{
+  return request_with_headers (self, method, path, token, body, NULL);
+}
+
+KbcTestResponse *
+kbc_test_server_request_with_headers (KbcTestServer *self,
+                                      const char *method,
+                                      const char *path,
+                                      const char *token,
+                                      const char *body,
+                                      const char *first_header,
+                                      ...)
+{
+  KbcTestResponse *response;
+  va_list args;
+
+  va_start (args, first_header);
+  response = request_valist (self, method, path, token, body, first_header, args);
+  va_end (args);
   return response;
 }
 

@@ -73,6 +73,7 @@ typedef struct
   char     *retry_after;  /* the Retry-After header, or NULL */
   char     *allow;        /* the Allow header, or NULL */
   char     *content_type;
+  char     *etag;         /* the ETag header, or NULL */
 } KbcTestResponse;
 
 void             kbc_test_response_free     (KbcTestResponse *response);
@@ -88,6 +89,15 @@ KbcTestResponse *kbc_test_server_request    (KbcTestServer   *self,
                                              const char      *path,
                                              const char      *token,
                                              const char      *body);
+/* The same with more request headers: NULL-terminated name, value pairs
+ * (e.g. "If-None-Match", etag, NULL). */
+KbcTestResponse *kbc_test_server_request_with_headers (KbcTestServer *self,
+                                             const char      *method,
+                                             const char      *path,
+                                             const char      *token,
+                                             const char      *body,
+                                             const char      *first_header,
+                                             ...) G_GNUC_NULL_TERMINATED;
 /* POST /manage/auth/login; asserts 201 and returns the token. */
 char            *kbc_test_server_login      (KbcTestServer   *self,
                                              const char      *email,

@@ -10,6 +10,7 @@
 #include "kbc-server-http.h"
 #include "kbc-server-keys.h"
 #include "kbc-server-mfa.h"
+#include "kbc-server-notifications.h"
 #include "kbc-server-published.h"
 #include "kbc-test-utils.h"
 
@@ -172,6 +173,7 @@ registered_routes (gboolean published_only)
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
+  kbc_server_notifications_register (server);
 
   for (guint i = 0; i < server->routes->len; i++)
     {
@@ -200,6 +202,7 @@ test_registered_routes (void)
 
   g_assert_true (g_hash_table_contains (all, "POST /manage/auth/login"));
   g_assert_true (g_hash_table_contains (all, "GET /manage/current-user/mfa"));
+  g_assert_true (g_hash_table_contains (all, "GET /manage/notifications"));
 
   /* Published-only has exactly the published routes of every module. */
   g_hash_table_iter_init (&iter, all);
@@ -244,7 +247,8 @@ static const Endpoint unpublished[] = {
   { "GET", "/manage/current-user/tokens", TRUE, NULL, FALSE },
   { "POST", "/manage/current-user/tokens", TRUE, "{\"description\": \"x\", \"expiresIn\": 3600}",
     FALSE },
-  { "GET", "/manage/notifications", TRUE, NULL, FALSE },
+  { "GET", "/manage/notifications", TRUE, NULL, TRUE },
+  { "PUT", "/manage/notifications", TRUE, "{\"allRead\": true}", TRUE },
   { "GET", "/manage/organizations", TRUE, NULL, FALSE },
   { "POST", "/manage/current-user/session-token", TRUE, "{}", FALSE },
   { "POST", "/manage/auth/logout", TRUE, NULL, TRUE },

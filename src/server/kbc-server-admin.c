@@ -11,6 +11,7 @@
 #include "kbc-server-http.h"
 #include "kbc-server-keys.h"
 #include "kbc-server-mfa.h"
+#include "kbc-server-notifications.h"
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
 
@@ -47,6 +48,12 @@ static struct
   char *description;
   char *expires_in;
   gint64 id;
+  gboolean all;
+  char *type;
+  char *title;
+  char *message;
+  char *project;
+  char *limit;
   int session_lifetime;
   int ticket_lifetime;
   gboolean quiet;
@@ -265,6 +272,7 @@ cmd_serve (Input *input)
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
+  kbc_server_notifications_register (server);
 
   port = kbc_server_listen (server, host, port, &error);
   if (port == 0)
@@ -300,6 +308,96 @@ cmd_serve (Input *input)
 
 /* ---- seed-demo ---- */
 
+#define DAY (24 * 3600)
+
+/* A few of each type, some read, the way a real account collects them. */
+static const struct
+{
+  const char *type;
+  gint64 age; /* seconds */
+  gboolean read;
+  const char *title;
+  const char *message;
+  gint64 project_id;
+  const char *project_name;
+  const char *limit;
+} demo_notifications[] = {
+  { KBC_NOTIFICATION_TYPE_GLOBAL, 40 * DAY, TRUE, "Scheduled maintenance on Saturday",
+    "Keboola Connection will be **read-only** on Saturday from 08:00 to 10:00 UTC while the "
+    "platform is upgraded. Follow the [status page](https://status.keboola.com/) for updates.",
+    0, NULL, NULL },
+  { KBC_NOTIFICATION_TYPE_COMMON, 21 * DAY, TRUE, "Your project moved to the new storage backend",
+    "All tables of *Demo Analytics* now live on the new backend. Nothing changes for your "
+    "configurations.",
+    1001, "Demo Analytics", NULL },
+  { KBC_NOTIFICATION_TYPE_LIMIT, 9 * DAY, FALSE, "Storage limit exceeded",
+    "The project *Demo Analytics* uses **112 GB** of its 100 GB storage. Delete tables you no "
+    "longer need, or ask your organization to raise the limit.",
+    1001, "Demo Analytics", "storage.dataSizeBytes" },
+  { KBC_NOTIFICATION_TYPE_SECURITY, 6 * DAY, FALSE, "Protect your account with a second factor",
+    "Your account is protected by a password only. Add an authenticator app or a security key "
+    "in **Account & Security**.",
+    0, NULL, NULL },
+  { KBC_NOTIFICATION_TYPE_GLOBAL, 3 * DAY, FALSE, "Legacy Python transformations end on 30 June",
+    "The legacy Python transformations are *deprecated* and stop running on 30 June. To move "
+    "one:\n\n1. Open the transformation.\n2. Choose `Migrate`.\n3. Check its output tables."
+    "\n\nSee the [migration guide](https://help.keboola.com/transformations/) for details.",
+    0, NULL, NULL },
+  { KBC_NOTIFICATION_TYPE_LIMIT, 2 * DAY, FALSE, "Orchestration runs limit reached",
+    "*Marketing Sandbox* ran **500** orchestrations this month, its limit. New runs wait until "
+    "the 1st.",
+    1002, "Marketing Sandbox", "orchestrations.count" },
+  { KBC_NOTIFICATION_TYPE_COMMON, 3 * 3600, FALSE, "Welcome to KBC Account",
+    "This is the demo account of the server on your computer. Try marking notifications read, "
+    "or changing your password: a **security** notification tells you about it.",
+    0, NULL, NULL },
+};
+
+/* Once: a demo account that ever had notifications keeps what it has. */
+static gboolean
+seed_demo_notifications (KbcStore *store, gint64 user_id, GError **error)
+{
+  gint64 now = kbc_server_now ();
+  gint64 version;
+
+  /* Checked inside the transaction: two seed-demo at once seed once. */
+  if (!kbc_store_begin (store, error))
+    return FALSE;
+  version = kbc_store_notification_version (store, user_id, error);
+  if (version != 0)
+    {
+      kbc_store_rollback (store);
+      return version > 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (demo_notifications); i++)
+    {
+      KbcNotificationRow row = {
+        .user_id = user_id,
+        .type = (char *) demo_notifications[i].type,
+        .title = (char *) demo_notifications[i].title,
+        .message = (char *) demo_notifications[i].message,
+        .limit_name = (char *) demo_notifications[i].limit,
+        .project_id = demo_notifications[i].project_id,
+        .project_name = (char *) demo_notifications[i].project_name,
+      };
+      g_autofree char *id = NULL;
+
+      id = kbc_store_notification_insert (store, &row, now - demo_notifications[i].age, error);
+      if (id == NULL || (demo_notifications[i].read &&
+                         !kbc_store_notification_mark_read (store, user_id, id, now, error)))
+        {
+          kbc_store_rollback (store);
+          return FALSE;
+        }
+    }
+  if (!kbc_store_commit (store, error))
+    {
+      kbc_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_seed_demo (Input *input)
 {
@@ -319,6 +417,8 @@ cmd_seed_demo (Input *input)
     return fail (EXIT_BAD_INPUT, "%s", error->message);
   if (user != NULL)
     {
+      if (!seed_demo_notifications (store, user->id, &error))
+        return fail (EXIT_BAD_INPUT, "%s", error->message);
       print_id (user->id);
       return 0;
     }
@@ -337,6 +437,8 @@ cmd_seed_demo (Input *input)
     }
   if (id == 0)
     return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
+  if (!seed_demo_notifications (store, id, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
 
   print_id (id);
   return 0;
@@ -464,6 +566,125 @@ cmd_token_add (Input *input)
   fflush (stdout);
   explicit_bzero (token, strlen (token));
   g_free (token);
+  return 0;
+}
+
+/* ---- notify ---- */
+
+/* A limit's name as the project's limits name it ("storage.dataSizeBytes"). */
+static gboolean
+is_limit_name (const char *name)
+{
+  if (*name == '\0' || strlen (name) > MAX_NAME_BYTES)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static int
+cmd_notify (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) user_ids = NULL;
+  g_autoptr (GPtrArray) new_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *title = NULL;
+  g_autofree char *problem = NULL;
+  KbcNotificationRow row = { 0 };
+  gint64 project_id = 0;
+  gint64 now;
+  int status = 0;
+
+  if ((opts.email != NULL) == opts.all)
+    return fail (EXIT_USAGE, "notify: give either --email E or --all");
+  if (opts.type == NULL)
+    return fail (EXIT_USAGE, "--type: required (common, limit or global)");
+  if (opts.title == NULL)
+    return fail (EXIT_USAGE, "--title: required");
+  if (opts.message == NULL)
+    return fail (EXIT_USAGE, "--message: required");
+
+  /* "security" is the server's own: it sends those when the account changes. */
+  if (!g_str_equal (opts.type, KBC_NOTIFICATION_TYPE_COMMON) &&
+      !g_str_equal (opts.type, KBC_NOTIFICATION_TYPE_LIMIT) &&
+      !g_str_equal (opts.type, KBC_NOTIFICATION_TYPE_GLOBAL))
+    return fail (EXIT_BAD_INPUT, "type: must be common, limit or global");
+
+  title = g_strstrip (g_strdup (opts.title));
+  if ((problem = kbc_server_notification_check (title, opts.message)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", problem);
+
+  if (opts.project != NULL &&
+      !g_ascii_string_to_signed (opts.project, 10, 1, G_MAXINT64, &project_id, NULL))
+    return fail (EXIT_BAD_INPUT, "project: must be a project id (a positive whole number)");
+  if (opts.limit != NULL && !g_str_equal (opts.type, KBC_NOTIFICATION_TYPE_LIMIT))
+    return fail (EXIT_BAD_INPUT, "limit: only a notification of --type limit names a limit");
+  if (opts.limit != NULL && !is_limit_name (opts.limit))
+    return fail (EXIT_BAD_INPUT,
+                 "limit: must be a limit's name (letters, digits, '.', '_' and '-'), such as "
+                 "storage.dataSizeBytes");
+  if (g_str_equal (opts.type, KBC_NOTIFICATION_TYPE_LIMIT) && project_id == 0)
+    return fail (EXIT_BAD_INPUT,
+                 "project: a limit notification is about a project: give --project");
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  if (opts.all)
+    {
+      user_ids = kbc_store_user_ids (store, &error);
+      if (user_ids == NULL)
+        return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
+  else
+    {
+      g_autoptr (KbcUser) user = kbc_store_user_by_email (store, opts.email, &error);
+
+      if (user == NULL)
+        return fail (EXIT_BAD_INPUT, "%s",
+                     error != NULL ? error->message : "email: there is no user with this email");
+      user_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (user_ids, user->id);
+    }
+
+  /* The project is kept by id; its name comes with the projects of a later
+   * issue, and is null until then. */
+  row.type = opts.type;
+  row.title = title;
+  row.message = opts.message;
+  row.limit_name = opts.limit;
+  row.project_id = project_id;
+
+  /* One transaction: everyone gets it, or no one. */
+  now = kbc_server_now ();
+  if (!kbc_store_begin (store, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  for (guint i = 0; i < user_ids->len; i++)
+    {
+      char *id;
+
+      row.user_id = g_array_index (user_ids, gint64, i);
+      id = kbc_store_notification_insert (store, &row, now, &error);
+      if (id == NULL)
+        {
+          kbc_store_rollback (store);
+          return fail (EXIT_BAD_INPUT, "%s", error->message);
+        }
+      g_ptr_array_add (new_ids, id);
+    }
+  if (!kbc_store_commit (store, &error))
+    {
+      kbc_store_rollback (store);
+      return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
+
+  /* One id a line: one for --email, one per user for --all. */
+  for (guint i = 0; i < new_ids->len; i++)
+    printf ("%s\n", (const char *) new_ids->pdata[i]);
+  fflush (stdout);
   return 0;
 }
 
@@ -597,6 +818,22 @@ static const GOptionEntry email_entries[] = {
   { NULL },
 };
 
+static const GOptionEntry notify_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The user to notify", "E" },
+  { "all", 0, 0, G_OPTION_ARG_NONE, &opts.all, "Notify every user (one notification each)", NULL },
+  { "type", 0, 0, G_OPTION_ARG_STRING, &opts.type,
+    "common, limit or global (security notifications are the server's own)", "TYPE" },
+  { "title", 0, 0, G_OPTION_ARG_STRING, &opts.title, "One line of plain text", "T" },
+  { "message", 0, 0, G_OPTION_ARG_STRING, &opts.message,
+    "The text, in markdown (links, emphasis, code, lists)", "M" },
+  { "project", 0, 0, G_OPTION_ARG_STRING, &opts.project,
+    "The id of the project it is about (required for --type limit)", "ID" },
+  { "limit", 0, 0, G_OPTION_ARG_STRING, &opts.limit,
+    "The exceeded limit's name, e.g. storage.dataSizeBytes (--type limit)", "NAME" },
+  { NULL },
+};
+
 typedef struct
 {
   const char *group; /* "user" in "user add"; NULL for a top-level command */
@@ -617,6 +854,8 @@ static const Command commands[] = {
   { "token", "add", "Create a personal token for a user and print it (it is shown only once)",
     token_add_entries, FALSE, cmd_token_add },
   { "token", "expire", "Make a token expire now", token_expire_entries, FALSE, cmd_token_expire },
+  { NULL, "notify", "Send a notification to a user or to everyone; prints the new id(s)",
+    notify_entries, FALSE, cmd_notify },
   { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
     email_entries, FALSE, cmd_login_ticket_expire },
   { "challenge", "expire",
@@ -653,6 +892,11 @@ clear_opts (void)
   g_clear_pointer (&opts.name, g_free);
   g_clear_pointer (&opts.description, g_free);
   g_clear_pointer (&opts.expires_in, g_free);
+  g_clear_pointer (&opts.type, g_free);
+  g_clear_pointer (&opts.title, g_free);
+  g_clear_pointer (&opts.message, g_free);
+  g_clear_pointer (&opts.project, g_free);
+  g_clear_pointer (&opts.limit, g_free);
 }
 
 int

@@ -403,6 +403,61 @@ gboolean       kbc_store_ticket_expire_user (KbcStore  *self,
                                           gint64        now,
                                           GError      **error);
 
+/* ---- notifications (kbc-server-store-notifications.c) ---- */
+
+#define KBC_NOTIFICATION_TYPE_COMMON   "common"
+#define KBC_NOTIFICATION_TYPE_LIMIT    "limit"
+#define KBC_NOTIFICATION_TYPE_GLOBAL   "global"
+#define KBC_NOTIFICATION_TYPE_SECURITY "security"
+
+typedef struct
+{
+  char     *id;            /* a UUID */
+  gint64    user_id;
+  char     *type;          /* one of KBC_NOTIFICATION_TYPE_* */
+  gint64    created;
+  gboolean  is_read;
+  char     *title;
+  char     *message;       /* markdown */
+  char     *event;         /* payload "event" (security); NULL: none */
+  char     *limit_name;    /* payload "limit"; NULL: none */
+  gint64    project_id;    /* 0: none */
+  char     *project_name;  /* NULL: not known */
+} KbcNotificationRow;
+
+void           kbc_notification_row_free (KbcNotificationRow *row);
+
+/* Adds a notification for @row->user_id (its id, created and is_read are
+ * ignored: a new one is unread, made @now) and returns its new id. */
+char          *kbc_store_notification_insert (KbcStore *self,
+                                          const KbcNotificationRow *row,
+                                          gint64        now,
+                                          GError      **error);
+/* The user's notifications (KbcNotificationRow), newest first. */
+GPtrArray     *kbc_store_notification_list (KbcStore  *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* A number that changes whenever the user's list or a read state does
+ * (0 before their first notification). Read it before the list: the
+ * list is then at least as new as the number says. */
+gint64         kbc_store_notification_version (KbcStore *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* Marks the user's notification @id read (already read is fine). FALSE
+ * with KBC_STORE_ERROR_NOT_FOUND when the user has no such notification. */
+gboolean       kbc_store_notification_mark_read (KbcStore *self,
+                                          gint64        user_id,
+                                          const char   *id,
+                                          gint64        now,
+                                          GError      **error);
+gboolean       kbc_store_notification_mark_all_read (KbcStore *self,
+                                          gint64        user_id,
+                                          gint64        now,
+                                          GError      **error);
+/* Every user's id, in order (for `notify --all`). */
+GArray        *kbc_store_user_ids        (KbcStore     *self,
+                                          GError      **error);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
@@ -413,5 +468,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcRecoveryCode, kbc_recovery_code_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcDevice, kbc_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcCredential, kbc_credential_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcNotificationRow, kbc_notification_row_free)
 
 G_END_DECLS
