@@ -8,6 +8,7 @@
 
 #include "kbc-server-crypto.h"
 #include "kbc-server-mfa.h"
+#include "kbc-server-notifications.h"
 
 #include <string.h>
 
@@ -420,6 +421,12 @@ password_checked (gpointer data)
       !kbc_store_user_set_password (server->store, request->user->id, job->new_hash, &error) ||
       !kbc_store_sessions_revoke_others (server->store, request->user->id, request->token->id,
                                          &error) ||
+      !kbc_server_notify_security (
+          server->store, request->user->id, request->now, KBC_SECURITY_EVENT_PASSWORD_CHANGED,
+          "Your password was changed",
+          "The password of your account was changed, and your other sessions were signed out. "
+          "If it was not you, reset your password at once and check your sign-in methods.",
+          &error) ||
       !kbc_store_commit (server->store, &error))
     {
       kbc_store_rollback (server->store);

@@ -33,6 +33,7 @@
 
 #include "kbc-server-auth.h"
 #include "kbc-server-mfa.h"
+#include "kbc-server-notifications.h"
 #include "kbc-server-webauthn.h"
 
 #include <gio/gio.h>
@@ -359,6 +360,8 @@ registration_finish (KbcRequest *request)
   g_autofree char *rp_id = NULL;
   g_autofree char *name = NULL;
   g_autofree char *aaguid = NULL;
+  g_autofree char *escaped_name = NULL;
+  g_autofree char *message = NULL;
   static const guint8 no_aaguid[16] = { 0 };
   gint64 id;
   gint64 expires = 0;
@@ -429,12 +432,23 @@ registration_finish (KbcRequest *request)
   if (memcmp (registration->aaguid, no_aaguid, sizeof no_aaguid) != 0)
     aaguid = kbc_server_webauthn_aaguid_to_string (registration->aaguid);
 
+  /* The key's name is the user's text: in the message it reads as itself. */
+  escaped_name = kbc_server_markdown_escape (name);
+  message = g_strdup_printf ("The security key “%s” can now sign in to your account. If it was "
+                             "not you, change your password and remove the key in **Account & "
+                             "Security** at once.",
+                             escaped_name);
+
   /* A new factor ends the user's other sessions, as TOTP does. */
   if (!kbc_store_begin (store, &error) ||
       (device_id = kbc_store_device_insert (
            store, request->user->id, name, registration->credential_id, registration->public_key,
            registration->sign_count, aaguid, registration->fmt, request->now, &error)) == 0 ||
-      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+      !kbc_mfa_revoke_other_sessions (request, &error) ||
+      !kbc_server_notify_security (store, request->user->id, request->now,
+                                   KBC_SECURITY_EVENT_KEY_ADDED, "Security key added", message,
+                                   &error) ||
+      !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
       if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_EXISTS))
@@ -540,14 +554,20 @@ device_delete_authenticated (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
   g_autoptr (GError) error = NULL;
+  g_autoptr (KbcDevice) device = NULL;
+  g_autofree char *escaped_name = NULL;
+  g_autofree char *message = NULL;
+  gboolean still_enabled;
   gint64 id = 0;
 
   parse_id (kbc_request_param (request, 0), &id);
   if (!kbc_store_begin (store, &error) ||
+      (device = kbc_store_device_get (store, request->user->id, id, &error)) == NULL ||
       !kbc_store_device_delete (store, request->user->id, id, &error))
     {
       kbc_store_rollback (store);
-      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
+      /* No device and no error: the user has no such key. */
+      if (error == NULL || g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND))
         reply_device_not_found (request);
       else
         kbc_request_reply_internal (request, error);
@@ -555,9 +575,21 @@ device_delete_authenticated (KbcRequest *request)
     }
 
   /* Removing the last factor turns MFA off, and its recovery codes die. */
-  if ((!kbc_mfa_is_enabled (store, request->user->id) &&
-       !kbc_store_recovery_clear (store, request->user->id, &error)) ||
-      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+  still_enabled = kbc_mfa_is_enabled (store, request->user->id);
+  escaped_name = kbc_server_markdown_escape (device->name);
+  message = g_strdup_printf (
+      still_enabled ? "The security key “%s” no longer signs in to your account. If it was not "
+                      "you, change your password at once."
+                    : "The security key “%s” no longer signs in to your account, and it was the "
+                      "last second factor: multi-factor authentication is off. If it was not you, "
+                      "change your password at once and set it up again.",
+      escaped_name);
+  if ((!still_enabled && !kbc_store_recovery_clear (store, request->user->id, &error)) ||
+      !kbc_mfa_revoke_other_sessions (request, &error) ||
+      !kbc_server_notify_security (store, request->user->id, request->now,
+                                   KBC_SECURITY_EVENT_KEY_REMOVED, "Security key removed", message,
+                                   &error) ||
+      !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
       kbc_request_reply_internal (request, error);

@@ -18,6 +18,7 @@
 #include "kbc-server-auth.h"
 #include "kbc-server-crypto.h"
 #include "kbc-server-keys.h"
+#include "kbc-server-notifications.h"
 #include "kbc-server-webauthn.h"
 #include "kbc-totp.h"
 
@@ -398,7 +399,15 @@ totp_activate (KbcRequest *request)
   if (!kbc_store_begin (store, &error) ||
       !kbc_store_totp_activate (store, request->user->id, step, &error) ||
       !kbc_store_recovery_replace (store, request->user->id, rows, &error) ||
-      !kbc_mfa_revoke_other_sessions (request, &error) || !kbc_store_commit (store, &error))
+      !kbc_mfa_revoke_other_sessions (request, &error) ||
+      !kbc_server_notify_security (
+          store, request->user->id, request->now, KBC_SECURITY_EVENT_TOTP_ENABLED,
+          "Authenticator app added",
+          "Signing in to your account now asks for a code from an authenticator app, and new "
+          "recovery codes were made. If it was not you, change your password and remove the app "
+          "in **Account & Security** at once.",
+          &error) ||
+      !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
       kbc_request_reply_internal (request, error);
@@ -440,6 +449,18 @@ totp_delete_authenticated (KbcRequest *request)
       !kbc_store_totp_delete (store, request->user->id, &error) ||
       (last_factor && !kbc_store_recovery_clear (store, request->user->id, &error)) ||
       (row->enabled && !kbc_mfa_revoke_other_sessions (request, &error)) ||
+      (row->enabled &&
+       !kbc_server_notify_security (
+           store, request->user->id, request->now, KBC_SECURITY_EVENT_TOTP_REMOVED,
+           "Authenticator app removed",
+           last_factor ? "Signing in to your account no longer asks for a code from an "
+                         "authenticator app: multi-factor authentication is off. If it was not "
+                         "you, change your password at once and set up multi-factor "
+                         "authentication again."
+                       : "Your authenticator app no longer signs in to your account; your "
+                         "security keys still do. If it was not you, change your password at "
+                         "once.",
+           &error)) ||
       !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
@@ -478,6 +499,12 @@ recovery_regenerate_authenticated (KbcRequest *request)
   codes = generate_recovery_codes (&rows);
   if (!kbc_store_begin (store, &error) ||
       !kbc_store_recovery_replace (store, request->user->id, rows, &error) ||
+      !kbc_server_notify_security (
+          store, request->user->id, request->now, KBC_SECURITY_EVENT_RECOVERY_CODES,
+          "New recovery codes were made",
+          "The recovery codes of your account were replaced: the old ones no longer work. If it "
+          "was not you, change your password at once.",
+          &error) ||
       !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
@@ -513,6 +540,14 @@ mfa_disable_authenticated (KbcRequest *request)
       !kbc_store_device_delete_all (store, request->user->id, &error) ||
       !kbc_store_recovery_clear (store, request->user->id, &error) ||
       (was_enabled && !kbc_mfa_revoke_other_sessions (request, &error)) ||
+      (was_enabled &&
+       !kbc_server_notify_security (
+           store, request->user->id, request->now, KBC_SECURITY_EVENT_MFA_DISABLED,
+           "Multi-factor authentication turned off",
+           "Every second factor of your account was removed: signing in now needs only the "
+           "password. If it was not you, change your password at once and turn multi-factor "
+           "authentication on again.",
+           &error)) ||
       !kbc_store_commit (store, &error))
     {
       kbc_store_rollback (store);
