@@ -8,7 +8,7 @@ packages=(
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libfido2-dev libcbor-dev libqrencode-dev libsecret-1-dev libsqlite3-dev
   libssl-dev libargon2-dev libpwquality-dev cracklib-runtime
-  libevent-dev liboath-dev
+  libevent-dev liboath-dev libmd4c-dev
   xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 gettext
   desktop-file-utils appstream-util appstream libxml2-utils libglib2.0-bin libgtk-4-bin
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
