@@ -10,6 +10,7 @@
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-mfa.h"
+#include "kbc-notifications.h"
 #include "kbc-stack.h"
 
 #include <glib/gi18n-lib.h>
@@ -36,6 +37,7 @@ struct _KbcAccount
   /* Created on first use. */
   KbcFido *fido;
   KbcMfa *mfa;
+  KbcNotifications *notifications;
   KbcAuthMethods *auth_methods;
 };
 
@@ -172,6 +174,9 @@ kbc_account_dispose (GObject *object)
   if (self->mfa != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->mfa));
   g_clear_object (&self->mfa);
+  if (self->notifications != NULL)
+    kbc_resource_cancel (KBC_RESOURCE (self->notifications));
+  g_clear_object (&self->notifications);
   if (self->auth_methods != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->auth_methods));
   g_clear_object (&self->auth_methods);
@@ -369,6 +374,16 @@ kbc_account_get_mfa (KbcAccount *self)
   if (self->mfa == NULL)
     self->mfa = kbc_mfa_new (self);
   return self->mfa;
+}
+
+KbcNotifications *
+kbc_account_get_notifications (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->notifications == NULL)
+    self->notifications = kbc_notifications_new (self->client);
+  return self->notifications;
 }
 
 KbcAuthMethods *
