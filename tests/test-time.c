@@ -87,15 +87,56 @@ test_round_trip (void)
   g_assert_true (g_date_time_equal (back, seconds));
 }
 
+static void
+test_relative (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_utc (2026, 11, 28, 12, 0, 0);
+  static const struct
+  {
+    GTimeSpan ago;
+    const char *expected;
+  } cases[] = {
+    { -30 * G_TIME_SPAN_SECOND, "Just now" },
+    { 0, "Just now" },
+    { 59 * G_TIME_SPAN_SECOND, "Just now" },
+    { G_TIME_SPAN_MINUTE, "1 minute ago" },
+    { 5 * G_TIME_SPAN_MINUTE + 3 * G_TIME_SPAN_SECOND, "5 minutes ago" },
+    { G_TIME_SPAN_HOUR, "1 hour ago" },
+    { 23 * G_TIME_SPAN_HOUR, "23 hours ago" },
+    { G_TIME_SPAN_DAY, "Yesterday" },
+    { 2 * G_TIME_SPAN_DAY, "2 days ago" },
+    { 6 * G_TIME_SPAN_DAY + 23 * G_TIME_SPAN_HOUR, "6 days ago" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GDateTime) then = g_date_time_add (now, -cases[i].ago);
+      g_autofree char *text = kbc_time_format_relative (then, now);
+
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+
+  /* From a week on, the date (in local time, here UTC). */
+  {
+    g_autoptr (GDateTime) old = g_date_time_new_utc (2026, 11, 2, 12, 0, 0);
+    g_autofree char *text = kbc_time_format_relative (old, now);
+
+    g_assert_cmpstr (text, ==, "Nov 2, 2026");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* Local time is UTC here. */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/kbc/time/format", test_format);
   g_test_add_func ("/kbc/time/parse", test_parse);
   g_test_add_func ("/kbc/time/parse-invalid", test_parse_invalid);
   g_test_add_func ("/kbc/time/round-trip", test_round_trip);
+  g_test_add_func ("/kbc/time/relative", test_relative);
 
   return g_test_run ();
 }
