@@ -9,9 +9,16 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "kbc-notification.h"
 #include "kbc-stack.h"
 #include "kbc-toast.h"
 #include "kbc-window.h"
+
+/* Desktop notifications: one each up to this many at once, then one for all. */
+#define MAX_SINGLE_NOTIFICATIONS 3
+/* A desktop notification shows the start of the message. */
+#define MAX_BODY_CHARS          300
+#define SUMMARY_NOTIFICATION_ID "notifications"
 
 struct _KbcApplication
 {
@@ -28,6 +35,7 @@ struct _KbcApplication
   char *stack_id;
   char *stack_url;
   gboolean restore_started;
+  GHashTable *sent; /* desktop notification id → TRUE, until withdrawn */
 };
 
 G_DEFINE_FINAL_TYPE (KbcApplication, kbc_application, ADW_TYPE_APPLICATION)
@@ -145,6 +153,111 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* The default action of a desktop notification: the app at that item. */
+static void
+show_notification_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  KbcApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!KBC_IS_WINDOW (window))
+    return;
+
+  kbc_window_show_notification (KBC_WINDOW (window), g_variant_get_string (parameter, NULL));
+  gtk_window_present (window);
+}
+
+static void
+withdraw (KbcApplication *self, const char *id)
+{
+  if (g_hash_table_remove (self->sent, id))
+    g_application_withdraw_notification (G_APPLICATION (self), id);
+}
+
+/* Read here or elsewhere: its desktop notification has said its piece. */
+static void
+item_read_cb (KbcNotification *item, GParamSpec *pspec, KbcApplication *self)
+{
+  g_autofree char *id = NULL;
+  const char *summary = g_object_get_data (G_OBJECT (item), "kbc-summary");
+
+  if (!kbc_notification_get_is_read (item))
+    return;
+
+  g_signal_handlers_disconnect_by_func (item, item_read_cb, self);
+  id = g_strconcat ("notification-", kbc_notification_get_id (item), NULL);
+  withdraw (self, summary != NULL ? summary : id);
+}
+
+static char *
+shorten (const char *text)
+{
+  if (g_utf8_strlen (text, -1) <= MAX_BODY_CHARS)
+    return g_strdup (text);
+  {
+    g_autofree char *start = g_utf8_substring (text, 0, MAX_BODY_CHARS);
+
+    return g_strconcat (start, "…", NULL);
+  }
+}
+
+void
+kbc_application_notify_arrived (KbcApplication *self, GPtrArray *items)
+{
+  g_autoptr (GNotification) summary = NULL;
+  g_autoptr (GString) titles = NULL;
+  g_autofree char *title = NULL;
+  KbcNotification *newest;
+
+  g_return_if_fail (KBC_IS_APPLICATION (self));
+  g_return_if_fail (items != NULL);
+
+  if (items->len == 0 || !g_settings_get_boolean (self->settings, "desktop-notifications"))
+    return;
+
+  if (items->len <= MAX_SINGLE_NOTIFICATIONS)
+    {
+      /* Oldest first, so that the newest is on top. */
+      for (guint i = items->len; i > 0; i--)
+        {
+          KbcNotification *item = items->pdata[i - 1];
+          g_autoptr (GNotification) notification =
+              g_notification_new (kbc_notification_get_title (item));
+          g_autofree char *body = shorten (kbc_notification_get_plain_text (item));
+          g_autofree char *id = g_strconcat ("notification-", kbc_notification_get_id (item), NULL);
+
+          if (*body != '\0')
+            g_notification_set_body (notification, body);
+          if (kbc_notification_get_kind (item) == KBC_NOTIFICATION_SECURITY)
+            g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+          g_notification_set_default_action_and_target (notification, "app.show-notification", "s",
+                                                        kbc_notification_get_id (item));
+          g_application_send_notification (G_APPLICATION (self), id, notification);
+          g_hash_table_add (self->sent, g_steal_pointer (&id));
+          g_object_set_data (G_OBJECT (item), "kbc-summary", NULL);
+          g_signal_connect_object (item, "notify::is-read", G_CALLBACK (item_read_cb), self, 0);
+        }
+      return;
+    }
+
+  /* Many at once: one notification that counts them, naming a few. */
+  newest = items->pdata[0];
+  title = g_strdup_printf (ngettext ("%u new notification", "%u new notifications", items->len),
+                           items->len);
+  titles = g_string_new (NULL);
+  for (guint i = 0; i < MAX_SINGLE_NOTIFICATIONS; i++)
+    g_string_append_printf (titles, "%s%s", i > 0 ? "\n" : "",
+                            kbc_notification_get_title (items->pdata[i]));
+  summary = g_notification_new (title);
+  g_notification_set_body (summary, titles->str);
+  g_notification_set_default_action_and_target (summary, "app.show-notification", "s",
+                                                kbc_notification_get_id (newest));
+  g_application_send_notification (G_APPLICATION (self), SUMMARY_NOTIFICATION_ID, summary);
+  g_hash_table_add (self->sent, g_strdup (SUMMARY_NOTIFICATION_ID));
+  g_object_set_data (G_OBJECT (newest), "kbc-summary", (gpointer) SUMMARY_NOTIFICATION_ID);
+  g_signal_connect_object (newest, "notify::is-read", G_CALLBACK (item_read_cb), self, 0);
+}
+
 static void
 quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -155,6 +268,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated },
   { "quit", quit_activated },
   { "sign-out", sign_out_activated },
+  { "show-notification", show_notification_activated, "s" },
 };
 
 static int
@@ -256,6 +370,7 @@ kbc_application_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->stack_id, g_free);
   g_clear_pointer (&self->stack_url, g_free);
+  g_clear_pointer (&self->sent, g_hash_table_unref);
 
   G_OBJECT_CLASS (kbc_application_parent_class)->dispose (object);
 }
@@ -286,6 +401,7 @@ kbc_application_init (KbcApplication *self)
   };
 
   self->cancellable = g_cancellable_new ();
+  self->sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->settings = g_settings_new (APP_ID);
   self->local_server = kbc_local_server_new (NULL);
   self->session = kbc_session_new (self->settings, self->local_server);

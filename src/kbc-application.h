@@ -31,6 +31,14 @@ gboolean         kbc_application_get_use_local       (KbcApplication *self);
 const char      *kbc_application_get_stack           (KbcApplication *self,
                                                       const char    **url);
 
+/* Raises a desktop notification (GNotification) for notifications that
+ * have just arrived (KbcNotification, newest first; more than three make
+ * one that counts them), unless the desktop-notifications setting is off.
+ * Its default action, app.show-notification with the id, shows the item;
+ * it is withdrawn when the item is read. */
+void             kbc_application_notify_arrived      (KbcApplication *self,
+                                                      GPtrArray      *items);
+
 /* clang-format on */
 
 G_END_DECLS

@@ -9,6 +9,13 @@
 #include <glib/gi18n.h>
 
 #include "kbc-account-page.h"
+#include "kbc-notifications-button.h"
+#include "kbc-notifications-page.h"
+#include "kbc-notifications.h"
+
+/* How often the notifications are asked for (with If-None-Match: a 304
+ * when nothing changed), besides whenever the window gets the focus. */
+#define NOTIFICATIONS_POLL_SECONDS 60
 
 struct _KbcWindow
 {
@@ -30,6 +37,7 @@ struct _KbcWindow
   GtkLabel *account_name_label;
   GtkLabel *account_email_label;
   GtkStack *page_stack;
+  KbcNotificationsButton *notifications_button;
 
   /* Owned references */
   GSettings *settings;
@@ -38,6 +46,8 @@ struct _KbcWindow
   KbcAccount *account;             /* the account the pages are built for */
   GSignalGroup *session_signals;   /* on the session */
   GBindingGroup *account_bindings; /* from the session's account to the header */
+  KbcNotifications *notifications; /* the account's, polled while it is shown */
+  guint poll_source;
 
   gboolean use_local;
   /* --stack, owned by the application */
@@ -50,8 +60,8 @@ G_DEFINE_FINAL_TYPE (KbcWindow, kbc_window, ADW_TYPE_APPLICATION_WINDOW)
 
 typedef GtkWidget *(*KbcPageNew) (KbcAccount *account);
 
-/* The account's pages, in sidebar order. Tokens, Notifications, Invitations,
- * Promo codes and Organizations each add one line here. */
+/* The account's pages, in sidebar order. Tokens, Invitations, Promo codes and
+ * Organizations each add one line here. */
 static const struct
 {
   const char *name;
@@ -60,6 +70,7 @@ static const struct
   KbcPageNew new_page;
 } pages[] = {
   { "account", N_ ("Account & Security"), "security-high-symbolic", kbc_account_page_new },
+  { "notifications", N_ ("Notifications"), "kbc-bell-symbolic", kbc_notifications_page_new },
 };
 
 static GtkWidget *
@@ -83,11 +94,63 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name)
   return row;
 }
 
+/* ---- notifications ---- */
+
+static void
+arrived_cb (KbcWindow *self, GPtrArray *items)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  /* In front of the user, the badge says it. */
+  if (gtk_window_is_active (GTK_WINDOW (self)) || !KBC_IS_APPLICATION (app))
+    return;
+
+  kbc_application_notify_arrived (KBC_APPLICATION (app), items);
+}
+
+static gboolean
+poll_timeout_cb (gpointer user_data)
+{
+  kbc_window_poll_notifications (KBC_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+is_active_cb (KbcWindow *self)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    kbc_window_poll_notifications (self);
+}
+
+static void
+start_notifications (KbcWindow *self, KbcAccount *account)
+{
+  self->notifications = g_object_ref (kbc_account_get_notifications (account));
+  g_signal_connect_object (self->notifications, "arrived", G_CALLBACK (arrived_cb), self,
+                           G_CONNECT_SWAPPED);
+  kbc_notifications_button_set_notifications (self->notifications_button, self->notifications);
+  kbc_resource_ensure_loaded (KBC_RESOURCE (self->notifications));
+  self->poll_source = g_timeout_add_seconds (NOTIFICATIONS_POLL_SECONDS, poll_timeout_cb, self);
+}
+
+static void
+stop_notifications (KbcWindow *self)
+{
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (self->notifications != NULL)
+    g_signal_handlers_disconnect_by_data (self->notifications, self);
+  g_clear_object (&self->notifications);
+  if (self->notifications_button != NULL)
+    kbc_notifications_button_set_notifications (self->notifications_button, NULL);
+}
+
 static void
 clear_pages (KbcWindow *self)
 {
   GtkListBoxRow *row;
   GtkWidget *child;
+
+  stop_notifications (self);
 
   while ((row = gtk_list_box_get_row_at_index (self->sidebar, 0)) != NULL)
     gtk_list_box_remove (self->sidebar, GTK_WIDGET (row));
@@ -117,6 +180,32 @@ build_pages (KbcWindow *self, KbcAccount *account)
 
   gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  start_notifications (self, account);
+}
+
+/* Selects the page @name in the sidebar and shows it, as a click does. */
+static GtkWidget *
+show_page (KbcWindow *self, const char *name)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sidebar, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), name) == 0)
+      {
+        gtk_list_box_select_row (self->sidebar, row);
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+        return gtk_stack_get_child_by_name (self->page_stack, name);
+      }
+  return NULL;
+}
+
+static void
+show_notifications_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcWindow *self = KBC_WINDOW (widget);
+
+  if (show_page (self, "notifications") != NULL)
+    kbc_window_poll_notifications (self);
 }
 
 static void
@@ -294,9 +383,13 @@ kbc_window_class_init (KbcWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
 
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, notifications_button);
   gtk_widget_class_install_action (widget_class, "sidebar.show", NULL, show_sidebar_activated);
+  gtk_widget_class_install_action (widget_class, "sidebar.show-notifications", NULL,
+                                   show_notifications_activated);
 
   g_type_ensure (KBC_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (KBC_TYPE_NOTIFICATIONS_BUTTON);
 }
 
 static void
@@ -320,6 +413,8 @@ kbc_window_init (KbcWindow *self)
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->account_bindings, "user-email", self->account_email_label, "label",
                         G_BINDING_SYNC_CREATE);
+  /* Back to the window: the notifications may have changed meanwhile. */
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_cb), NULL);
 
   popover = gtk_menu_button_get_popover (self->account_button);
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (popover), self->account_header, "account-header");
@@ -369,4 +464,27 @@ kbc_window_get_page (KbcWindow *self, const char *name)
   g_return_val_if_fail (KBC_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_child_by_name (self->page_stack, name);
+}
+
+void
+kbc_window_poll_notifications (KbcWindow *self)
+{
+  g_return_if_fail (KBC_IS_WINDOW (self));
+
+  /* A server without notifications is not asked every minute. */
+  if (self->notifications != NULL && kbc_resource_get_offered (KBC_RESOURCE (self->notifications)))
+    kbc_resource_refresh (KBC_RESOURCE (self->notifications));
+}
+
+void
+kbc_window_show_notification (KbcWindow *self, const char *id)
+{
+  GtkWidget *page;
+
+  g_return_if_fail (KBC_IS_WINDOW (self));
+  g_return_if_fail (id != NULL);
+
+  page = show_page (self, "notifications");
+  if (page != NULL)
+    kbc_notifications_page_show_item (KBC_NOTIFICATIONS_PAGE (page), id);
 }

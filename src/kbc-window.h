@@ -25,6 +25,12 @@ const char    *kbc_window_get_view         (KbcWindow      *self);
 /* The page of the account's @name ("account", …), or NULL when signed out. */
 GtkWidget     *kbc_window_get_page         (KbcWindow      *self,
                                             const char     *name);
+/* Refreshes the account's notifications (If-None-Match), as the minute's
+ * timer and the window getting the focus do. */
+void           kbc_window_poll_notifications (KbcWindow    *self);
+/* Shows the notifications page with the notification @id selected. */
+void           kbc_window_show_notification (KbcWindow     *self,
+                                            const char     *id);
 
 /* clang-format on */
 

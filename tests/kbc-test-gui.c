@@ -104,6 +104,9 @@ kbc_gui_app_run (KbcGuiAppFunc func, gpointer data)
   int status;
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  /* No desktop notifications: the session bus of the tests has no server
+   * for them (test-gui-notifications brings its own and turns them on). */
+  g_settings_set_boolean (kbc_gui_get_settings (), "desktop-notifications", FALSE);
   g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), &run);
 
   status = g_application_run (G_APPLICATION (app), 0, NULL);

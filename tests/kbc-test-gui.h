@@ -29,9 +29,9 @@ typedef void (*KbcGuiAppFunc) (KbcApplication *app,
                                gpointer        data);
 
 /* Runs a real KbcApplication (non-unique, so parallel tests and successive
- * instances do not meet on the bus) with g_application_run(); once its
- * window is up, calls @func, then closes the window and checks that the
- * window and the application are finalized. */
+ * instances do not meet on the bus) with g_application_run(), desktop
+ * notifications off; once its window is up, calls @func, then closes the
+ * window and checks that the window and the application are finalized. */
 void            kbc_gui_app_run          (KbcGuiAppFunc    func,
                                           gpointer         data);
 void            kbc_gui_wait_view        (KbcWindow       *window,
