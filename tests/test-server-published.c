@@ -11,6 +11,7 @@
 #include "kbc-server-keys.h"
 #include "kbc-server-mfa.h"
 #include "kbc-server-published.h"
+#include "kbc-server-tokens.h"
 #include "kbc-test-utils.h"
 
 #include <gio/gio.h>
@@ -172,6 +173,7 @@ registered_routes (gboolean published_only)
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
+  kbc_server_tokens_register (server);
 
   for (guint i = 0; i < server->routes->len; i++)
     {
@@ -200,6 +202,8 @@ test_registered_routes (void)
 
   g_assert_true (g_hash_table_contains (all, "POST /manage/auth/login"));
   g_assert_true (g_hash_table_contains (all, "GET /manage/current-user/mfa"));
+  g_assert_true (g_hash_table_contains (all, "DELETE /manage/current-user/tokens/{}"));
+  g_assert_false (g_hash_table_contains (published, "GET /manage/current-user/tokens"));
 
   /* Published-only has exactly the published routes of every module. */
   g_hash_table_iter_init (&iter, all);
@@ -241,9 +245,10 @@ static const Endpoint unpublished[] = {
     TRUE },
   { "PUT", "/manage/current-user/password", TRUE,
     "{\"currentPassword\": \"wrong\", \"newPassword\": \"Another-Kettle-Evening-94\"}", TRUE },
-  { "GET", "/manage/current-user/tokens", TRUE, NULL, FALSE },
+  { "GET", "/manage/current-user/tokens", TRUE, NULL, TRUE },
   { "POST", "/manage/current-user/tokens", TRUE, "{\"description\": \"x\", \"expiresIn\": 3600}",
-    FALSE },
+    TRUE },
+  { "GET", "/manage/current-user/tokens/1", TRUE, NULL, TRUE },
   { "GET", "/manage/notifications", TRUE, NULL, FALSE },
   { "GET", "/manage/organizations", TRUE, NULL, FALSE },
   { "POST", "/manage/current-user/session-token", TRUE, "{}", FALSE },
