@@ -11,6 +11,7 @@
 #include "kbc-json.h"
 #include "kbc-mfa.h"
 #include "kbc-stack.h"
+#include "kbc-tokens.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct _KbcAccount
   KbcFido *fido;
   KbcMfa *mfa;
   KbcAuthMethods *auth_methods;
+  KbcTokens *tokens;
 };
 
 static void kbc_account_initable_iface_init (GInitableIface *iface);
@@ -175,6 +177,9 @@ kbc_account_dispose (GObject *object)
   if (self->auth_methods != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->auth_methods));
   g_clear_object (&self->auth_methods);
+  if (self->tokens != NULL)
+    kbc_resource_cancel (KBC_RESOURCE (self->tokens));
+  g_clear_object (&self->tokens);
   g_clear_object (&self->client);
   g_clear_object (&self->fido);
 
@@ -369,6 +374,16 @@ kbc_account_get_mfa (KbcAccount *self)
   if (self->mfa == NULL)
     self->mfa = kbc_mfa_new (self);
   return self->mfa;
+}
+
+KbcTokens *
+kbc_account_get_tokens (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->tokens == NULL)
+    self->tokens = kbc_tokens_new (self);
+  return self->tokens;
 }
 
 KbcAuthMethods *
