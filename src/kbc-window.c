@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kbc-account-page.h"
+#include "kbc-tokens-page.h"
 
 struct _KbcWindow
 {
@@ -60,6 +61,7 @@ static const struct
   KbcPageNew new_page;
 } pages[] = {
   { "account", N_ ("Account & Security"), "security-high-symbolic", kbc_account_page_new },
+  { "tokens", N_ ("Access Tokens"), "dialog-password-symbolic", kbc_tokens_page_new },
 };
 
 static GtkWidget *
