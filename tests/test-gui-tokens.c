@@ -415,18 +415,24 @@ notice_shown (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (notice));
 }
 
+typedef struct
+{
+  KbcTestServer *server;
+  char *token;
+} WebOnly;
+
 static void
 web_only (KbcApplication *app, KbcWindow *window, gpointer data)
 {
-  const char *token = data;
+  WebOnly *web_only = data;
   KbcSession *session = kbc_application_get_session (app);
-  KbcTestServer *server = g_object_get_data (G_OBJECT (window), "kbc-test-server");
+  const char *url = kbc_test_server_get_url (web_only->server);
   KbcTokensPage *page;
   KbcWebNotice *notice;
   KbcTokens *tokens;
 
   kbc_gui_wait_view (window, "sign-in");
-  kbc_gui_sign_in_with_token (window, kbc_test_server_get_url (server), token);
+  kbc_gui_sign_in_with_token (window, url, web_only->token);
   kbc_gui_wait_view (window, "main");
   tokens = kbc_account_get_tokens (kbc_session_get_account (session));
 
@@ -436,7 +442,7 @@ web_only (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpstr (kbc_web_notice_get_description (notice), ==,
                    "This stack keeps personal access tokens and sessions in its web Account "
                    "Settings.");
-  g_assert_cmpstr (kbc_web_notice_get_uri (notice), ==, kbc_test_server_get_url (server));
+  g_assert_cmpstr (kbc_web_notice_get_uri (notice), ==, url);
   g_assert_false (
       gtk_widget_get_visible (kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, "tokens_group")));
   g_assert_false (gtk_widget_get_visible (
@@ -453,24 +459,18 @@ web_only (KbcApplication *app, KbcWindow *window, gpointer data)
 }
 
 static void
-run_web_only (KbcApplication *app, KbcWindow *window, gpointer data)
-{
-  KbcTestServer *server = data;
-  g_autofree char *token = kbc_test_server_admin (server, NULL, "token", "add", "--email", EMAIL,
-                                                  "--description", "Stack", NULL);
-
-  g_object_set_data (G_OBJECT (window), "kbc-test-server", server);
-  web_only (app, window, token);
-}
-
-static void
 test_web_only (void)
 {
   g_autoptr (KbcTestServer) server = kbc_test_server_new_with_args ("--published-only", NULL);
+  g_autofree char *token = NULL;
+  WebOnly data = { server, NULL };
 
   kbc_gui_reset_settings ();
   kbc_test_server_add_user (server, EMAIL, NAME, PASSWORD);
-  kbc_gui_app_run (run_web_only, server);
+  token = kbc_test_server_admin (server, NULL, "token", "add", "--email", EMAIL, "--description",
+                                 "Stack", NULL);
+  data.token = token;
+  kbc_gui_app_run (web_only, &data);
 }
 
 int
