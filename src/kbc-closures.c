@@ -53,6 +53,22 @@ kbc_format_date (GDateTime *time)
   return g_date_time_format (local, _ ("%b %-d, %Y"));
 }
 
+char *
+kbc_format_date_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (time == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (time);
+  /* Translators: a date and time (when a token expires, when a session
+   * signed in), as g_date_time_format() takes it: "%b %-d, %Y, %H:%M" is
+   * "Nov 28, 2026, 14:05".
+   * xgettext:no-c-format */
+  return g_date_time_format (local, _ ("%b %-d, %Y, %H:%M"));
+}
+
 static char *
 format_date (gpointer self, GDateTime *time)
 {

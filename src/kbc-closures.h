@@ -21,6 +21,8 @@ void  kbc_closures_bind_template (GtkWidgetClass *widget_class);
 
 /* "Nov 28, 2026" in local time; NULL for NULL. */
 char *kbc_format_date            (GDateTime      *time);
+/* "Nov 28, 2026, 14:05" in local time; NULL for NULL. */
+char *kbc_format_date_time       (GDateTime      *time);
 
 /* clang-format on */
 

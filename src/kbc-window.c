@@ -12,6 +12,7 @@
 #include "kbc-notifications-button.h"
 #include "kbc-notifications-page.h"
 #include "kbc-notifications.h"
+#include "kbc-tokens-page.h"
 
 /* How often the notifications are asked for (with If-None-Match: a 304
  * when nothing changed), besides whenever the window gets the focus. */
@@ -70,6 +71,7 @@ static const struct
   KbcPageNew new_page;
 } pages[] = {
   { "account", N_ ("Account & Security"), "security-high-symbolic", kbc_account_page_new },
+  { "tokens", N_ ("Access Tokens"), "dialog-password-symbolic", kbc_tokens_page_new },
   { "notifications", N_ ("Notifications"), "kbc-bell-symbolic", kbc_notifications_page_new },
 };
 

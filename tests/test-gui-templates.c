@@ -10,7 +10,10 @@
 #include "kbc-error.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
+#include "kbc-new-token-dialog.h"
 #include "kbc-test-gui.h"
+#include "kbc-tokens-page.h"
+#include "kbc-tokens.h"
 
 static void
 assert_accel (GtkApplication *app, const char *action, const char *accel)
@@ -119,6 +122,65 @@ test_account_page (void)
 }
 
 static gboolean
+has_error (gpointer data)
+{
+  return kbc_resource_get_error (data) != NULL && !kbc_resource_get_loading (data);
+}
+
+/* The Access Tokens page and the New Token dialog, against a server that
+ * is not there: the page says so and keeps its commands. */
+static void
+test_tokens_page (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KbcAccount) account = kbc_account_new ("http://127.0.0.1:9", &error);
+  KbcTokens *tokens;
+  KbcNewTokenDialog *dialog;
+  GtkWidget *window, *page, *focus, *name_row;
+
+  g_assert_no_error (error);
+  tokens = kbc_account_get_tokens (account);
+  page = kbc_tokens_page_new (account);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Read once shown; a failure is an error, not "not offered". */
+  kbc_test_wait_until (has_error, tokens, "the tokens to fail to load");
+  g_assert_true (kbc_resource_get_offered (KBC_RESOURCE (tokens)));
+  g_assert_true (kbc_gui_has_label (page, "not Storage API tokens"));
+  g_assert_true (kbc_gui_has_label (page, "Loading…"));
+  g_assert_false (
+      gtk_widget_get_visible (kbc_gui_child (page, KBC_TYPE_TOKENS_PAGE, "web_notice")));
+  g_assert_true (
+      gtk_widget_is_sensitive (kbc_gui_child (page, KBC_TYPE_TOKENS_PAGE, "new_button")));
+  g_assert_false (gtk_widget_is_sensitive (
+      kbc_gui_child (page, KBC_TYPE_TOKENS_PAGE, "sign_out_others_button")));
+
+  /* New Token: focus in the name, Create waits for one. */
+  dialog = kbc_new_token_dialog_new (GTK_WINDOW (window), tokens);
+  gtk_window_present (GTK_WINDOW (dialog));
+  name_row = kbc_gui_child (dialog, KBC_TYPE_NEW_TOKEN_DIALOG, "name_row");
+  focus = gtk_window_get_focus (GTK_WINDOW (dialog));
+  g_assert_true (focus == name_row || gtk_widget_is_ancestor (focus, name_row));
+  g_assert_false (
+      gtk_widget_is_sensitive (kbc_gui_child (dialog, KBC_TYPE_NEW_TOKEN_DIALOG, "create_button")));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "  ");
+  g_assert_false (
+      gtk_widget_is_sensitive (kbc_gui_child (dialog, KBC_TYPE_NEW_TOKEN_DIALOG, "create_button")));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Backups");
+  g_assert_true (
+      gtk_widget_is_sensitive (kbc_gui_child (dialog, KBC_TYPE_NEW_TOKEN_DIALOG, "create_button")));
+  /* Thirty days unless chosen otherwise. */
+  g_assert_cmpint (kbc_new_token_dialog_get_expires_in (dialog), ==, 30 * 24 * 3600);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kbc_gui_unref_finalized (page);
+}
+
+static gboolean
 page_settled (gpointer data)
 {
   return !kbc_sign_in_page_get_busy (data) && kbc_sign_in_page_get_message (data) != NULL;
@@ -192,6 +254,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/gui/templates/window", test_window);
   g_test_add_func ("/kbc/gui/templates/account-page", test_account_page);
   g_test_add_func ("/kbc/gui/templates/custom-url", test_custom_url);
+  g_test_add_func ("/kbc/gui/templates/tokens-page", test_tokens_page);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "kbc-server-mfa.h"
 #include "kbc-server-notifications.h"
 #include "kbc-server-published.h"
+#include "kbc-server-tokens.h"
 #include "kbc-test-utils.h"
 
 #include <gio/gio.h>
@@ -174,6 +175,7 @@ registered_routes (gboolean published_only)
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
   kbc_server_notifications_register (server);
+  kbc_server_tokens_register (server);
 
   for (guint i = 0; i < server->routes->len; i++)
     {
@@ -203,6 +205,8 @@ test_registered_routes (void)
   g_assert_true (g_hash_table_contains (all, "POST /manage/auth/login"));
   g_assert_true (g_hash_table_contains (all, "GET /manage/current-user/mfa"));
   g_assert_true (g_hash_table_contains (all, "GET /manage/notifications"));
+  g_assert_true (g_hash_table_contains (all, "DELETE /manage/current-user/tokens/{}"));
+  g_assert_false (g_hash_table_contains (published, "GET /manage/current-user/tokens"));
 
   /* Published-only has exactly the published routes of every module. */
   g_hash_table_iter_init (&iter, all);
@@ -244,9 +248,10 @@ static const Endpoint unpublished[] = {
     TRUE },
   { "PUT", "/manage/current-user/password", TRUE,
     "{\"currentPassword\": \"wrong\", \"newPassword\": \"Another-Kettle-Evening-94\"}", TRUE },
-  { "GET", "/manage/current-user/tokens", TRUE, NULL, FALSE },
+  { "GET", "/manage/current-user/tokens", TRUE, NULL, TRUE },
   { "POST", "/manage/current-user/tokens", TRUE, "{\"description\": \"x\", \"expiresIn\": 3600}",
-    FALSE },
+    TRUE },
+  { "GET", "/manage/current-user/tokens/1", TRUE, NULL, TRUE },
   { "GET", "/manage/notifications", TRUE, NULL, TRUE },
   { "PUT", "/manage/notifications", TRUE, "{\"allRead\": true}", TRUE },
   { "GET", "/manage/organizations", TRUE, NULL, FALSE },

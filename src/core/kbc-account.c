@@ -12,6 +12,7 @@
 #include "kbc-mfa.h"
 #include "kbc-notifications.h"
 #include "kbc-stack.h"
+#include "kbc-tokens.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct _KbcAccount
   KbcMfa *mfa;
   KbcNotifications *notifications;
   KbcAuthMethods *auth_methods;
+  KbcTokens *tokens;
 };
 
 static void kbc_account_initable_iface_init (GInitableIface *iface);
@@ -180,6 +182,9 @@ kbc_account_dispose (GObject *object)
   if (self->auth_methods != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->auth_methods));
   g_clear_object (&self->auth_methods);
+  if (self->tokens != NULL)
+    kbc_resource_cancel (KBC_RESOURCE (self->tokens));
+  g_clear_object (&self->tokens);
   g_clear_object (&self->client);
   g_clear_object (&self->fido);
 
@@ -384,6 +389,16 @@ kbc_account_get_notifications (KbcAccount *self)
   if (self->notifications == NULL)
     self->notifications = kbc_notifications_new (self->client);
   return self->notifications;
+}
+
+KbcTokens *
+kbc_account_get_tokens (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->tokens == NULL)
+    self->tokens = kbc_tokens_new (self);
+  return self->tokens;
 }
 
 KbcAuthMethods *

@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (KbcAccount, kbc_account, KBC, ACCOUNT, GObject)
 typedef struct _KbcMfa KbcMfa;
 typedef struct _KbcAuthMethods KbcAuthMethods;
 typedef struct _KbcNotifications KbcNotifications;
+typedef struct _KbcTokens KbcTokens;
 
 /* An account is created for a stack and signed in by KbcSession, which
  * hands it a token to adopt. It owns the client that speaks for it and one
@@ -50,6 +51,8 @@ gboolean     kbc_account_get_is_session_token (KbcAccount         *self);
 KbcMfa      *kbc_account_get_mfa             (KbcAccount          *self);
 /* The notifications (polled with If-None-Match; the caller refreshes). */
 KbcNotifications *kbc_account_get_notifications (KbcAccount       *self);
+/* The personal tokens and desktop sessions (kbc-tokens.h). */
+KbcTokens   *kbc_account_get_tokens          (KbcAccount          *self);
 /* Which ways of signing in the server offers (and so whether it keeps
  * passwords and MFA at all). */
 KbcAuthMethods *kbc_account_get_auth_methods (KbcAccount          *self);

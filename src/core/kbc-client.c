@@ -231,6 +231,21 @@ set_invalid_url_error (const char *base_url, GError **error)
   return FALSE;
 }
 
+/* "KBC Account/1.0 (hostname)": the server lists a session under this
+ * name, so that the user can tell this computer's from the others. */
+static char *
+dup_user_agent (void)
+{
+  g_autofree char *host = g_strdup (g_get_host_name ());
+
+  /* Only what a header may carry, whatever the host is called. */
+  for (char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      *p = '-';
+
+  return g_strdup_printf ("KBC Account/%s (%s)", PACKAGE_VERSION, host);
+}
+
 KbcClient *
 kbc_client_new (const char *base_url, GError **error)
 {
@@ -304,7 +319,7 @@ kbc_client_new (const char *base_url, GError **error)
   self->loopback = loopback;
 
   /* TLS is verified against the system CA database, libsoup's default. */
-  user_agent = g_strdup_printf ("%s/%s ", PACKAGE_NAME, PACKAGE_VERSION);
+  user_agent = dup_user_agent ();
   self->session = soup_session_new_with_options ("timeout", self->timeout, "idle-timeout", 60,
                                                  "user-agent", user_agent, NULL);
 

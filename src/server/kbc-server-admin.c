@@ -14,6 +14,7 @@
 #include "kbc-server-notifications.h"
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
+#include "kbc-server-tokens.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -31,10 +32,8 @@
 #define EXIT_BAD_INPUT  1
 #define EXIT_USAGE      2
 
-/* A personal token lives an hour at least and a year at most; 30 days
- * unless the operator says otherwise. */
-#define TOKEN_MIN_LIFETIME     3600
-#define TOKEN_MAX_LIFETIME     (365 * 24 * 3600)
+/* A personal token lives 30 days unless the operator says otherwise
+ * (KBC_TOKEN_MIN_LIFETIME to KBC_TOKEN_MAX_LIFETIME). */
 #define TOKEN_DEFAULT_LIFETIME (30 * 24 * 3600)
 
 /* Every option any command takes; each command lists the ones it uses. */
@@ -47,6 +46,7 @@ static struct
   char *name;
   char *description;
   char *expires_in;
+  char *seconds;
   gint64 id;
   gboolean all;
   char *type;
@@ -272,6 +272,7 @@ cmd_serve (Input *input)
   kbc_server_auth_register (server);
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
+  kbc_server_tokens_register (server);
   kbc_server_notifications_register (server);
 
   port = kbc_server_listen (server, host, port, &error);
@@ -540,11 +541,12 @@ cmd_token_add (Input *input)
   description = g_strstrip (g_strdup (opts.description));
   if ((problem = check_label ("description", description)) != NULL)
     return fail (EXIT_BAD_INPUT, "%s", problem);
-  if (opts.expires_in != NULL && !g_ascii_string_to_signed (opts.expires_in, 10, TOKEN_MIN_LIFETIME,
-                                                            TOKEN_MAX_LIFETIME, &lifetime, NULL))
+  if (opts.expires_in != NULL &&
+      !g_ascii_string_to_signed (opts.expires_in, 10, KBC_TOKEN_MIN_LIFETIME,
+                                 KBC_TOKEN_MAX_LIFETIME, &lifetime, NULL))
     return fail (EXIT_BAD_INPUT,
                  "expires-in: must be a whole number of seconds from %d (an hour) to %d (a year)",
-                 TOKEN_MIN_LIFETIME, TOKEN_MAX_LIFETIME);
+                 KBC_TOKEN_MIN_LIFETIME, KBC_TOKEN_MAX_LIFETIME);
 
   store = open_store (&status);
   if (store == NULL)
@@ -711,6 +713,32 @@ cmd_token_expire (Input *input)
   return 0;
 }
 
+static int
+cmd_token_age (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 seconds = 0;
+  int status = 0;
+
+  if (opts.id <= 0)
+    return fail (EXIT_USAGE, "--id: a token id is required");
+  if (opts.seconds == NULL ||
+      !g_ascii_string_to_signed (opts.seconds, 10, 1, KBC_TOKEN_MAX_LIFETIME * 10, &seconds, NULL))
+    return fail (EXIT_USAGE, "--seconds: a whole number of seconds from 1 to %d",
+                 KBC_TOKEN_MAX_LIFETIME * 10);
+
+  store = open_store (&status);
+  if (store == NULL)
+    return status;
+
+  if (!kbc_store_token_age (store, opts.id, seconds, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
+  print_id (opts.id);
+  return 0;
+}
+
 /* What a user has pending (sign-ins waiting for MFA, security key
  * registrations) ends now. */
 typedef gboolean (*ExpireUserFunc) (KbcStore *store, gint64 user_id, gint64 now, GError **error);
@@ -812,6 +840,15 @@ static const GOptionEntry token_expire_entries[] = {
   { NULL },
 };
 
+static const GOptionEntry token_age_entries[] = {
+  DB_OPTION,
+  { "id", 0, 0, G_OPTION_ARG_INT64, &opts.id, "The token id (the part before '-')", "ID" },
+  { "seconds", 0, 0, G_OPTION_ARG_STRING, &opts.seconds,
+    "How many seconds pass for the token: its creation, last use and expiry move that far back",
+    "SECONDS" },
+  { NULL },
+};
+
 static const GOptionEntry email_entries[] = {
   DB_OPTION,
   { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The user's email", "E" },
@@ -854,6 +891,8 @@ static const Command commands[] = {
   { "token", "add", "Create a personal token for a user and print it (it is shown only once)",
     token_add_entries, FALSE, cmd_token_add },
   { "token", "expire", "Make a token expire now", token_expire_entries, FALSE, cmd_token_expire },
+  { "token", "age", "Make time pass for a token (its times move into the past)", token_age_entries,
+    FALSE, cmd_token_age },
   { NULL, "notify", "Send a notification to a user or to everyone; prints the new id(s)",
     notify_entries, FALSE, cmd_notify },
   { "login-ticket", "expire", "End a user's pending sign-ins (those waiting for MFA)",
@@ -892,6 +931,7 @@ clear_opts (void)
   g_clear_pointer (&opts.name, g_free);
   g_clear_pointer (&opts.description, g_free);
   g_clear_pointer (&opts.expires_in, g_free);
+  g_clear_pointer (&opts.seconds, g_free);
   g_clear_pointer (&opts.type, g_free);
   g_clear_pointer (&opts.title, g_free);
   g_clear_pointer (&opts.message, g_free);

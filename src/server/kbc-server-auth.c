@@ -9,6 +9,7 @@
 #include "kbc-server-crypto.h"
 #include "kbc-server-mfa.h"
 #include "kbc-server-notifications.h"
+#include "kbc-server-tokens.h"
 
 #include <string.h>
 
@@ -223,13 +224,21 @@ kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
   g_autoptr (KbcToken) token = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *token_string = NULL;
+  gboolean new_client = FALSE;
 
   token_string = kbc_auth_issue_session (request->server, user, request->now, &token, &error);
-  if (token_string == NULL || token == NULL)
+  if (token_string == NULL || token == NULL ||
+      !kbc_tokens_record_sign_in (request, token, &new_client, &error))
     {
+      if (token_string != NULL)
+        explicit_bzero (token_string, strlen (token_string));
       kbc_request_reply_internal (request, error);
       return;
     }
+  /* new_client: the user never signed in from this client (name and
+   * address) before; the place for a security notification. */
+  if (new_client)
+    g_debug ("user %" G_GINT64_FORMAT " signed in from a new client", user->id);
 
   node = kbc_auth_token_json (request->server, token, user, token_string, request->now);
   explicit_bzero (token_string, strlen (token_string));

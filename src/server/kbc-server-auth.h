@@ -54,7 +54,9 @@ JsonNode   *kbc_auth_token_json         (KbcServer   *server,
                                          KbcUser     *user,
                                          const char  *token_string,
                                          gint64       now);
-/* Issues a session and answers 201 with it: the end of every sign-in. */
+/* Issues a session, records where it signed in from
+ * (kbc_tokens_record_sign_in()) and answers 201 with it: the end of every
+ * sign-in. */
 void        kbc_auth_reply_session      (KbcRequest  *request,
                                          KbcUser     *user);
 

@@ -491,12 +491,17 @@ authenticate (KbcRequest *self)
       return FALSE;
     }
 
-  if (!kbc_store_token_touch (store, token->id, self->now, &error))
+  /* Once a minute at most: a burst of requests must not turn every read
+   * into a write. */
+  if (kbc_store_token_needs_touch (token, self->now))
     {
-      kbc_request_reply_internal (self, error);
-      return FALSE;
+      if (!kbc_store_token_touch (store, token->id, self->now, &error))
+        {
+          kbc_request_reply_internal (self, error);
+          return FALSE;
+        }
+      token->last_used = self->now;
     }
-  token->last_used = self->now;
 
   self->token = g_steal_pointer (&token);
   self->user = g_steal_pointer (&user);

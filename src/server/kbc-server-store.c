@@ -123,9 +123,19 @@ static const char *const migrations[] = {
    * known at registration; NULL for the keys registered before. */
   "ALTER TABLE mfa_devices ADD COLUMN format TEXT;",
 
-  /* 4: reserved for the personal tokens of issue 9, which land on their own
-   * branch; an empty step until they are merged in its place. */
-  "",
+  /* 4: where a session signed in from: the client's name (its User-Agent,
+   * cleaned) and address, on its token; and every client (name and address)
+   * each user has signed in from, so that a new one can be told apart. */
+  "ALTER TABLE tokens ADD COLUMN client_name TEXT;"
+  "ALTER TABLE tokens ADD COLUMN client_address TEXT;"
+  "CREATE TABLE sign_in_clients ("
+  "  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  name       TEXT NOT NULL," /* '' when the client gave none */
+  "  address    TEXT NOT NULL,"
+  "  first_seen INTEGER NOT NULL,"
+  "  last_seen  INTEGER NOT NULL,"
+  "  PRIMARY KEY (user_id, name, address)"
+  ");",
 
   /* 5: notifications (issue 9). One row per recipient, its id a UUID, newest
    * first by (created, id). The payload is kept as its parts: "event" names
@@ -637,6 +647,8 @@ kbc_token_free (KbcToken *token)
   g_clear_pointer (&token->secret_hash, g_bytes_unref);
   g_free (token->type);
   g_free (token->description);
+  g_free (token->client_name);
+  g_free (token->client_address);
   g_free (token);
 }
 
@@ -676,13 +688,34 @@ kbc_store_token_insert (KbcStore *self,
   return sqlite3_last_insert_rowid (self->db);
 }
 
+#define TOKEN_COLUMNS                                                                   \
+  "id, user_id, secret_hash, type, description, created, last_used, expires, disabled," \
+  " client_name, client_address"
+
+static KbcToken *
+read_token (KbcStmt *stmt)
+{
+  KbcToken *token = g_new0 (KbcToken, 1);
+
+  token->id = sqlite3_column_int64 (stmt, 0);
+  token->user_id = sqlite3_column_int64 (stmt, 1);
+  token->secret_hash = kbc_stmt_dup_blob (stmt, 2);
+  token->type = kbc_stmt_dup_text (stmt, 3);
+  token->description = kbc_stmt_dup_text (stmt, 4);
+  token->created = sqlite3_column_int64 (stmt, 5);
+  token->last_used = sqlite3_column_int64 (stmt, 6);
+  token->expires = sqlite3_column_int64 (stmt, 7);
+  token->disabled = sqlite3_column_int (stmt, 8) != 0;
+  token->client_name = kbc_stmt_dup_text (stmt, 9);
+  token->client_address = kbc_stmt_dup_text (stmt, 10);
+  return token;
+}
+
 KbcToken *
 kbc_store_token_by_id (KbcStore *self, gint64 id, GError **error)
 {
-  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
-      self, "SELECT id, user_id, secret_hash, type, description, created, last_used, expires,"
-            " disabled FROM tokens WHERE id = ?1");
-  KbcToken *token;
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " TOKEN_COLUMNS " FROM tokens WHERE id = ?1");
   int rc;
 
   sqlite3_bind_int64 (stmt, 1, id);
@@ -695,29 +728,47 @@ kbc_store_token_by_id (KbcStore *self, gint64 id, GError **error)
       return NULL;
     }
 
-  token = g_new0 (KbcToken, 1);
-  token->id = sqlite3_column_int64 (stmt, 0);
-  token->user_id = sqlite3_column_int64 (stmt, 1);
-  token->secret_hash = kbc_stmt_dup_blob (stmt, 2);
-  token->type = kbc_stmt_dup_text (stmt, 3);
-  token->description = kbc_stmt_dup_text (stmt, 4);
-  token->created = sqlite3_column_int64 (stmt, 5);
-  token->last_used = sqlite3_column_int64 (stmt, 6);
-  token->expires = sqlite3_column_int64 (stmt, 7);
-  token->disabled = sqlite3_column_int (stmt, 8) != 0;
-  return token;
+  return read_token (stmt);
+}
+
+GPtrArray *
+kbc_store_token_list (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " TOKEN_COLUMNS
+                            " FROM tokens WHERE user_id = ?1 ORDER BY created DESC, id DESC");
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_token_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (tokens, read_token (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, "SQLite");
+      return NULL;
+    }
+
+  return g_steal_pointer (&tokens);
 }
 
 gboolean
 kbc_store_token_touch (KbcStore *self, gint64 id, gint64 now, GError **error)
 {
-  /* Only writes when the second changed: verify storms stay read-only. */
+  /* The condition again, for a use that raced this one. */
   g_autoptr (KbcStmt) stmt = kbc_store_stmt (
-      self, "UPDATE tokens SET last_used = ?2 WHERE id = ?1 AND coalesce(last_used, 0) <> ?2");
+      self, "UPDATE tokens SET last_used = ?2 WHERE id = ?1"
+            " AND coalesce(last_used, 0) <= ?2 - " G_STRINGIFY (KBC_TOKEN_TOUCH_INTERVAL));
 
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, now);
   return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_token_needs_touch (const KbcToken *token, gint64 now)
+{
+  return token->last_used <= now - KBC_TOKEN_TOUCH_INTERVAL;
 }
 
 gboolean
@@ -756,6 +807,114 @@ kbc_store_token_expire (KbcStore *self, gint64 id, gint64 now, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, now);
   return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_token_delete_for_user (KbcStore *self, gint64 user_id, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "DELETE FROM tokens WHERE id = ?1 AND user_id = ?2");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND,
+                   "no token %" G_GINT64_FORMAT " of user %" G_GINT64_FORMAT, id, user_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kbc_store_token_age (KbcStore *self, gint64 id, gint64 seconds, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "UPDATE tokens SET created = created - ?2,"
+                            " last_used = last_used - ?2, expires = expires - ?2 WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, seconds);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND, "no token %" G_GINT64_FORMAT,
+                   id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kbc_store_token_set_client (KbcStore *self,
+                            gint64 id,
+                            const char *name,
+                            const char *address,
+                            GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "UPDATE tokens SET client_name = ?2, client_address = ?3 WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, address, -1, SQLITE_TRANSIENT);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_client_known (KbcStore *self,
+                        gint64 user_id,
+                        const char *name,
+                        const char *address,
+                        gboolean *known,
+                        GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT 1 FROM sign_in_clients WHERE user_id = ?1 AND name = ?2 AND address = ?3");
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, name != NULL ? name : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, address != NULL ? address : "", -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (error, self->db, rc, "SQLite");
+
+  *known = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+gboolean
+kbc_store_client_record (KbcStore *self,
+                         gint64 user_id,
+                         const char *name,
+                         const char *address,
+                         gint64 now,
+                         gboolean *first_time,
+                         GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "INSERT INTO sign_in_clients (user_id, name, address, first_seen, last_seen)"
+            " VALUES (?1, ?2, ?3, ?4, ?4)"
+            " ON CONFLICT (user_id, name, address) DO UPDATE SET last_seen = excluded.last_seen");
+  gboolean known = FALSE;
+
+  if (!kbc_store_client_known (self, user_id, name, address, &known, error))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, name != NULL ? name : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, address != NULL ? address : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+
+  if (first_time != NULL)
+    *first_time = !known;
+  return TRUE;
 }
 
 gboolean

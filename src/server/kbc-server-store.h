@@ -126,7 +126,13 @@ typedef struct
   gint64    last_used;     /* 0: never */
   gint64    expires;       /* 0: never */
   gboolean  disabled;
+  char     *client_name;   /* of a session: the client's User-Agent, cleaned; NULL: none */
+  char     *client_address; /* of a session: the address it signed in from; NULL: unknown */
 } KbcToken;
+
+/* A token's last use is written at most this often (seconds), so that a
+ * burst of requests stays read-only. */
+#define KBC_TOKEN_TOUCH_INTERVAL 60
 
 void           kbc_token_free            (KbcToken     *token);
 
@@ -141,6 +147,16 @@ gint64         kbc_store_token_insert    (KbcStore     *self,
 KbcToken      *kbc_store_token_by_id     (KbcStore     *self,
                                           gint64        id,
                                           GError      **error);
+/* The user's tokens (KbcToken), personal and session alike, newest first. */
+GPtrArray     *kbc_store_token_list      (KbcStore     *self,
+                                          gint64        user_id,
+                                          GError      **error);
+/* Whether a use of @token at @now is to be written: its last use was
+ * KBC_TOKEN_TOUCH_INTERVAL or more seconds before (or never). */
+gboolean       kbc_store_token_needs_touch (const KbcToken *token,
+                                          gint64        now);
+/* Sets last_used to @now unless a use within the interval was written
+ * meanwhile. */
 gboolean       kbc_store_token_touch     (KbcStore     *self,
                                           gint64        id,
                                           gint64        now,
@@ -149,9 +165,47 @@ gboolean       kbc_store_token_touch     (KbcStore     *self,
 gboolean       kbc_store_token_delete    (KbcStore     *self,
                                           gint64        id,
                                           GError      **error);
+/* The same, only when the token is @user_id's. */
+gboolean       kbc_store_token_delete_for_user (KbcStore *self,
+                                          gint64        user_id,
+                                          gint64        id,
+                                          GError      **error);
 gboolean       kbc_store_token_expire    (KbcStore     *self,
                                           gint64        id,
                                           gint64        now,
+                                          GError      **error);
+/* Moves the token's times (created, last used, expiry) @seconds into the
+ * past, as if that much time had passed for it (a test knob). */
+gboolean       kbc_store_token_age       (KbcStore     *self,
+                                          gint64        id,
+                                          gint64        seconds,
+                                          GError      **error);
+/* Where a session signed in from; either may be NULL. */
+gboolean       kbc_store_token_set_client (KbcStore    *self,
+                                          gint64        id,
+                                          const char   *name,
+                                          const char   *address,
+                                          GError      **error);
+
+/* ---- the clients each user has signed in from ---- */
+
+/* Sets @known to whether @user_id has signed in before from a client with
+ * this @name and @address (each may be NULL: none given, which is a value
+ * of its own). Reads only. */
+gboolean       kbc_store_client_known    (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *name,
+                                          const char   *address,
+                                          gboolean     *known,
+                                          GError      **error);
+/* Records a sign-in from that client at @now; @first_time (may be NULL)
+ * tells whether it was new for the user (kbc_store_client_known() before). */
+gboolean       kbc_store_client_record   (KbcStore     *self,
+                                          gint64        user_id,
+                                          const char   *name,
+                                          const char   *address,
+                                          gint64        now,
+                                          gboolean     *first_time,
                                           GError      **error);
 /* Deletes the user's session tokens except @keep_id (0: all of them). */
 gboolean       kbc_store_sessions_revoke_others (KbcStore *self,
