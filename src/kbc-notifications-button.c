@@ -41,15 +41,19 @@ static void
 update (KbcNotificationsButton *self)
 {
   guint unread = 0;
-  gboolean offered = FALSE;
+  gboolean shown = FALSE;
 
+  /* Once the server has said it has notifications: a Keboola stack's 404
+   * never shows a bell for a moment. */
   if (self->notifications != NULL)
     {
+      KbcResource *resource = KBC_RESOURCE (self->notifications);
+
       unread = kbc_notifications_get_unread_count (self->notifications);
-      offered = kbc_resource_get_offered (KBC_RESOURCE (self->notifications));
+      shown = kbc_resource_get_offered (resource) && kbc_resource_get_loaded (resource);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self), offered);
+  gtk_widget_set_visible (GTK_WIDGET (self), shown);
 
   g_free (self->label);
   if (unread == 0)
@@ -173,6 +177,8 @@ kbc_notifications_button_init (KbcNotificationsButton *self)
   g_signal_group_connect_object (self->signals, "notify::unread-count", G_CALLBACK (update), self,
                                  G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->signals, "notify::offered", G_CALLBACK (update), self,
+                                 G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->signals, "notify::loaded", G_CALLBACK (update), self,
                                  G_CONNECT_SWAPPED);
   update (self);
 }

@@ -17,8 +17,8 @@ G_DECLARE_FINAL_TYPE (KbcNotificationsButton, kbc_notifications_button, KBC, NOT
 
 /* A bell button (activating sidebar.show-notifications) with a red badge of the
  * unread count of its KbcNotifications, and an accessible label that says
- * it ("3 unread notifications"). Hidden without notifications and when the
- * server does not offer them.
+ * it ("3 unread notifications"). Shown once its notifications have loaded;
+ * hidden without, and where the server does not offer them.
  *
  * Property: notifications (KbcNotifications, may be NULL). */
 GtkWidget        *kbc_notifications_button_new               (void);
