@@ -12,6 +12,13 @@
 #include "kbc-toast.h"
 #include "kbc-web-notice.h"
 
+/* GTK 4.8's GtkListView keeps up to 200 rows around what it shows, and makes
+ * them at once when the model grows: with 10,000 notifications that is 200
+ * rows made, bound and measured in one go. The list reaches it in steps of
+ * this many rows, one step an idle, so the window keeps drawing. */
+#define ROWS_PER_STEP    25
+#define ROWS_KEPT_BY_GTK 200
+
 struct _KbcNotificationsPage
 {
   GtkWidget parent_instance;
@@ -31,7 +38,9 @@ struct _KbcNotificationsPage
   /* Owned references */
   KbcAccount *account;
   KbcNotifications *notifications;
+  GtkSliceListModel *slice; /* the newest, growing to all of them */
   GtkSingleSelection *selection;
+  guint grow_source;
   GCancellable *cancellable; /* the marking; cancelled on dispose */
   char *pending_item;        /* to show once the list is in */
 };
@@ -47,6 +56,38 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean
+grow_cb (gpointer user_data)
+{
+  KbcNotificationsPage *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  /* Past what GTK keeps, more items make no more rows: all of them. */
+  if (size + ROWS_PER_STEP >= ROWS_KEPT_BY_GTK)
+    {
+      gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+      self->grow_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  gtk_slice_list_model_set_size (self->slice, size + ROWS_PER_STEP);
+  if (size + ROWS_PER_STEP >= g_list_model_get_n_items (G_LIST_MODEL (self->notifications)))
+    {
+      self->grow_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+items_changed_cb (KbcNotificationsPage *self)
+{
+  if (self->grow_source == 0 && gtk_slice_list_model_get_size (self->slice) != G_MAXUINT &&
+      gtk_slice_list_model_get_size (self->slice) <
+          g_list_model_get_n_items (G_LIST_MODEL (self->notifications)))
+    self->grow_source = g_idle_add (grow_cb, self);
+}
+
 static void
 reveal_item (KbcNotificationsPage *self, const char *id)
 {
@@ -54,6 +95,10 @@ reveal_item (KbcNotificationsPage *self, const char *id)
 
   if (kbc_notifications_find (self->notifications, id, &position) == NULL)
     return;
+
+  /* Everything in at once: the item may be further down. */
+  g_clear_handle_id (&self->grow_source, g_source_remove);
+  gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
 
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
@@ -205,7 +250,9 @@ kbc_notifications_page_constructed (GObject *object)
   self->notifications = g_object_ref (kbc_account_get_notifications (self->account));
 
   /* Selection marks the item a desktop notification opened. */
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->notifications)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->notifications)), 0,
+                                          ROWS_PER_STEP);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -230,7 +277,10 @@ kbc_notifications_page_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notifications, "items-changed", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notifications, "items-changed", G_CALLBACK (items_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   update_state (self);
+  items_changed_cb (self);
   kbc_resource_ensure_loaded (KBC_RESOURCE (self->notifications));
 }
 
@@ -241,10 +291,12 @@ kbc_notifications_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->grow_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_NOTIFICATIONS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->notifications);
   g_clear_object (&self->account);
   g_clear_object (&self->cancellable);

@@ -70,8 +70,8 @@ test_html (void)
   assert_renders ("<span foreground=\"red\">red</span>",
                   "&lt;span foreground=&quot;red&quot;&gt;red&lt;/span&gt;");
   assert_renders ("<!-- comment -->", "&lt;!-- comment --&gt;");
-  assert_renders ("<a href=\"https://evil.example\">x</a>",
-                  "&lt;a href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt;");
+  assert_renders ("<a href=\"https://e.example\">x</a>",
+                  "&lt;a href=&quot;https://e.example&quot;&gt;x&lt;/a&gt;");
 }
 
 static void
@@ -151,6 +151,36 @@ test_plain_text (void)
   g_assert_cmpstr (plain, ==, "b l <i>\n\n• one");
 }
 
+/* A long word (a URL, a hash) can break in a narrow window: zero-width
+ * spaces in the markup, none in the plain text. */
+static void
+test_long_words (void)
+{
+  g_autofree char *word = g_strnfill (100, 'x');
+  g_autofree char *plain = NULL;
+  g_autofree char *markup = render (word, &plain);
+  g_auto (GStrv) pieces = g_strsplit (markup, "\u200B", -1);
+  g_autofree char *joined = g_strjoinv ("", pieces);
+  g_autofree char *link = render ("see https://status.keboola.com/incidents/"
+                                  "0123456789abcdefghijklmnopqrstuvwxyz now",
+                                  NULL);
+
+  g_assert_cmpstr (plain, ==, word);
+  g_assert_cmpuint (g_strv_length (pieces), ==, 4);
+  for (guint i = 0; pieces[i] != NULL; i++)
+    g_assert_cmpuint (strlen (pieces[i]), <=, 30);
+  g_assert_cmpstr (joined, ==, word);
+
+  /* In a link's text, never in its address. */
+  g_assert_nonnull (strstr (link, "href=\"https://status.keboola.com/incidents/"
+                                  "0123456789abcdefghijklmnopqrstuvwxyz\""));
+  g_assert_nonnull (strstr (link, "\u200B"));
+
+  /* Short words and spaced text stay as they are. */
+  assert_renders ("a sentence of many short words that goes on and on and on",
+                  "a sentence of many short words that goes on and on and on");
+}
+
 static void
 test_bad_input (void)
 {
@@ -210,6 +240,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kbc/markdown/lists", test_lists);
   g_test_add_func ("/kbc/markdown/entities", test_entities);
   g_test_add_func ("/kbc/markdown/plain-text", test_plain_text);
+  g_test_add_func ("/kbc/markdown/long-words", test_long_words);
   g_test_add_func ("/kbc/markdown/bad-input", test_bad_input);
   g_test_add_func ("/kbc/markdown/long-input", test_long_input);
 

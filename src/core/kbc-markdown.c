@@ -22,6 +22,11 @@
 #define INDENT       "    "
 /* Deeper lists indent no further: "- - - …" nests without end. */
 #define MAX_INDENTS 4
+/* A word longer than this (a URL, a hash) gets a zero-width space every so
+ * many characters in the markup, so that a label wrapping at words can
+ * still break it in a narrow window. */
+#define MAX_UNBROKEN 30
+#define BREAK        "\u200B"
 
 typedef struct
 {
@@ -37,20 +42,46 @@ typedef struct
   GArray *tags;     /* per open tag: the closing tag to write, or NULL */
   guint pending;    /* line breaks owed before the next content */
   gboolean full;    /* the text is long enough: what follows is left out */
+  guint unbroken;   /* characters since the last space, across pieces */
   gsize code_start; /* where the text of the open code block starts */
 } Renderer;
 
 /* ---- output ---- */
 
+/* @text with a break opportunity in every run of MAX_UNBROKEN characters
+ * without a space. */
+static char *
+with_breaks (Renderer *self, const char *text, gsize size)
+{
+  GString *out = g_string_sized_new (size);
+
+  for (const char *p = text; p < text + size; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        self->unbroken = 0;
+      else if (++self->unbroken > MAX_UNBROKEN)
+        {
+          g_string_append (out, BREAK);
+          self->unbroken = 1;
+        }
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 append_escaped (Renderer *self, const char *text, gsize size)
 {
   g_autofree char *escaped = NULL;
+  g_autofree char *breakable = NULL;
 
   if (self->full)
     return;
 
-  escaped = g_markup_escape_text (text, (gssize) size);
+  breakable = with_breaks (self, text, size);
+  escaped = g_markup_escape_text (breakable, -1);
   g_string_append (self->markup, escaped);
   g_string_append_len (self->text, text, (gssize) size);
   if (self->text->len >= KBC_MARKDOWN_MAX_INPUT)

@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  *     images are their alt text;
  *   - lists as lines ("• item", "1. item", nested ones indented),
  *     paragraphs apart by an empty line;
- *   - everything else, raw HTML included, is text, escaped.
+ *   - everything else, raw HTML included, is text, escaped; a word longer
+ *     than 30 characters gets zero-width spaces (in the markup only), so a
+ *     label wrapping at words can break it.
  * The result is always well-formed (checked; escaped plain text otherwise)
  * and never NULL. @plain_text, when not NULL, gets the same without markup
  * (for a desktop notification or an accessible description). Safe to call
