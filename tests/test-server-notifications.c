@@ -16,6 +16,7 @@
 #include "kbc-test-utils.h"
 #include "kbc-totp.h"
 
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -913,6 +914,62 @@ test_schema (Fixture *fixture, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* Signs in with @user_agent as the client's name; returns the status. */
+static guint
+login_as_client (Fixture *fixture, const char *user_agent)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) message = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url =
+      g_strconcat (kbc_test_server_get_url (fixture->server), "/manage/auth/login", NULL);
+  const char *json = "{\"email\": \"" EMAIL "\", \"password\": \"" PASSWORD "\"}";
+
+  message = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "User-Agent",
+                                user_agent);
+  body = g_bytes_new_static (json, strlen (json));
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  return soup_message_get_status (message);
+}
+
+/* A sign-in from a client the account never used, and a personal token
+ * made: both are told. The first sign-in of an account, and the same
+ * client again, are not. */
+static void
+test_security_new_client_and_token (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcTestResponse) created = NULL;
+  g_autofree char *events = NULL;
+  g_autofree char *message = NULL;
+
+  /* The fixture signed in once already (the first client). */
+  g_assert_cmpuint (login_as_client (fixture, "Elsewhere App/2.0"), ==, 201);
+  events = security_events (fixture);
+  g_assert_cmpstr (events, ==, "newClientSignIn");
+  message = newest_security_message (fixture);
+  g_assert_nonnull (strstr (message, "**Elsewhere App"));
+
+  g_clear_pointer (&events, g_free);
+  g_assert_cmpuint (login_as_client (fixture, "Elsewhere App/2.0"), ==, 201);
+  events = security_events (fixture);
+  g_assert_cmpstr (events, ==, "newClientSignIn");
+
+  created = request (fixture, "POST", "/manage/current-user/tokens",
+                     "{\"description\": \"Nightly *export*\", \"expiresIn\": 3600}");
+  g_assert_cmpuint (created->status, ==, 201);
+  g_clear_pointer (&events, g_free);
+  events = security_events (fixture);
+  g_assert_cmpstr (events, ==, "personalTokenCreated,newClientSignIn");
+  g_clear_pointer (&message, g_free);
+  message = newest_security_message (fixture);
+  g_assert_nonnull (strstr (message, "Nightly \\*export\\*"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -932,6 +989,7 @@ main (int argc, char **argv)
   ADD ("notify-cli-bad-input", test_notify_cli_bad_input);
   g_test_add_func ("/kbc/server-notifications/seed-demo", test_seed_demo);
   ADD ("security/password", test_security_password);
+  ADD ("security/new-client-and-token", test_security_new_client_and_token);
   ADD ("security/totp", test_security_totp);
   ADD ("security/keys", test_security_keys);
   ADD ("schema", test_schema);

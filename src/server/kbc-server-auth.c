@@ -235,10 +235,26 @@ kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
       kbc_request_reply_internal (request, error);
       return;
     }
-  /* new_client: the user never signed in from this client (name and
-   * address) before; the place for a security notification. */
+  /* A sign-in from a client the account never used is told to its owner
+   * (ASVS 2.5.5); a notification that could not be stored is logged, the
+   * sign-in stands. */
   if (new_client)
-    g_debug ("user %" G_GINT64_FORMAT " signed in from a new client", user->id);
+    {
+      g_autofree char *client = kbc_server_markdown_escape (
+          token->client_name != NULL ? token->client_name : "an unknown app");
+      g_autofree char *address = kbc_server_markdown_escape (
+          token->client_address != NULL ? token->client_address : "an unknown address");
+      g_autofree char *message = g_strdup_printf (
+          "Your account was signed in from **%s** at %s, a client it had not used before. If it "
+          "was not you, change your password and revoke the session on the Access Tokens page.",
+          client, address);
+      g_autoptr (GError) notify_error = NULL;
+
+      if (!kbc_server_notify_security (request->server->store, user->id, request->now,
+                                       KBC_SECURITY_EVENT_NEW_CLIENT, "New sign-in to your account",
+                                       message, &notify_error))
+        g_message ("Could not send the sign-in notification: %s", notify_error->message);
+    }
 
   node = kbc_auth_token_json (request->server, token, user, token_string, request->now);
   explicit_bzero (token_string, strlen (token_string));

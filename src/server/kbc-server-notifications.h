@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 #define KBC_SECURITY_EVENT_KEY_ADDED          "u2fDeviceAdded"
 #define KBC_SECURITY_EVENT_KEY_REMOVED        "u2fDeviceRemoved"
 #define KBC_SECURITY_EVENT_RECOVERY_CODES     "recoveryCodesRegenerated"
+#define KBC_SECURITY_EVENT_TOKEN_CREATED      "personalTokenCreated"
+#define KBC_SECURITY_EVENT_NEW_CLIENT         "newClientSignIn"
 
 /* GET and PUT /manage/notifications (not in --published-only: Keboola keeps
  * notifications in its web page). */

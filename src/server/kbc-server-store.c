@@ -888,6 +888,22 @@ kbc_store_client_known (KbcStore *self,
 }
 
 gboolean
+kbc_store_client_any (KbcStore *self, gint64 user_id, gboolean *any, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT EXISTS (SELECT 1 FROM sign_in_clients WHERE user_id = ?1)");
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (error, self->db, rc, "SQLite");
+
+  *any = sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
+gboolean
 kbc_store_client_record (KbcStore *self,
                          gint64 user_id,
                          const char *name,

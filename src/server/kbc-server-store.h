@@ -198,6 +198,11 @@ gboolean       kbc_store_client_known    (KbcStore     *self,
                                           const char   *address,
                                           gboolean     *known,
                                           GError      **error);
+/* Sets @any to whether @user_id has signed in from any client before. */
+gboolean       kbc_store_client_any      (KbcStore     *self,
+                                          gint64        user_id,
+                                          gboolean     *any,
+                                          GError      **error);
 /* Records a sign-in from that client at @now; @first_time (may be NULL)
  * tells whether it was new for the user (kbc_store_client_known() before). */
 gboolean       kbc_store_client_record   (KbcStore     *self,

@@ -7,6 +7,7 @@
 #include "kbc-server-tokens.h"
 
 #include "kbc-server-auth.h"
+#include "kbc-server-notifications.h"
 
 #include <event2/http.h>
 #include <string.h>
@@ -83,10 +84,18 @@ kbc_tokens_record_sign_in (KbcRequest *request,
   g_autofree char *name = kbc_tokens_client_name (kbc_request_get_header (request, "User-Agent"));
   g_autofree char *address = dup_peer_address (request);
 
-  if (!kbc_store_token_set_client (store, token->id, name, address, error) ||
-      !kbc_store_client_record (store, token->user_id, name, address, request->now, new_client,
+  gboolean first_time = FALSE;
+  gboolean had_clients = FALSE;
+
+  /* The very first sign-in of an account has nothing to compare with: a
+   * "new client" is one beside the ones the account already used. */
+  if (!kbc_store_client_any (store, token->user_id, &had_clients, error) ||
+      !kbc_store_token_set_client (store, token->id, name, address, error) ||
+      !kbc_store_client_record (store, token->user_id, name, address, request->now, &first_time,
                                 error))
     return FALSE;
+  if (new_client != NULL)
+    *new_client = first_time && had_clients;
 
   g_free (token->client_name);
   token->client_name = g_steal_pointer (&name);
@@ -302,6 +311,22 @@ create_token (KbcRequest *request)
       kbc_request_reply_internal (request, error);
       return;
     }
+
+  /* A token made elsewhere is seen here (ASVS 2.5.5). The token exists
+   * either way; a notification that could not be stored is logged. */
+  {
+    g_autofree char *name = kbc_server_markdown_escape (description);
+    g_autofree char *message = g_strdup_printf (
+        "A personal access token, **%s**, was created for your account. If it was not you, "
+        "delete it on the Access Tokens page and change your password.",
+        name);
+    g_autoptr (GError) notify_error = NULL;
+
+    if (!kbc_server_notify_security (request->server->store, request->user->id, request->now,
+                                     KBC_SECURITY_EVENT_TOKEN_CREATED,
+                                     "A personal access token was created", message, &notify_error))
+      g_message ("Could not send the token notification: %s", notify_error->message);
+  }
 
   /* The only time the secret leaves: the database keeps its hash. */
   node = kbc_tokens_token_json (token, token_string, request->now);

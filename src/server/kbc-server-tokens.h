@@ -34,8 +34,8 @@ char       *kbc_tokens_client_name      (const char  *user_agent);
 
 /* Records where the session @token of @user_id was signed in from (the
  * request's User-Agent and peer address) on the token and in the user's
- * clients; sets @new_client (may be NULL) when the user never signed in
- * from that client before (kbc_store_client_known()). */
+ * clients; sets @new_client (may be NULL) when the user signed in before,
+ * but never from that client (kbc_store_client_known()). */
 gboolean    kbc_tokens_record_sign_in   (KbcRequest  *request,
                                          KbcToken    *token,
                                          gboolean    *new_client,
