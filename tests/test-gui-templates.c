@@ -10,6 +10,8 @@
 #include "kbc-error.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
+#include "kbc-sign-in-page.h"
+#include "kbc-stack.h"
 #include "kbc-new-token-dialog.h"
 #include "kbc-test-gui.h"
 #include "kbc-tokens-page.h"
@@ -243,6 +245,42 @@ test_custom_url (void)
   kbc_gui_remove_tree (scratch);
 }
 
+/* The sign-in form fits a 360 px window (a phone) with every part shown:
+ * the stack and URL, the demo card, both ways to sign in. (The MFA step
+ * is still wider: issue 12.) */
+static void
+test_sign_in_narrow (void)
+{
+  g_autoptr (KbcSession) session = NULL;
+  KbcSignInPage *page;
+  GtkWidget *window;
+  int minimum = 0;
+
+  kbc_gui_reset_settings ();
+  session = kbc_session_new (kbc_gui_get_settings (), NULL);
+  page = kbc_sign_in_page_new (session);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* "This computer" offers both ways until it is asked: the widest form. */
+  kbc_sign_in_page_select_stack (page, KBC_STACK_LOCAL, NULL);
+  g_assert_true (gtk_widget_get_visible (
+      kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "method_box")));
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  kbc_sign_in_page_set_custom_url (page, "https://connection.example.com");
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  kbc_gui_unref_finalized (page);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -254,6 +292,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/gui/templates/window", test_window);
   g_test_add_func ("/kbc/gui/templates/account-page", test_account_page);
   g_test_add_func ("/kbc/gui/templates/custom-url", test_custom_url);
+  g_test_add_func ("/kbc/gui/templates/sign-in-narrow", test_sign_in_narrow);
   g_test_add_func ("/kbc/gui/templates/tokens-page", test_tokens_page);
 
   return g_test_run ();
