@@ -54,6 +54,17 @@ static struct
   char *message;
   char *project;
   char *limit;
+  char *maintainer;
+  char *organization;
+  char *role;
+  char *from;
+  char *reason;
+  char *code;
+  char *template_name;
+  char *expiration_days;
+  char *value;
+  gboolean mfa_required;
+  gboolean auto_join;
   int session_lifetime;
   int ticket_lifetime;
   gboolean quiet;
@@ -690,6 +701,353 @@ cmd_notify (Input *input)
   return 0;
 }
 
+/* ---- the world: maintainer add, organization add, project add, member add,
+ * invite, promo add, project set-limit, project set-metric ---- */
+
+/* An invitation lives a week unless the operator says otherwise (an hour
+ * to a year). */
+#define INVITATION_DEFAULT_LIFETIME (7 * 24 * 3600)
+#define INVITATION_MIN_LIFETIME     3600
+#define INVITATION_MAX_LIFETIME     (365 * 24 * 3600)
+#define MAX_REASON_BYTES            1000
+#define MAX_CODE_BYTES              64
+
+/* Reads the id option @value of @field into @id; FALSE after printing why. */
+static gboolean
+parse_id (const char *field, const char *value, gint64 *id, int *status)
+{
+  if (g_ascii_string_to_signed (value, 10, 1, G_MAXINT64, id, NULL))
+    return TRUE;
+  *status = fail (EXIT_BAD_INPUT, "%s: must be an id (a positive whole number)", field);
+  return FALSE;
+}
+
+/* The one name option of a command, stripped and checked. */
+static char *
+take_name (int *status)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *problem = NULL;
+
+  if (opts.name == NULL)
+    {
+      *status = fail (EXIT_USAGE, "--name: required");
+      return NULL;
+    }
+  name = g_strstrip (g_strdup (opts.name));
+  if ((problem = check_label ("name", name)) != NULL)
+    {
+      *status = fail (EXIT_BAD_INPUT, "%s", problem);
+      return NULL;
+    }
+  return g_steal_pointer (&name);
+}
+
+static int
+cmd_maintainer_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  gint64 id;
+  int status = 0;
+
+  if ((name = take_name (&status)) == NULL)
+    return status;
+  if ((store = open_store (&status)) == NULL)
+    return status;
+
+  id = kbc_store_maintainer_insert (store, name, kbc_server_now (), &error);
+  if (id == 0)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (id);
+  return 0;
+}
+
+static int
+cmd_organization_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  gint64 maintainer_id;
+  gint64 id;
+  int status = 0;
+
+  if (opts.maintainer == NULL)
+    return fail (EXIT_USAGE, "--maintainer: required");
+  if (!parse_id ("maintainer", opts.maintainer, &maintainer_id, &status))
+    return status;
+  if ((name = take_name (&status)) == NULL)
+    return status;
+  if ((store = open_store (&status)) == NULL)
+    return status;
+
+  id = kbc_store_organization_insert (store, maintainer_id, name, opts.mfa_required, opts.auto_join,
+                                      kbc_server_now (), &error);
+  if (id == 0)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (id);
+  return 0;
+}
+
+static int
+cmd_project_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  gint64 organization_id;
+  gint64 id;
+  int status = 0;
+
+  if (opts.organization == NULL)
+    return fail (EXIT_USAGE, "--organization: required");
+  if (!parse_id ("organization", opts.organization, &organization_id, &status))
+    return status;
+  if ((name = take_name (&status)) == NULL)
+    return status;
+  if ((store = open_store (&status)) == NULL)
+    return status;
+
+  id = kbc_store_project_insert (store, organization_id, name, kbc_server_now (), 0, &error);
+  if (id == 0)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (id);
+  return 0;
+}
+
+gboolean
+kbc_server_is_project_role (const char *role)
+{
+  static const char *const roles[] = { "admin", "guest", "readOnly", "share" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (g_strcmp0 (role, roles[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Exactly one of --project, --organization and --maintainer, and --role only
+ * with --project. */
+static gboolean
+parse_target (KbcWorldLevel *level, gint64 *id, int *status)
+{
+  int given = (opts.project != NULL) + (opts.organization != NULL) + (opts.maintainer != NULL);
+
+  if (given != 1)
+    {
+      *status = fail (EXIT_USAGE, "give one of --project ID, --organization ID or --maintainer ID");
+      return FALSE;
+    }
+  if (opts.role != NULL && opts.project == NULL)
+    {
+      *status = fail (EXIT_BAD_INPUT, "role: only a project membership has a role");
+      return FALSE;
+    }
+  if (opts.role != NULL && !kbc_server_is_project_role (opts.role))
+    {
+      *status = fail (EXIT_BAD_INPUT, "role: must be admin, guest, readOnly or share");
+      return FALSE;
+    }
+
+  if (opts.project != NULL)
+    {
+      *level = KBC_WORLD_PROJECT;
+      return parse_id ("project", opts.project, id, status);
+    }
+  if (opts.organization != NULL)
+    {
+      *level = KBC_WORLD_ORGANIZATION;
+      return parse_id ("organization", opts.organization, id, status);
+    }
+  *level = KBC_WORLD_MAINTAINER;
+  return parse_id ("maintainer", opts.maintainer, id, status);
+}
+
+static KbcUser *
+find_user (KbcStore *store, const char *field, const char *email, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  KbcUser *user;
+
+  user = kbc_store_user_by_email (store, email, &error);
+  if (user == NULL)
+    *status = fail (EXIT_BAD_INPUT, "%s",
+                    error != NULL ? error->message
+                                  : (g_str_equal (field, "from")
+                                         ? "from: there is no user with this email"
+                                         : "email: there is no user with this email"));
+  return user;
+}
+
+/* Prints the member's user id. */
+static int
+cmd_member_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) user = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcWorldLevel level;
+  gint64 id;
+  int status = 0;
+
+  if (opts.email == NULL)
+    return fail (EXIT_USAGE, "--email: required");
+  if (!parse_target (&level, &id, &status))
+    return status;
+  if ((store = open_store (&status)) == NULL)
+    return status;
+  if ((user = find_user (store, "email", opts.email, &status)) == NULL)
+    return status;
+
+  if (!kbc_store_member_add (store, level, id, user->id, opts.role, kbc_server_now (), &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (user->id);
+  return 0;
+}
+
+static int
+cmd_invite (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (KbcUser) creator = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
+  KbcInvitationRow row = { 0 };
+  const char *problem;
+  gint64 lifetime = INVITATION_DEFAULT_LIFETIME;
+  gint64 id;
+  int status = 0;
+
+  if (opts.email == NULL)
+    return fail (EXIT_USAGE, "--email: required");
+  if ((problem = kbc_server_check_email (opts.email)) != NULL)
+    return fail (EXIT_BAD_INPUT, "%s", problem);
+  if (!parse_target (&row.level, &row.target_id, &status))
+    return status;
+  if (opts.expires_in != NULL &&
+      !g_ascii_string_to_signed (opts.expires_in, 10, INVITATION_MIN_LIFETIME,
+                                 INVITATION_MAX_LIFETIME, &lifetime, NULL))
+    return fail (EXIT_BAD_INPUT,
+                 "expires-in: must be a whole number of seconds from %d (an hour) to %d (a year)",
+                 INVITATION_MIN_LIFETIME, INVITATION_MAX_LIFETIME);
+  if (opts.reason != NULL)
+    {
+      reason = g_strstrip (g_strdup (opts.reason));
+      if (strlen (reason) > MAX_REASON_BYTES || !g_utf8_validate (reason, -1, NULL))
+        return fail (EXIT_BAD_INPUT, "reason: must be valid UTF-8 of at most %d bytes",
+                     MAX_REASON_BYTES);
+    }
+  if ((store = open_store (&status)) == NULL)
+    return status;
+  if (opts.from != NULL && (creator = find_user (store, "from", opts.from, &status)) == NULL)
+    return status;
+
+  row.email = opts.email;
+  row.creator_id = creator != NULL ? creator->id : 0;
+  row.role = opts.role;
+  row.reason = reason;
+  row.created = kbc_server_now ();
+  row.expires = row.created + lifetime;
+  id = kbc_store_invitation_insert (store, &row, &error);
+  if (id == 0)
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (id);
+  return 0;
+}
+
+/* A promo code: letters, digits, '-' and '_'. */
+static gboolean
+is_promo_code (const char *code)
+{
+  if (*code == '\0' || strlen (code) > MAX_CODE_BYTES)
+    return FALSE;
+  for (const char *p = code; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* Prints the code: it is the promo code's id. */
+static int
+cmd_promo_add (Input *input)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 organization_id;
+  gint64 days = 0;
+  int status = 0;
+
+  if (opts.code == NULL)
+    return fail (EXIT_USAGE, "--code: required");
+  if (opts.organization == NULL)
+    return fail (EXIT_USAGE, "--organization: required");
+  if (!is_promo_code (opts.code))
+    return fail (EXIT_BAD_INPUT, "code: must be 1 to %d letters, digits, '-' and '_'",
+                 MAX_CODE_BYTES);
+  if (!parse_id ("organization", opts.organization, &organization_id, &status))
+    return status;
+  if (opts.template_name != NULL && !is_limit_name (opts.template_name))
+    return fail (EXIT_BAD_INPUT, "template: must be letters, digits, '.', '_' and '-'");
+  if (opts.expiration_days != NULL &&
+      !g_ascii_string_to_signed (opts.expiration_days, 10, 1, 3650, &days, NULL))
+    return fail (EXIT_BAD_INPUT, "expiration-days: must be a whole number from 1 to 3650");
+  if ((store = open_store (&status)) == NULL)
+    return status;
+
+  if (!kbc_store_promo_insert (store, opts.code, organization_id, opts.template_name, days,
+                               kbc_server_now (), &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  printf ("%s\n", opts.code);
+  fflush (stdout);
+  return 0;
+}
+
+/* Prints the project's id. */
+static int
+project_set_value (gboolean metric)
+{
+  g_autoptr (KbcStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 project_id;
+  gint64 value;
+  int status = 0;
+
+  if (opts.project == NULL)
+    return fail (EXIT_USAGE, "--project: required");
+  if (opts.name == NULL)
+    return fail (EXIT_USAGE, "--name: required");
+  if (opts.value == NULL)
+    return fail (EXIT_USAGE, "--value: required");
+  if (!parse_id ("project", opts.project, &project_id, &status))
+    return status;
+  if (!is_limit_name (opts.name))
+    return fail (EXIT_BAD_INPUT, "name: must be letters, digits, '.', '_' and '-', such as "
+                                 "storage.dataSizeBytes");
+  if (!g_ascii_string_to_signed (opts.value, 10, 0, G_MAXINT64, &value, NULL))
+    return fail (EXIT_BAD_INPUT, "value: must be a whole number, 0 or more");
+  if ((store = open_store (&status)) == NULL)
+    return status;
+
+  if (!kbc_store_project_set_value (store, metric, project_id, opts.name, value, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+  print_id (project_id);
+  return 0;
+}
+
+static int
+cmd_project_set_limit (Input *input)
+{
+  return project_set_value (FALSE);
+}
+
+static int
+cmd_project_set_metric (Input *input)
+{
+  return project_set_value (TRUE);
+}
+
 /* ---- token expire, login-ticket expire ---- */
 
 static int
@@ -871,6 +1229,76 @@ static const GOptionEntry notify_entries[] = {
   { NULL },
 };
 
+static const GOptionEntry maintainer_add_entries[] = {
+  DB_OPTION,
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "The maintainer's name", "N" },
+  { NULL },
+};
+
+static const GOptionEntry organization_add_entries[] = {
+  DB_OPTION,
+  { "maintainer", 0, 0, G_OPTION_ARG_STRING, &opts.maintainer, "The maintainer's id", "ID" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "The organization's name", "N" },
+  { "mfa-required", 0, 0, G_OPTION_ARG_NONE, &opts.mfa_required,
+    "Its projects require users to have MFA", NULL },
+  { "auto-join", 0, 0, G_OPTION_ARG_NONE, &opts.auto_join,
+    "Members of the maintainer may join its projects", NULL },
+  { NULL },
+};
+
+static const GOptionEntry project_add_entries[] = {
+  DB_OPTION,
+  { "organization", 0, 0, G_OPTION_ARG_STRING, &opts.organization, "The organization's id", "ID" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "The project's name", "N" },
+  { NULL },
+};
+
+static const GOptionEntry member_add_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The user's email", "E" },
+  { "project", 0, 0, G_OPTION_ARG_STRING, &opts.project, "A project's id", "ID" },
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opts.role,
+    "The role in the project: admin (the default), guest, readOnly or share", "R" },
+  { "organization", 0, 0, G_OPTION_ARG_STRING, &opts.organization, "An organization's id", "ID" },
+  { "maintainer", 0, 0, G_OPTION_ARG_STRING, &opts.maintainer, "A maintainer's id", "ID" },
+  { NULL },
+};
+
+static const GOptionEntry invite_entries[] = {
+  DB_OPTION,
+  { "email", 0, 0, G_OPTION_ARG_STRING, &opts.email, "The invitee's email", "E" },
+  { "project", 0, 0, G_OPTION_ARG_STRING, &opts.project, "A project's id", "ID" },
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opts.role,
+    "The role in the project: admin (the default), guest, readOnly or share", "R" },
+  { "organization", 0, 0, G_OPTION_ARG_STRING, &opts.organization, "An organization's id", "ID" },
+  { "maintainer", 0, 0, G_OPTION_ARG_STRING, &opts.maintainer, "A maintainer's id", "ID" },
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opts.from, "The inviting user's email", "EMAIL" },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &opts.reason, "Why the user is invited", "T" },
+  { "expires-in", 0, 0, G_OPTION_ARG_STRING, &opts.expires_in,
+    "Seconds until it expires, an hour to a year (default: a week)", "SECONDS" },
+  { NULL },
+};
+
+static const GOptionEntry promo_add_entries[] = {
+  DB_OPTION,
+  { "code", 0, 0, G_OPTION_ARG_STRING, &opts.code, "The code", "C" },
+  { "organization", 0, 0, G_OPTION_ARG_STRING, &opts.organization,
+    "The organization its projects are created in", "ID" },
+  { "template", 0, 0, G_OPTION_ARG_STRING, &opts.template_name,
+    "The project template (default: default)", "NAME" },
+  { "expiration-days", 0, 0, G_OPTION_ARG_STRING, &opts.expiration_days,
+    "Days the project it creates lives (default: for ever)", "N" },
+  { NULL },
+};
+
+static const GOptionEntry project_value_entries[] = {
+  DB_OPTION,
+  { "project", 0, 0, G_OPTION_ARG_STRING, &opts.project, "The project's id", "ID" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opts.name, "The name, e.g. storage.dataSizeBytes", "NAME" },
+  { "value", 0, 0, G_OPTION_ARG_STRING, &opts.value, "A whole number", "N" },
+  { NULL },
+};
+
 typedef struct
 {
   const char *group; /* "user" in "user add"; NULL for a top-level command */
@@ -900,6 +1328,22 @@ static const Command commands[] = {
   { "challenge", "expire",
     "End a user's pending security key registrations (their challenges expire now)", email_entries,
     FALSE, cmd_challenge_expire },
+  { "maintainer", "add", "Add a maintainer; prints its id", maintainer_add_entries, FALSE,
+    cmd_maintainer_add },
+  { "organization", "add", "Add an organization under a maintainer; prints its id",
+    organization_add_entries, FALSE, cmd_organization_add },
+  { "project", "add", "Add a project to an organization; prints its id", project_add_entries, FALSE,
+    cmd_project_add },
+  { "member", "add", "Make a user a member of a project, organization or maintainer",
+    member_add_entries, FALSE, cmd_member_add },
+  { NULL, "invite", "Invite an email to a project, organization or maintainer; prints the id",
+    invite_entries, FALSE, cmd_invite },
+  { "promo", "add", "Add a promo code that creates a project in an organization", promo_add_entries,
+    FALSE, cmd_promo_add },
+  { "project", "set-limit", "Set a limit of a project", project_value_entries, FALSE,
+    cmd_project_set_limit },
+  { "project", "set-metric", "Set a metric of a project (a limit's metric has its name)",
+    project_value_entries, FALSE, cmd_project_set_metric },
 };
 
 static char *
@@ -937,6 +1381,15 @@ clear_opts (void)
   g_clear_pointer (&opts.message, g_free);
   g_clear_pointer (&opts.project, g_free);
   g_clear_pointer (&opts.limit, g_free);
+  g_clear_pointer (&opts.maintainer, g_free);
+  g_clear_pointer (&opts.organization, g_free);
+  g_clear_pointer (&opts.role, g_free);
+  g_clear_pointer (&opts.from, g_free);
+  g_clear_pointer (&opts.reason, g_free);
+  g_clear_pointer (&opts.code, g_free);
+  g_clear_pointer (&opts.template_name, g_free);
+  g_clear_pointer (&opts.expiration_days, g_free);
+  g_clear_pointer (&opts.value, g_free);
 }
 
 int

@@ -25,6 +25,9 @@ int         kbc_server_main           (int          argc,
  * otherwise the reason. */
 const char *kbc_server_check_email    (const char  *email);
 
+/* A project role the API takes: admin, guest, readOnly or share. */
+gboolean    kbc_server_is_project_role (const char *role);
+
 /* clang-format on */
 
 G_END_DECLS

@@ -517,6 +517,80 @@ gboolean       kbc_store_notification_mark_all_read (KbcStore *self,
 GArray        *kbc_store_user_ids        (KbcStore     *self,
                                           GError      **error);
 
+/* ---- the world: maintainers, organizations, projects (migration 6) ---- */
+
+#define KBC_PROJECT_ROLE_DEFAULT "admin"
+
+typedef enum
+{
+  KBC_WORLD_PROJECT,
+  KBC_WORLD_ORGANIZATION,
+  KBC_WORLD_MAINTAINER,
+} KbcWorldLevel;
+
+/* Each fails with KBC_STORE_ERROR_NOT_FOUND, its message naming the
+ * field, when the parent it names does not exist. */
+gint64         kbc_store_maintainer_insert   (KbcStore     *self,
+                                              const char   *name,
+                                              gint64        now,
+                                              GError      **error);
+gint64         kbc_store_organization_insert (KbcStore     *self,
+                                              gint64        maintainer_id,
+                                              const char   *name,
+                                              gboolean      mfa_required,
+                                              gboolean      allow_auto_join,
+                                              gint64        now,
+                                              GError      **error);
+/* @expires: 0 for a project that never expires. */
+gint64         kbc_store_project_insert      (KbcStore     *self,
+                                              gint64        organization_id,
+                                              const char   *name,
+                                              gint64        now,
+                                              gint64        expires,
+                                              GError      **error);
+/* Makes @user_id a member of the project, organization or maintainer @id;
+ * one already a member stays (a project member takes the new @role; NULL:
+ * KBC_PROJECT_ROLE_DEFAULT). */
+gboolean       kbc_store_member_add          (KbcStore     *self,
+                                              KbcWorldLevel level,
+                                              gint64        id,
+                                              gint64        user_id,
+                                              const char   *role,
+                                              gint64        now,
+                                              GError      **error);
+
+typedef struct
+{
+  KbcWorldLevel level;
+  gint64        target_id;   /* the project, organization or maintainer */
+  const char   *email;       /* the invitee's; they need not have an account yet */
+  gint64        creator_id;  /* 0: none (the operator) */
+  const char   *role;        /* a project's; NULL: KBC_PROJECT_ROLE_DEFAULT */
+  const char   *reason;      /* NULL: "" */
+  gint64        created;
+  gint64        expires;     /* 0: never */
+} KbcInvitationRow;
+
+gint64         kbc_store_invitation_insert   (KbcStore     *self,
+                                              const KbcInvitationRow *row,
+                                              GError      **error);
+/* KBC_STORE_ERROR_EXISTS when @code is taken. @expiration_days: how long
+ * the project it creates lives; 0: for ever. */
+gboolean       kbc_store_promo_insert        (KbcStore     *self,
+                                              const char   *code,
+                                              gint64        organization_id,
+                                              const char   *template_name,
+                                              gint64        expiration_days,
+                                              gint64        now,
+                                              GError      **error);
+/* Sets a limit (@metric FALSE) or a metric of a project. */
+gboolean       kbc_store_project_set_value   (KbcStore     *self,
+                                              gboolean      metric,
+                                              gint64        project_id,
+                                              const char   *name,
+                                              gint64        value,
+                                              GError      **error);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
