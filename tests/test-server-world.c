@@ -303,6 +303,333 @@ test_cli_refusals (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM promo_codes"), ==, 1);
 }
 
+/* ---- over HTTP ---- */
+
+/* A personal token of @email (no sign-in: argon2 is not needed here). */
+static char *
+token_for (Fixture *fixture, const char *email)
+{
+  return kbc_test_server_admin (fixture->server, NULL, "token", "add", "--email", email,
+                                "--description", "test", NULL);
+}
+
+static void
+db_exec (Fixture *fixture, const char *sql)
+{
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (kbc_test_server_get_db (fixture->server), &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static char *
+id_text (gint64 id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+/* The sorted member names of @object, comma-separated. */
+static char *
+member_names (JsonObject *object)
+{
+  g_autoptr (GList) names = json_object_get_members (object);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  names = g_list_sort (names, (GCompareFunc) g_strcmp0);
+  for (GList *l = names; l != NULL; l = l->next)
+    g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", (const char *) l->data);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static KbcTestResponse *
+get_ok (Fixture *fixture, const char *path, const char *token)
+{
+  KbcTestResponse *response = kbc_test_server_request (fixture->server, "GET", path, token, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (response->json);
+  return response;
+}
+
+static void
+assert_error (KbcTestResponse *response, guint status, const char *message)
+{
+  g_assert_cmpuint (response->status, ==, status);
+  g_assert_cmpstr (kbc_test_response_string (response, "error"), ==, message);
+  g_assert_cmpstr (kbc_test_response_string (response, "status"), ==, "error");
+}
+
+/* A maintainer, an organization under it and a project in that; ids out. */
+static void
+make_world (Fixture *fixture, gboolean mfa_required, gint64 *m, gint64 *o, gint64 *p)
+{
+  g_autofree char *ms = NULL;
+  g_autofree char *os = NULL;
+
+  *m = admin_id (fixture, "maintainer", "add", "--name", "Partners", NULL);
+  ms = id_text (*m);
+  *o = admin_id (fixture, "organization", "add", "--maintainer", ms, "--name", "Acme",
+                 mfa_required ? "--mfa-required" : NULL, NULL);
+  os = id_text (*o);
+  *p = admin_id (fixture, "project", "add", "--organization", os, "--name", "Sales", NULL);
+}
+
+#define INV_PATH "/manage/current-user/projects-invitations"
+
+static void
+test_project_invitations (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autofree char *ps = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *path1 = NULL;
+  g_autofree char *path2 = NULL;
+  g_autofree char *path3 = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonArray *array;
+  JsonObject *item;
+  gint64 m, o, p, i1, i2, i3;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  ps = id_text (p);
+  i1 = admin_id (fixture, "invite", "--email", EMAIL, "--project", ps, "--role", "guest", "--from",
+                 OTHER_EMAIL, "--reason", "Help us", NULL);
+  i2 = admin_id (fixture, "invite", "--email", EMAIL, "--project", ps, NULL);
+  i3 = admin_id (fixture, "invite", "--email", EMAIL, "--project", ps, NULL);
+  path1 = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, i1);
+  path2 = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, i2);
+  path3 = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, i3);
+  /* An expired one is not listed, nor found. */
+  {
+    g_autofree char *sql = g_strdup_printf (
+        "UPDATE invitations SET expires = created - 1 WHERE id = %" G_GINT64_FORMAT, i3);
+    db_exec (fixture, sql);
+  }
+
+  response = get_ok (fixture, INV_PATH, token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  /* Newest first. */
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "id"), ==,
+                   i2);
+  item = json_array_get_object_element (array, 1);
+  names = member_names (item);
+  g_assert_cmpstr (names, ==, "created,creator,expires,id,project,reason,role");
+  g_assert_cmpint (json_object_get_int_member (item, "id"), ==, i1);
+  g_assert_cmpstr (json_object_get_string_member (item, "role"), ==, "guest");
+  g_assert_cmpstr (json_object_get_string_member (item, "reason"), ==, "Help us");
+  g_assert_nonnull (json_object_get_string_member (item, "created"));
+  g_assert_nonnull (json_object_get_string_member (item, "expires"));
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (item, "project"), "id"), ==, p);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (item, "project"), "name"), ==,
+      "Sales");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (item, "creator"), "email"), ==,
+      OTHER_EMAIL);
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (item, "creator"), "id"), ==,
+      fixture->other_id);
+  /* The operator's invitation has no creator, and the default role. */
+  item = json_array_get_object_element (array, 0);
+  g_assert_true (json_object_get_null_member (item, "creator"));
+  g_assert_cmpstr (json_object_get_string_member (item, "role"), ==, "admin");
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Another user sees none of them and cannot touch them. */
+  response = get_ok (fixture, INV_PATH, other_token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "GET", path1, other_token, NULL);
+  assert_error (response, 404, "Invitation not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "PUT", path1, other_token, NULL);
+  assert_error (response, 404, "Invitation not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "DELETE", path1, other_token, NULL);
+  assert_error (response, 404, "Invitation not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "GET", path3, token, NULL);
+  assert_error (response, 404, "Invitation not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "GET", INV_PATH "/abc", token, NULL);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Detail. */
+  response = get_ok (fixture, path1, token);
+  g_assert_cmpint (json_object_get_int_member (kbc_test_response_object (response), "id"), ==, i1);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Accept: 202 without a body; a project member with the invitation's role. */
+  response = kbc_test_server_request (fixture->server, "PUT", path1, token, NULL);
+  g_assert_cmpuint (response->status, ==, 202);
+  g_assert_cmpstr (response->body, ==, "");
+  g_clear_pointer (&response, kbc_test_response_free);
+  {
+    g_autofree char *role = db_text (fixture, "SELECT role FROM project_members");
+    g_assert_cmpstr (role, ==, "guest");
+  }
+  g_assert_cmpint (db_int (fixture, "SELECT user_id FROM project_members"), ==, fixture->user_id);
+  /* Only the project: no organization membership comes with it. */
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM organization_members"), ==, 0);
+  response = kbc_test_server_request (fixture->server, "PUT", path1, token, NULL);
+  assert_error (response, 404, "Invitation not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Decline: 204, and it is gone. */
+  response = kbc_test_server_request (fixture->server, "DELETE", path2, token, NULL);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, INV_PATH, token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM project_members"), ==, 1);
+
+  /* Without a token: 401. */
+  response = kbc_test_server_request (fixture->server, "GET", INV_PATH, NULL, NULL);
+  g_assert_cmpuint (response->status, ==, 401);
+}
+
+static void
+test_mfa_required (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *ps = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  gint64 m, o, p, i;
+
+  make_world (fixture, TRUE, &m, &o, &p);
+  ps = id_text (p);
+  i = admin_id (fixture, "invite", "--email", EMAIL, "--project", ps, NULL);
+  path = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, i);
+
+  response = kbc_test_server_request (fixture->server, "PUT", path, token, NULL);
+  assert_error (response, 400,
+                "Project requires users to have multi-factor authentication enabled");
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM project_members"), ==, 0);
+  /* Still pending: it can be accepted once MFA is on. */
+  response = get_ok (fixture, path, token);
+}
+
+static void
+test_other_invitations (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *ms = NULL;
+  g_autofree char *os = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *org_path = NULL;
+  g_autofree char *m_path = NULL;
+  g_autofree char *cross_path = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonObject *item;
+  gint64 m, o, p, io, im;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  ms = id_text (m);
+  os = id_text (o);
+  io = admin_id (fixture, "invite", "--email", EMAIL, "--organization", os, "--from", OTHER_EMAIL,
+                 NULL);
+  im = admin_id (fixture, "invite", "--email", EMAIL, "--maintainer", ms, NULL);
+  org_path =
+      g_strdup_printf ("/manage/current-user/organizations-invitations/%" G_GINT64_FORMAT, io);
+  m_path = g_strdup_printf ("/manage/current-user/maintainers-invitations/%" G_GINT64_FORMAT, im);
+  /* An organization's invitation is not a project's. */
+  cross_path = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, io);
+
+  response = get_ok (fixture, "/manage/current-user/organizations-invitations", token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 1);
+  item = json_array_get_object_element (json_node_get_array (response->json), 0);
+  names = member_names (item);
+  g_assert_cmpstr (names, ==, "created,creator,id,organization");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (item, "organization"), "name"),
+      ==, "Acme");
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_clear_pointer (&names, g_free);
+
+  response = get_ok (fixture, "/manage/current-user/maintainers-invitations", token);
+  item = json_array_get_object_element (json_node_get_array (response->json), 0);
+  names = member_names (item);
+  g_assert_cmpstr (names, ==, "created,creator,id,maintainer");
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = kbc_test_server_request (fixture->server, "GET", cross_path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = get_ok (fixture, org_path, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "PUT", org_path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 202);
+  g_assert_cmpstr (response->body, ==, "");
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM organization_members"), ==, 1);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM project_members"), ==, 0);
+
+  response = kbc_test_server_request (fixture->server, "DELETE", m_path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM maintainer_members"), ==, 0);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM invitations"), ==, 0);
+}
+
+/* `serve --published-only` serves section A: the three lists, detail and
+ * accept; our DELETE of an organization's or maintainer's invitation is
+ * not published (405: the path is, with other methods). */
+static void
+test_published_only (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new_with_args ("--published-only", NULL);
+  Fixture fixture_ = { server, 0, 0 };
+  Fixture *fixture = &fixture_;
+  g_autofree char *token = NULL;
+  g_autofree char *ps = NULL;
+  g_autofree char *os = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *org_path = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  gint64 m, o, p, i, io;
+
+  fixture->user_id = kbc_test_server_add_user (server, EMAIL, NAME, PASSWORD);
+  token = token_for (fixture, EMAIL);
+  make_world (fixture, FALSE, &m, &o, &p);
+  ps = id_text (p);
+  os = id_text (o);
+  i = admin_id (fixture, "invite", "--email", EMAIL, "--project", ps, NULL);
+  io = admin_id (fixture, "invite", "--email", EMAIL, "--organization", os, NULL);
+  path = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, i);
+  org_path =
+      g_strdup_printf ("/manage/current-user/organizations-invitations/%" G_GINT64_FORMAT, io);
+
+  response = get_ok (fixture, INV_PATH, token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 1);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, "/manage/current-user/maintainers-invitations", token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, org_path, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "DELETE", org_path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 405);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "PUT", org_path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 202);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "DELETE", path, token, NULL);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Fixture's server is the autoptr's. */
+  fixture->server = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +641,10 @@ main (int argc, char **argv)
   ADD ("cli/world", test_cli_world);
   ADD ("cli/invite-and-promo", test_cli_invite_and_promo);
   ADD ("cli/refusals", test_cli_refusals);
+  ADD ("http/project-invitations", test_project_invitations);
+  ADD ("http/mfa-required", test_mfa_required);
+  ADD ("http/other-invitations", test_other_invitations);
+  g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
 
 #undef ADD
 

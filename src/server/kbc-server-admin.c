@@ -15,6 +15,7 @@
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
 #include "kbc-server-tokens.h"
+#include "kbc-server-world.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -285,6 +286,7 @@ cmd_serve (Input *input)
   kbc_server_keys_register (server);
   kbc_server_tokens_register (server);
   kbc_server_notifications_register (server);
+  kbc_server_world_register (server);
 
   port = kbc_server_listen (server, host, port, &error);
   if (port == 0)

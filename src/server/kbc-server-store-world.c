@@ -220,3 +220,134 @@ kbc_store_project_set_value (KbcStore *self,
   sqlite3_bind_int64 (stmt, 3, value);
   return step_insert (self, stmt, "project: there is no project with this id", NULL, error);
 }
+
+/* ---- invitations ---- */
+
+void
+kbc_invitation_free (KbcInvitation *invitation)
+{
+  if (invitation == NULL)
+    return;
+  g_free (invitation->target_name);
+  g_free (invitation->email);
+  g_free (invitation->creator_name);
+  g_free (invitation->creator_email);
+  g_free (invitation->role);
+  g_free (invitation->reason);
+  g_free (invitation);
+}
+
+#define INVITATION_SELECT                                                                 \
+  "SELECT i.id, i.project_id, i.organization_id, i.maintainer_id,"                        \
+  " coalesce (p.name, o.name, m.name), i.email, u.id, u.name, u.email, i.role, i.reason," \
+  " i.created, i.expires FROM invitations i"                                              \
+  " LEFT JOIN projects p ON p.id = i.project_id"                                          \
+  " LEFT JOIN organizations o ON o.id = i.organization_id"                                \
+  " LEFT JOIN maintainers m ON m.id = i.maintainer_id"                                    \
+  " LEFT JOIN users u ON u.id = i.creator_id "
+
+static KbcInvitation *
+read_invitation (KbcStmt *stmt)
+{
+  KbcInvitation *invitation = g_new0 (KbcInvitation, 1);
+
+  invitation->id = sqlite3_column_int64 (stmt, 0);
+  if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+    {
+      invitation->level = KBC_WORLD_PROJECT;
+      invitation->target_id = sqlite3_column_int64 (stmt, 1);
+    }
+  else if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      invitation->level = KBC_WORLD_ORGANIZATION;
+      invitation->target_id = sqlite3_column_int64 (stmt, 2);
+    }
+  else
+    {
+      invitation->level = KBC_WORLD_MAINTAINER;
+      invitation->target_id = sqlite3_column_int64 (stmt, 3);
+    }
+  invitation->target_name = kbc_stmt_dup_text (stmt, 4);
+  invitation->email = kbc_stmt_dup_text (stmt, 5);
+  invitation->creator_id = sqlite3_column_int64 (stmt, 6);
+  invitation->creator_name = kbc_stmt_dup_text (stmt, 7);
+  invitation->creator_email = kbc_stmt_dup_text (stmt, 8);
+  invitation->role = kbc_stmt_dup_text (stmt, 9);
+  invitation->reason = kbc_stmt_dup_text (stmt, 10);
+  invitation->created = sqlite3_column_int64 (stmt, 11);
+  invitation->expires = sqlite3_column_int64 (stmt, 12);
+  return invitation;
+}
+
+GPtrArray *
+kbc_store_invitations_for (KbcStore *self,
+                           const char *email,
+                           KbcWorldLevel level,
+                           gint64 now,
+                           GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, INVITATION_SELECT "WHERE i.email = ?1 COLLATE NOCASE"
+                              " AND (i.expires IS NULL OR i.expires > ?2)"
+                              " AND (CASE ?3 WHEN 0 THEN i.project_id WHEN 1 THEN i.organization_id"
+                              " ELSE i.maintainer_id END) IS NOT NULL"
+                              " ORDER BY i.created DESC, i.id DESC");
+  g_autoptr (GPtrArray) list =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_invitation_free);
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int (stmt, 3, level);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, read_invitation (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+KbcInvitation *
+kbc_store_invitation_by_id (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, INVITATION_SELECT "WHERE i.id = ?1");
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return read_invitation (stmt);
+  if (rc != SQLITE_DONE)
+    kbc_store_fail (self, rc, error);
+  return NULL;
+}
+
+gboolean
+kbc_store_invitation_delete (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM invitations WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!kbc_store_run (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (kbc_store_get_db (self)) == 0)
+    {
+      g_set_error_literal (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND,
+                           "the invitation is gone");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kbc_store_project_mfa_required (KbcStore *self, gint64 project_id)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT o.mfa_required FROM projects p JOIN organizations o"
+                            " ON o.id = p.organization_id WHERE p.id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, project_id);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+}

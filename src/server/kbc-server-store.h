@@ -591,10 +591,47 @@ gboolean       kbc_store_project_set_value   (KbcStore     *self,
                                               gint64        value,
                                               GError      **error);
 
+/* An invitation as the invitee sees it. */
+typedef struct
+{
+  gint64        id;
+  KbcWorldLevel level;
+  gint64        target_id;
+  char         *target_name;
+  char         *email;
+  gint64        creator_id;     /* 0: none */
+  char         *creator_name;
+  char         *creator_email;
+  char         *role;           /* a project's; NULL otherwise */
+  char         *reason;
+  gint64        created;
+  gint64        expires;        /* 0: never */
+} KbcInvitation;
+
+void           kbc_invitation_free           (KbcInvitation *invitation);
+/* The invitations of @level for @email that have not expired at @now,
+ * newest first: a GPtrArray of KbcInvitation. */
+GPtrArray     *kbc_store_invitations_for     (KbcStore     *self,
+                                              const char   *email,
+                                              KbcWorldLevel level,
+                                              gint64        now,
+                                              GError      **error);
+/* NULL with no error when there is none (expired ones included). */
+KbcInvitation *kbc_store_invitation_by_id    (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+/* KBC_STORE_ERROR_NOT_FOUND when it is gone. */
+gboolean       kbc_store_invitation_delete   (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+gboolean       kbc_store_project_mfa_required (KbcStore    *self,
+                                              gint64        project_id);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStmt, kbc_stmt_release)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcInvitation, kbc_invitation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)
