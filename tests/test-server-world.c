@@ -581,6 +581,177 @@ test_other_invitations (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM invitations"), ==, 0);
 }
 
+static void
+assert_refused (Fixture *fixture,
+                const char *path,
+                const char *token,
+                guint status,
+                const char *message)
+{
+  g_autoptr (KbcTestResponse) response =
+      kbc_test_server_request (fixture->server, "GET", path, token, NULL);
+
+  assert_error (response, status, message);
+}
+
+static void
+test_organizations (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autofree char *ms = NULL;
+  g_autofree char *os = NULL;
+  g_autofree char *o2s = NULL;
+  g_autofree char *ps = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonArray *array;
+  JsonObject *object;
+  gint64 m, o, o2, p, q;
+
+  make_world (fixture, TRUE, &m, &o, &p);
+  ms = id_text (m);
+  os = id_text (o);
+  ps = id_text (p);
+  o2 = admin_id (fixture, "organization", "add", "--maintainer", ms, "--name", "Other", NULL);
+  o2s = id_text (o2);
+  q = admin_id (fixture, "project", "add", "--organization", os, "--name", "Marketing", NULL);
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--organization", os, NULL);
+  admin_id (fixture, "member", "add", "--email", OTHER_EMAIL, "--maintainer", ms, NULL);
+
+  /* Mine: the organizations I am a member of. */
+  response = get_ok (fixture, "/manage/organizations", token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, o);
+  g_assert_true (json_object_get_boolean_member (object, "mfaRequired"));
+  g_assert_false (json_object_get_boolean_member (object, "allowAutoJoin"));
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, "/manage/organizations", other_token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Detail with its projects, by name. */
+  path = g_strdup_printf ("/manage/organizations/%s", os);
+  response = get_ok (fixture, path, token);
+  object = kbc_test_response_object (response);
+  names = member_names (object);
+  g_assert_cmpstr (names, ==,
+                   "activityCenterProjectId,allowAutoJoin,created,crmId,id,mfaRequired,name,"
+                   "projects");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Acme");
+  array = json_object_get_array_member (object, "projects");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "id"), ==,
+                   q);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 1), "id"), ==,
+                   p);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* A maintainer's member sees its organizations; nobody else does. */
+  response = get_ok (fixture, path, other_token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/organizations/%s", o2s);
+  assert_refused (fixture, path, token, 403, "You don't have access to the organization");
+  response = get_ok (fixture, path, other_token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  assert_refused (fixture, "/manage/organizations/9999", token, 404, "Organization not found");
+
+  /* Its projects in the project shape. */
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/organizations/%s/projects", os);
+  response = get_ok (fixture, path, token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  object = json_array_get_object_element (array, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Sales");
+  g_assert_true (json_object_has_member (object, "limits"));
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (object, "organization"), "id"), ==,
+      o);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/organizations/%s/projects", o2s);
+  assert_refused (fixture, path, token, 403, "You don't have access to the organization");
+
+  /* Maintainers. */
+  response = get_ok (fixture, "/manage/maintainers", token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, "/manage/maintainers", other_token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"),
+                   ==, "Partners");
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/maintainers/%s", ms);
+  assert_refused (fixture, path, token, 403, "You don't have access to the maintainer");
+  response = get_ok (fixture, path, other_token);
+  g_assert_cmpint (json_object_get_int_member (kbc_test_response_object (response), "id"), ==, m);
+  g_clear_pointer (&response, kbc_test_response_free);
+  assert_refused (fixture, "/manage/maintainers/9999", other_token, 404, "Maintainer not found");
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/maintainers/%s/organizations", ms);
+  assert_refused (fixture, path, token, 403, "You don't have access to the maintainer");
+  response = get_ok (fixture, path, other_token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 2);
+}
+
+static void
+test_project (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autofree char *ps = NULL;
+  g_autofree char *os = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonObject *object;
+  JsonObject *limit;
+  gint64 m, o, p;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  ps = id_text (p);
+  os = id_text (o);
+  path = g_strdup_printf ("/manage/projects/%s", ps);
+  admin_id (fixture, "project", "set-limit", "--project", ps, "--name", "kbc.adminsCount",
+            "--value", "10", NULL);
+  admin_id (fixture, "project", "set-metric", "--project", ps, "--name", "kbc.adminsCount",
+            "--value", "3", NULL);
+
+  /* An organization member who is not in the project may not read it. */
+  admin_id (fixture, "member", "add", "--email", OTHER_EMAIL, "--organization", os, NULL);
+  assert_refused (fixture, path, other_token, 403, "You don't have access to the project");
+  assert_refused (fixture, path, token, 403, "You don't have access to the project");
+  assert_refused (fixture, "/manage/projects/9999", token, 404, "Project not found");
+
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--project", ps, NULL);
+  response = get_ok (fixture, path, token);
+  object = kbc_test_response_object (response);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, p);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Sales");
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "production");
+  g_assert_cmpstr (json_object_get_string_member (object, "defaultBackend"), ==, "snowflake");
+  g_assert_true (json_object_get_null_member (object, "expires"));
+  g_assert_false (json_object_get_boolean_member (object, "isDisabled"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "features")), ==,
+                    0);
+  limit = json_object_get_object_member (json_object_get_object_member (object, "limits"),
+                                         "kbc.adminsCount");
+  g_assert_cmpstr (json_object_get_string_member (limit, "name"), ==, "kbc.adminsCount");
+  g_assert_cmpint (json_object_get_int_member (limit, "value"), ==, 10);
+  limit = json_object_get_object_member (json_object_get_object_member (object, "metrics"),
+                                         "kbc.adminsCount");
+  g_assert_cmpint (json_object_get_int_member (limit, "value"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (object, "organization"), "name"),
+                   ==, "Acme");
+}
+
 /* `serve --published-only` serves section A: the three lists, detail and
  * accept; our DELETE of an organization's or maintainer's invitation is
  * not published (405: the path is, with other methods). */
@@ -626,6 +797,23 @@ test_published_only (void)
   g_assert_cmpuint (response->status, ==, 204);
   g_clear_pointer (&response, kbc_test_response_free);
 
+  /* The world's reads, but not section B's list of my organizations. */
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--project", ps, NULL);
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--maintainer", "1", NULL);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/projects/%s", ps);
+  response = get_ok (fixture, path, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/manage/organizations/%s/projects", os);
+  response = get_ok (fixture, path, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, "/manage/maintainers/1/organizations", token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "GET", "/manage/organizations", token, NULL);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, kbc_test_response_free);
+
   /* Fixture's server is the autoptr's. */
   fixture->server = NULL;
 }
@@ -644,6 +832,8 @@ main (int argc, char **argv)
   ADD ("http/project-invitations", test_project_invitations);
   ADD ("http/mfa-required", test_mfa_required);
   ADD ("http/other-invitations", test_other_invitations);
+  ADD ("http/organizations", test_organizations);
+  ADD ("http/project", test_project);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
 
 #undef ADD

@@ -351,3 +351,255 @@ kbc_store_project_mfa_required (KbcStore *self, gint64 project_id)
   sqlite3_bind_int64 (stmt, 1, project_id);
   return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
 }
+
+/* ---- reading the world ---- */
+
+void
+kbc_organization_free (KbcOrganization *organization)
+{
+  if (organization == NULL)
+    return;
+  g_free (organization->name);
+  g_free (organization->crm_id);
+  g_free (organization);
+}
+
+void
+kbc_maintainer_free (KbcMaintainer *maintainer)
+{
+  if (maintainer == NULL)
+    return;
+  g_free (maintainer->name);
+  g_free (maintainer);
+}
+
+void
+kbc_project_free (KbcProject *project)
+{
+  if (project == NULL)
+    return;
+  g_free (project->name);
+  g_free (project->type);
+  g_free (project->region);
+  g_free (project->default_backend);
+  g_free (project);
+}
+
+void
+kbc_named_value_free (KbcNamedValue *value)
+{
+  if (value == NULL)
+    return;
+  g_free (value->name);
+  g_free (value);
+}
+
+typedef gpointer (*ReadRow) (KbcStmt *stmt);
+
+/* Every row of @stmt through @read; NULL on an error. */
+static GPtrArray *
+read_all (KbcStore *self, KbcStmt *stmt, ReadRow read, GDestroyNotify free_row, GError **error)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (free_row);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (list, read (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+/* The one row of @stmt, or NULL (with @error set only on a failure). */
+static gpointer
+read_one (KbcStore *self, KbcStmt *stmt, ReadRow read, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return read (stmt);
+  if (rc != SQLITE_DONE)
+    kbc_store_fail (self, rc, error);
+  return NULL;
+}
+
+#define ORGANIZATION_COLUMNS \
+  "o.id, o.maintainer_id, o.name, o.allow_auto_join, o.mfa_required, o.crm_id, o.created"
+
+static gpointer
+read_organization (KbcStmt *stmt)
+{
+  KbcOrganization *organization = g_new0 (KbcOrganization, 1);
+
+  organization->id = sqlite3_column_int64 (stmt, 0);
+  organization->maintainer_id = sqlite3_column_int64 (stmt, 1);
+  organization->name = kbc_stmt_dup_text (stmt, 2);
+  organization->allow_auto_join = sqlite3_column_int (stmt, 3) != 0;
+  organization->mfa_required = sqlite3_column_int (stmt, 4) != 0;
+  organization->crm_id = kbc_stmt_dup_text (stmt, 5);
+  organization->created = sqlite3_column_int64 (stmt, 6);
+  return organization;
+}
+
+KbcOrganization *
+kbc_store_organization_by_id (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " ORGANIZATION_COLUMNS " FROM organizations o WHERE o.id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return read_one (self, stmt, read_organization, error);
+}
+
+GPtrArray *
+kbc_store_organizations_of_user (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT " ORGANIZATION_COLUMNS " FROM organizations o JOIN organization_members m"
+            " ON m.organization_id = o.id WHERE m.user_id = ?1 ORDER BY o.name, o.id");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_organization_free, error);
+}
+
+GPtrArray *
+kbc_store_organizations_of_maintainer (KbcStore *self, gint64 maintainer_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " ORGANIZATION_COLUMNS " FROM organizations o"
+                            " WHERE o.maintainer_id = ?1 ORDER BY o.name, o.id");
+
+  sqlite3_bind_int64 (stmt, 1, maintainer_id);
+  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_organization_free, error);
+}
+
+static gpointer
+read_maintainer (KbcStmt *stmt)
+{
+  KbcMaintainer *maintainer = g_new0 (KbcMaintainer, 1);
+
+  maintainer->id = sqlite3_column_int64 (stmt, 0);
+  maintainer->name = kbc_stmt_dup_text (stmt, 1);
+  maintainer->created = sqlite3_column_int64 (stmt, 2);
+  return maintainer;
+}
+
+KbcMaintainer *
+kbc_store_maintainer_by_id (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT id, name, created FROM maintainers WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return read_one (self, stmt, read_maintainer, error);
+}
+
+GPtrArray *
+kbc_store_maintainers_of_user (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT m.id, m.name, m.created FROM maintainers m"
+                            " JOIN maintainer_members mm ON mm.maintainer_id = m.id"
+                            " WHERE mm.user_id = ?1 ORDER BY m.name, m.id");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return read_all (self, stmt, read_maintainer, (GDestroyNotify) kbc_maintainer_free, error);
+}
+
+#define PROJECT_COLUMNS                                                              \
+  "p.id, p.organization_id, p.name, p.type, p.region, p.default_backend, p.created," \
+  " p.expires, p.is_disabled, p.data_size_bytes, p.rows_count"
+
+static gpointer
+read_project (KbcStmt *stmt)
+{
+  KbcProject *project = g_new0 (KbcProject, 1);
+
+  project->id = sqlite3_column_int64 (stmt, 0);
+  project->organization_id = sqlite3_column_int64 (stmt, 1);
+  project->name = kbc_stmt_dup_text (stmt, 2);
+  project->type = kbc_stmt_dup_text (stmt, 3);
+  project->region = kbc_stmt_dup_text (stmt, 4);
+  project->default_backend = kbc_stmt_dup_text (stmt, 5);
+  project->created = sqlite3_column_int64 (stmt, 6);
+  project->expires = sqlite3_column_int64 (stmt, 7);
+  project->is_disabled = sqlite3_column_int (stmt, 8) != 0;
+  project->data_size_bytes = sqlite3_column_int64 (stmt, 9);
+  project->rows_count = sqlite3_column_int64 (stmt, 10);
+  return project;
+}
+
+KbcProject *
+kbc_store_project_by_id (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " PROJECT_COLUMNS " FROM projects p WHERE p.id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return read_one (self, stmt, read_project, error);
+}
+
+GPtrArray *
+kbc_store_projects_of_organization (KbcStore *self, gint64 organization_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT " PROJECT_COLUMNS " FROM projects p"
+                            " WHERE p.organization_id = ?1 ORDER BY p.name, p.id");
+
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  return read_all (self, stmt, read_project, (GDestroyNotify) kbc_project_free, error);
+}
+
+static gpointer
+read_named_value (KbcStmt *stmt)
+{
+  KbcNamedValue *value = g_new0 (KbcNamedValue, 1);
+
+  value->name = kbc_stmt_dup_text (stmt, 0);
+  value->value = sqlite3_column_int64 (stmt, 1);
+  return value;
+}
+
+GPtrArray *
+kbc_store_project_values (KbcStore *self, gboolean metric, gint64 project_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = metric
+                                 ? kbc_store_stmt (self, "SELECT name, value FROM project_metrics"
+                                                         " WHERE project_id = ?1 ORDER BY name")
+                                 : kbc_store_stmt (self, "SELECT name, value FROM project_limits"
+                                                         " WHERE project_id = ?1 ORDER BY name");
+
+  sqlite3_bind_int64 (stmt, 1, project_id);
+  return read_all (self, stmt, read_named_value, (GDestroyNotify) kbc_named_value_free, error);
+}
+
+gboolean
+kbc_store_is_member (KbcStore *self, KbcWorldLevel level, gint64 id, gint64 user_id)
+{
+  g_autoptr (KbcStmt) stmt = NULL;
+
+  switch (level)
+    {
+      case KBC_WORLD_PROJECT:
+        stmt = kbc_store_stmt (self, "SELECT 1 FROM project_members"
+                                     " WHERE project_id = ?1 AND user_id = ?2");
+        break;
+      case KBC_WORLD_ORGANIZATION:
+        stmt = kbc_store_stmt (self, "SELECT 1 FROM organization_members"
+                                     " WHERE organization_id = ?1 AND user_id = ?2");
+        break;
+      case KBC_WORLD_MAINTAINER:
+        stmt = kbc_store_stmt (self, "SELECT 1 FROM maintainer_members"
+                                     " WHERE maintainer_id = ?1 AND user_id = ?2");
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}

@@ -627,11 +627,92 @@ gboolean       kbc_store_invitation_delete   (KbcStore     *self,
 gboolean       kbc_store_project_mfa_required (KbcStore    *self,
                                               gint64        project_id);
 
+typedef struct
+{
+  gint64    id;
+  gint64    maintainer_id;
+  char     *name;
+  gboolean  allow_auto_join;
+  gboolean  mfa_required;
+  char     *crm_id;          /* NULL: none */
+  gint64    created;
+} KbcOrganization;
+
+typedef struct
+{
+  gint64    id;
+  char     *name;
+  gint64    created;
+} KbcMaintainer;
+
+typedef struct
+{
+  gint64    id;
+  gint64    organization_id;
+  char     *name;
+  char     *type;
+  char     *region;
+  char     *default_backend;
+  gint64    created;
+  gint64    expires;         /* 0: never */
+  gboolean  is_disabled;
+  gint64    data_size_bytes;
+  gint64    rows_count;
+} KbcProject;
+
+/* A limit or a metric. */
+typedef struct
+{
+  char     *name;
+  gint64    value;
+} KbcNamedValue;
+
+void           kbc_organization_free         (KbcOrganization *organization);
+void           kbc_maintainer_free           (KbcMaintainer *maintainer);
+void           kbc_project_free              (KbcProject   *project);
+void           kbc_named_value_free          (KbcNamedValue *value);
+
+/* Each _by_id is NULL with no error when there is none; the lists are
+ * GPtrArrays of the type, by name. */
+KbcOrganization *kbc_store_organization_by_id (KbcStore    *self,
+                                              gint64        id,
+                                              GError      **error);
+GPtrArray     *kbc_store_organizations_of_user (KbcStore   *self,
+                                              gint64        user_id,
+                                              GError      **error);
+GPtrArray     *kbc_store_organizations_of_maintainer (KbcStore *self,
+                                              gint64        maintainer_id,
+                                              GError      **error);
+KbcMaintainer *kbc_store_maintainer_by_id    (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+GPtrArray     *kbc_store_maintainers_of_user (KbcStore     *self,
+                                              gint64        user_id,
+                                              GError      **error);
+KbcProject    *kbc_store_project_by_id       (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+GPtrArray     *kbc_store_projects_of_organization (KbcStore *self,
+                                              gint64        organization_id,
+                                              GError      **error);
+/* The limits (@metric FALSE) or metrics of a project: KbcNamedValue. */
+GPtrArray     *kbc_store_project_values      (KbcStore     *self,
+                                              gboolean      metric,
+                                              gint64        project_id,
+                                              GError      **error);
+gboolean       kbc_store_is_member           (KbcStore     *self,
+                                              KbcWorldLevel level,
+                                              gint64        id,
+                                              gint64        user_id);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStmt, kbc_stmt_release)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcInvitation, kbc_invitation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcOrganization, kbc_organization_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcMaintainer, kbc_maintainer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcProject, kbc_project_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)

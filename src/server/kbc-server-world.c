@@ -1,5 +1,6 @@
 /* kbc-server-world.c: invitations (project, organization, maintainer) of the
- * current user, and accepting or declining them
+ * current user, and accepting or declining them; organizations, maintainers
+ * and projects as their members see them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -219,6 +220,387 @@ LEVEL_HANDLERS (project_invitations, KBC_WORLD_PROJECT)
 LEVEL_HANDLERS (organization_invitations, KBC_WORLD_ORGANIZATION)
 LEVEL_HANDLERS (maintainer_invitations, KBC_WORLD_MAINTAINER)
 
+/* ---- organizations, maintainers, projects ---- */
+
+/* Answers 404 when @found is FALSE (nothing has that id), 403 when the
+ * caller may not see it; TRUE when neither. @what: "organization", … */
+static gboolean
+check_access (KbcRequest *request, gboolean found, gboolean allowed, const char *what)
+{
+  if (!found)
+    {
+      g_autofree char *message =
+          g_strdup_printf ("%c%s not found", g_ascii_toupper (what[0]), what + 1);
+      kbc_request_reply_error (request, 404, "notFound", message, NULL);
+      return FALSE;
+    }
+  if (!allowed)
+    {
+      g_autofree char *message = g_strdup_printf ("You don't have access to the %s", what);
+      kbc_request_reply_error (request, 403, "accessDenied", message, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The organization object: {id, name, created, allowAutoJoin, mfaRequired,
+ * crmId, activityCenterProjectId} and, with @projects, its projects
+ * [{id, name, created}]. */
+static void
+add_organization (JsonBuilder *builder, const KbcOrganization *organization, GPtrArray *projects)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, organization->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, organization->name);
+  kbc_json_add_time (builder, "created", organization->created);
+  json_builder_set_member_name (builder, "allowAutoJoin");
+  json_builder_add_boolean_value (builder, organization->allow_auto_join);
+  json_builder_set_member_name (builder, "mfaRequired");
+  json_builder_add_boolean_value (builder, organization->mfa_required);
+  json_builder_set_member_name (builder, "crmId");
+  json_builder_add_string_value (builder, organization->crm_id != NULL ? organization->crm_id : "");
+  json_builder_set_member_name (builder, "activityCenterProjectId");
+  json_builder_add_null_value (builder);
+  if (projects != NULL)
+    {
+      json_builder_set_member_name (builder, "projects");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < projects->len; i++)
+        {
+          const KbcProject *project = projects->pdata[i];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, project->id);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, project->name);
+          kbc_json_add_time (builder, "created", project->created);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_maintainer (JsonBuilder *builder, const KbcMaintainer *maintainer)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, maintainer->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, maintainer->name);
+  kbc_json_add_time (builder, "created", maintainer->created);
+  json_builder_end_object (builder);
+}
+
+static gboolean
+add_values (JsonBuilder *builder,
+            KbcStore *store,
+            gboolean metric,
+            gint64 project_id,
+            GError **error)
+{
+  g_autoptr (GPtrArray) values = kbc_store_project_values (store, metric, project_id, error);
+
+  if (values == NULL)
+    return FALSE;
+  json_builder_set_member_name (builder, metric ? "metrics" : "limits");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < values->len; i++)
+    {
+      const KbcNamedValue *value = values->pdata[i];
+
+      json_builder_set_member_name (builder, value->name);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, value->name);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_int_value (builder, value->value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  return TRUE;
+}
+
+/* The reference's project shape, with its organization, limits and
+ * metrics. */
+gboolean
+kbc_server_add_project (JsonBuilder *builder,
+                        KbcStore *store,
+                        const KbcProject *project,
+                        GError **error)
+{
+  g_autoptr (KbcOrganization) organization = NULL;
+  const char *backend = project->default_backend;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, project->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, project->name);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, project->type);
+  json_builder_set_member_name (builder, "region");
+  json_builder_add_string_value (builder, project->region);
+  kbc_json_add_time (builder, "created", project->created);
+  kbc_json_add_time (builder, "expires", project->expires);
+  json_builder_set_member_name (builder, "features");
+  json_builder_begin_array (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "dataSizeBytes");
+  json_builder_add_int_value (builder, project->data_size_bytes);
+  json_builder_set_member_name (builder, "rowsCount");
+  json_builder_add_int_value (builder, project->rows_count);
+  json_builder_set_member_name (builder, "hasMysql");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "hasRedshift");
+  json_builder_add_boolean_value (builder, g_str_equal (backend, "redshift"));
+  json_builder_set_member_name (builder, "hasSnowflake");
+  json_builder_add_boolean_value (builder, g_str_equal (backend, "snowflake"));
+  json_builder_set_member_name (builder, "hasSynapse");
+  json_builder_add_boolean_value (builder, g_str_equal (backend, "synapse"));
+  json_builder_set_member_name (builder, "hasExasol");
+  json_builder_add_boolean_value (builder, g_str_equal (backend, "exasol"));
+  json_builder_set_member_name (builder, "hasTeradata");
+  json_builder_add_boolean_value (builder, g_str_equal (backend, "teradata"));
+  json_builder_set_member_name (builder, "defaultBackend");
+  json_builder_add_string_value (builder, backend);
+  if (!add_values (builder, store, FALSE, project->id, error) ||
+      !add_values (builder, store, TRUE, project->id, error))
+    return FALSE;
+  json_builder_set_member_name (builder, "isDisabled");
+  json_builder_add_boolean_value (builder, project->is_disabled);
+
+  organization = kbc_store_organization_by_id (store, project->organization_id, error);
+  if (organization == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  json_builder_set_member_name (builder, "organization");
+  if (organization == NULL)
+    json_builder_add_null_value (builder);
+  else
+    add_organization (builder, organization, NULL);
+  json_builder_end_object (builder);
+  return TRUE;
+}
+
+/* The organization of the path if the caller may see it: a member of it
+ * or of its maintainer. NULL after answering otherwise. */
+static KbcOrganization *
+find_organization (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (KbcOrganization) organization = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = param_id (request);
+  gint64 user_id = request->user->id;
+
+  if (id != 0)
+    organization = kbc_store_organization_by_id (store, id, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return NULL;
+    }
+  if (!check_access (request, organization != NULL,
+                     organization != NULL &&
+                         (kbc_store_is_member (store, KBC_WORLD_ORGANIZATION, id, user_id) ||
+                          kbc_store_is_member (store, KBC_WORLD_MAINTAINER,
+                                               organization->maintainer_id, user_id)),
+                     "organization"))
+    return NULL;
+  return g_steal_pointer (&organization);
+}
+
+static void
+get_organization (KbcRequest *request)
+{
+  g_autoptr (KbcOrganization) organization = find_organization (request);
+  g_autoptr (GPtrArray) projects = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (organization == NULL)
+    return;
+  projects = kbc_store_projects_of_organization (request->server->store, organization->id, &error);
+  if (projects == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  builder = json_builder_new ();
+  add_organization (builder, organization, projects);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+static void
+reply_projects (KbcRequest *request, GPtrArray *projects)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < projects->len; i++)
+    if (!kbc_server_add_project (builder, request->server->store, projects->pdata[i], &error))
+      {
+        kbc_request_reply_internal (request, error);
+        return;
+      }
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+static void
+get_organization_projects (KbcRequest *request)
+{
+  g_autoptr (KbcOrganization) organization = find_organization (request);
+  g_autoptr (GPtrArray) projects = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (organization == NULL)
+    return;
+  projects = kbc_store_projects_of_organization (request->server->store, organization->id, &error);
+  if (projects == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  reply_projects (request, projects);
+}
+
+static void
+list_organizations (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+
+  list = kbc_store_organizations_of_user (request->server->store, request->user->id, &error);
+  if (list == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    add_organization (builder, list->pdata[i], NULL);
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+static void
+list_maintainers (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+
+  list = kbc_store_maintainers_of_user (request->server->store, request->user->id, &error);
+  if (list == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    add_maintainer (builder, list->pdata[i]);
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+/* The maintainer of the path if the caller is its member. */
+static KbcMaintainer *
+find_maintainer (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (KbcMaintainer) maintainer = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = param_id (request);
+
+  if (id != 0)
+    maintainer = kbc_store_maintainer_by_id (store, id, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return NULL;
+    }
+  if (!check_access (request, maintainer != NULL,
+                     kbc_store_is_member (store, KBC_WORLD_MAINTAINER, id, request->user->id),
+                     "maintainer"))
+    return NULL;
+  return g_steal_pointer (&maintainer);
+}
+
+static void
+get_maintainer (KbcRequest *request)
+{
+  g_autoptr (KbcMaintainer) maintainer = find_maintainer (request);
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (maintainer == NULL)
+    return;
+  builder = json_builder_new ();
+  add_maintainer (builder, maintainer);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+static void
+get_maintainer_organizations (KbcRequest *request)
+{
+  g_autoptr (KbcMaintainer) maintainer = find_maintainer (request);
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (maintainer == NULL)
+    return;
+  list = kbc_store_organizations_of_maintainer (request->server->store, maintainer->id, &error);
+  if (list == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    add_organization (builder, list->pdata[i], NULL);
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+/* A project: to its members only. */
+static void
+get_project (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = param_id (request);
+
+  if (id != 0)
+    project = kbc_store_project_by_id (store, id, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  if (!check_access (request, project != NULL,
+                     kbc_store_is_member (store, KBC_WORLD_PROJECT, id, request->user->id),
+                     "project"))
+    return;
+
+  builder = json_builder_new ();
+  if (!kbc_server_add_project (builder, store, project, &error))
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
 static const KbcRoute routes[] = {
   { "GET", "/manage/current-user/projects-invitations", KBC_ROUTE_AUTH, project_invitations_list },
   { "GET", "/manage/current-user/projects-invitations/{}", KBC_ROUTE_AUTH,
@@ -243,6 +625,14 @@ static const KbcRoute routes[] = {
     maintainer_invitations_accept },
   { "DELETE", "/manage/current-user/maintainers-invitations/{}", KBC_ROUTE_AUTH,
     maintainer_invitations_decline },
+
+  { "GET", "/manage/organizations", KBC_ROUTE_AUTH, list_organizations },
+  { "GET", "/manage/organizations/{}", KBC_ROUTE_AUTH, get_organization },
+  { "GET", "/manage/organizations/{}/projects", KBC_ROUTE_AUTH, get_organization_projects },
+  { "GET", "/manage/maintainers", KBC_ROUTE_AUTH, list_maintainers },
+  { "GET", "/manage/maintainers/{}", KBC_ROUTE_AUTH, get_maintainer },
+  { "GET", "/manage/maintainers/{}/organizations", KBC_ROUTE_AUTH, get_maintainer_organizations },
+  { "GET", "/manage/projects/{}", KBC_ROUTE_AUTH, get_project },
 };
 
 void

@@ -11,7 +11,14 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
-void kbc_server_world_register (KbcServer *server);
+void     kbc_server_world_register (KbcServer        *server);
+
+/* Adds the reference's project object (with its organization, limits and
+ * metrics) to @builder. */
+gboolean kbc_server_add_project    (JsonBuilder      *builder,
+                                    KbcStore         *store,
+                                    const KbcProject *project,
+                                    GError          **error);
 
 #define KBC_MFA_REQUIRED_MESSAGE "Project requires users to have multi-factor authentication enabled"
 
