@@ -9,6 +9,7 @@
 
 #include "kbc-test-utils.h"
 
+#include <gio/gio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -752,6 +753,156 @@ test_project (Fixture *fixture, gconstpointer data)
                    ==, "Acme");
 }
 
+#define PROMO_PATH "/manage/current-user/promo-codes"
+
+static void
+test_promo_codes (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autofree char *os = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  gint64 m, o, p, project_id;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  os = id_text (o);
+  code = kbc_test_server_admin (fixture->server, NULL, "promo", "add", "--code", "HACK-1",
+                                "--organization", os, "--expiration-days", "30", NULL);
+  g_assert_cmpstr (code, ==, "HACK-1");
+
+  /* Keboola's words for each refusal. */
+  response =
+      kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token, "{\"code\": \"NOPE\"}");
+  assert_error (response, 400, "Promo Code NOPE doen't exists");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token,
+                                      "{\"code\": \"HACK-1\"}");
+  assert_error (response, 400, "Only organization members can create new projects");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token, "{}");
+  g_assert_cmpuint (response->status, ==, 400);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* A member redeems it: a new project, named after the user and the code. */
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--organization", os, NULL);
+  response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token,
+                                      "{\"code\": \"HACK-1\"}");
+  g_assert_cmpuint (response->status, ==, 201);
+  object = kbc_test_response_object (response);
+  project_id = json_object_get_int_member (object, "id");
+  g_assert_cmpint (project_id, !=, p);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, NAME " (HACK-1)");
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "poc");
+  g_assert_nonnull (json_object_get_string_member (object, "expires"));
+  g_assert_true (json_object_has_member (object, "limits"));
+  g_assert_true (json_object_has_member (object, "metrics"));
+  g_assert_true (json_object_has_member (object, "features"));
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (object, "organization"), "id"), ==,
+      o);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT expires - created FROM projects WHERE type = 'poc'"),
+                   ==, 30 * 24 * 3600);
+
+  /* The user is its admin, so may read it. */
+  path = g_strdup_printf ("/manage/projects/%" G_GINT64_FORMAT, project_id);
+  response = get_ok (fixture, path, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Once only. */
+  response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token,
+                                      "{\"code\": \"HACK-1\"}");
+  assert_error (response, 400, "Promo code HACK-1 is already used.");
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* The codes I used. */
+  response = get_ok (fixture, PROMO_PATH, token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  names = member_names (object);
+  g_assert_cmpstr (names, ==, "code,project,usedAt");
+  g_assert_cmpstr (json_object_get_string_member (object, "code"), ==, "HACK-1");
+  g_assert_cmpint (
+      json_object_get_int_member (json_object_get_object_member (object, "project"), "id"), ==,
+      project_id);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, PROMO_PATH, other_token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
+}
+
+#define RACERS 20
+
+/* 20 redemptions of one code at once, each on its own connection, all
+ * sent before any answer is read: exactly one 201. */
+static void
+test_promo_concurrent (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *os = NULL;
+  g_autofree char *request = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  GSocketConnection *connections[RACERS];
+  const char *body = "{\"code\": \"RACE\"}";
+  guint created = 0, used = 0;
+  gint64 m, o, p;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  os = id_text (o);
+  g_free (kbc_test_server_admin (fixture->server, NULL, "promo", "add", "--code", "RACE",
+                                 "--organization", os, NULL));
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--organization", os, NULL);
+
+  request = g_strdup_printf ("POST " PROMO_PATH " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "X-KBC-ManageApiToken: %s\r\nContent-Type: application/json\r\n"
+                             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                             token, strlen (body), body);
+  for (guint i = 0; i < RACERS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      connections[i] = g_socket_client_connect_to_host (
+          client, "127.0.0.1", kbc_test_server_get_port (fixture->server), NULL, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < RACERS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connections[i])),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < RACERS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GString) answer = g_string_new (NULL);
+      char buffer[4096];
+      gssize n;
+
+      while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connections[i])),
+                                       buffer, sizeof buffer, NULL, &error)) > 0)
+        g_string_append_len (answer, buffer, n);
+      g_assert_no_error (error);
+      if (g_str_has_prefix (answer->str, "HTTP/1.1 201"))
+        created++;
+      else if (g_str_has_prefix (answer->str, "HTTP/1.1 400") &&
+               strstr (answer->str, "Promo code RACE is already used.") != NULL)
+        used++;
+      g_object_unref (connections[i]);
+    }
+
+  g_assert_cmpuint (created, ==, 1);
+  g_assert_cmpuint (used, ==, RACERS - 1);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM projects"), ==, 2);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM project_members"), ==, 1);
+}
+
 /* `serve --published-only` serves section A: the three lists, detail and
  * accept; our DELETE of an organization's or maintainer's invitation is
  * not published (405: the path is, with other methods). */
@@ -810,6 +961,11 @@ test_published_only (void)
   g_clear_pointer (&response, kbc_test_response_free);
   response = get_ok (fixture, "/manage/maintainers/1/organizations", token);
   g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, PROMO_PATH, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "POST", PROMO_PATH, token, "{\"code\": \"X\"}");
+  assert_error (response, 400, "Promo Code X doen't exists");
+  g_clear_pointer (&response, kbc_test_response_free);
   response = kbc_test_server_request (server, "GET", "/manage/organizations", token, NULL);
   g_assert_cmpuint (response->status, ==, 404);
   g_clear_pointer (&response, kbc_test_response_free);
@@ -834,6 +990,8 @@ main (int argc, char **argv)
   ADD ("http/other-invitations", test_other_invitations);
   ADD ("http/organizations", test_organizations);
   ADD ("http/project", test_project);
+  ADD ("http/promo-codes", test_promo_codes);
+  ADD ("http/promo-concurrent", test_promo_concurrent);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
 
 #undef ADD

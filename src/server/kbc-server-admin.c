@@ -1287,7 +1287,7 @@ static const GOptionEntry promo_add_entries[] = {
   { "organization", 0, 0, G_OPTION_ARG_STRING, &opts.organization,
     "The organization its projects are created in", "ID" },
   { "template", 0, 0, G_OPTION_ARG_STRING, &opts.template_name,
-    "The project template (default: default)", "NAME" },
+    "The project template, the type of the projects it creates (default: poc)", "NAME" },
   { "expiration-days", 0, 0, G_OPTION_ARG_STRING, &opts.expiration_days,
     "Days the project it creates lives (default: for ever)", "N" },
   { NULL },

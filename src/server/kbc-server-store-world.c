@@ -190,8 +190,8 @@ kbc_store_promo_insert (KbcStore *self,
 
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, organization_id);
-  sqlite3_bind_text (stmt, 3, template_name != NULL ? template_name : "default", -1,
-                     SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, template_name != NULL ? template_name : KBC_PROMO_TEMPLATE_DEFAULT,
+                     -1, SQLITE_TRANSIENT);
   if (expiration_days > 0)
     sqlite3_bind_int64 (stmt, 4, expiration_days);
   sqlite3_bind_int64 (stmt, 5, now);
@@ -602,4 +602,111 @@ kbc_store_is_member (KbcStore *self, KbcWorldLevel level, gint64 id, gint64 user
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, user_id);
   return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* ---- promo codes ---- */
+
+void
+kbc_promo_free (KbcPromo *promo)
+{
+  if (promo == NULL)
+    return;
+  g_free (promo->code);
+  g_free (promo->template_name);
+  g_free (promo->project_name);
+  g_free (promo);
+}
+
+static gpointer
+read_promo (KbcStmt *stmt)
+{
+  KbcPromo *promo = g_new0 (KbcPromo, 1);
+
+  promo->code = kbc_stmt_dup_text (stmt, 0);
+  promo->organization_id = sqlite3_column_int64 (stmt, 1);
+  promo->template_name = kbc_stmt_dup_text (stmt, 2);
+  promo->expiration_days = sqlite3_column_int64 (stmt, 3);
+  promo->used_by = sqlite3_column_int64 (stmt, 4);
+  promo->used_at = sqlite3_column_int64 (stmt, 5);
+  promo->project_id = sqlite3_column_int64 (stmt, 6);
+  promo->project_name = kbc_stmt_dup_text (stmt, 7);
+  return promo;
+}
+
+#define PROMO_SELECT                                                                       \
+  "SELECT c.code, c.organization_id, c.template, c.expiration_days, c.used_by, c.used_at," \
+  " c.project_id, p.name FROM promo_codes c LEFT JOIN projects p ON p.id = c.project_id "
+
+KbcPromo *
+kbc_store_promo_by_code (KbcStore *self, const char *code, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, PROMO_SELECT "WHERE c.code = ?1");
+
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
+  return read_one (self, stmt, read_promo, error);
+}
+
+GPtrArray *
+kbc_store_promos_used_by (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, PROMO_SELECT "WHERE c.used_by = ?1 ORDER BY c.used_at DESC, c.rowid DESC");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return read_all (self, stmt, read_promo, (GDestroyNotify) kbc_promo_free, error);
+}
+
+gint64
+kbc_store_promo_redeem (KbcStore *self,
+                        const KbcPromo *promo,
+                        gint64 user_id,
+                        const char *project_name,
+                        gint64 now,
+                        GError **error)
+{
+  g_autoptr (KbcStmt) claim = NULL;
+  g_autoptr (KbcStmt) type = NULL;
+  g_autoptr (KbcStmt) link = NULL;
+  gint64 project_id;
+
+  if (!kbc_store_begin (self, error))
+    return 0;
+
+  /* The claim first: of two redemptions at once, the second changes no row. */
+  claim = kbc_store_stmt (self, "UPDATE promo_codes SET used_by = ?2, used_at = ?3"
+                                " WHERE code = ?1 AND used_by IS NULL");
+  sqlite3_bind_text (claim, 1, promo->code, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (claim, 2, user_id);
+  sqlite3_bind_int64 (claim, 3, now);
+  if (!kbc_store_run (self, claim, error))
+    goto fail;
+  if (sqlite3_changes (kbc_store_get_db (self)) == 0)
+    {
+      g_set_error_literal (error, KBC_STORE_ERROR, KBC_STORE_ERROR_EXISTS,
+                           "the promo code is already used");
+      goto fail;
+    }
+
+  project_id = kbc_store_project_insert (
+      self, promo->organization_id, project_name, now,
+      promo->expiration_days > 0 ? now + promo->expiration_days * 24 * 3600 : 0, error);
+  if (project_id == 0)
+    goto fail;
+  type = kbc_store_stmt (self, "UPDATE projects SET type = ?2 WHERE id = ?1");
+  sqlite3_bind_int64 (type, 1, project_id);
+  sqlite3_bind_text (type, 2, promo->template_name, -1, SQLITE_TRANSIENT);
+  if (!kbc_store_run (self, type, error))
+    goto fail;
+  if (!kbc_store_member_add (self, KBC_WORLD_PROJECT, project_id, user_id, "admin", now, error))
+    goto fail;
+  link = kbc_store_stmt (self, "UPDATE promo_codes SET project_id = ?2 WHERE code = ?1");
+  sqlite3_bind_text (link, 1, promo->code, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (link, 2, project_id);
+  if (!kbc_store_run (self, link, error) || !kbc_store_commit (self, error))
+    goto fail;
+  return project_id;
+
+fail:
+  kbc_store_rollback (self);
+  return 0;
 }

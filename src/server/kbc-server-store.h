@@ -705,6 +705,41 @@ gboolean       kbc_store_is_member           (KbcStore     *self,
                                               gint64        id,
                                               gint64        user_id);
 
+/* A promo code's project takes its template as its type. */
+#define KBC_PROMO_TEMPLATE_DEFAULT "poc"
+
+typedef struct
+{
+  char     *code;
+  gint64    organization_id;
+  char     *template_name;
+  gint64    expiration_days;  /* 0: the project does not expire */
+  gint64    used_by;          /* 0: unused */
+  gint64    used_at;
+  gint64    project_id;       /* the project it created; 0: none */
+  char     *project_name;
+} KbcPromo;
+
+void           kbc_promo_free                (KbcPromo     *promo);
+/* NULL with no error when there is no such code. */
+KbcPromo      *kbc_store_promo_by_code       (KbcStore     *self,
+                                              const char   *code,
+                                              GError      **error);
+/* The codes @user_id redeemed, newest first: KbcPromo. */
+GPtrArray     *kbc_store_promos_used_by      (KbcStore     *self,
+                                              gint64        user_id,
+                                              GError      **error);
+/* In one transaction: claims the code for @user_id (KBC_STORE_ERROR_EXISTS
+ * when it is used, also by a redemption that raced this one), creates the
+ * project named @project_name in the code's organization with the user as
+ * its admin, and links it. Returns the project's id or 0. */
+gint64         kbc_store_promo_redeem        (KbcStore     *self,
+                                              const KbcPromo *promo,
+                                              gint64        user_id,
+                                              const char   *project_name,
+                                              gint64        now,
+                                              GError      **error);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
@@ -713,6 +748,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcInvitation, kbc_invitation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcOrganization, kbc_organization_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcMaintainer, kbc_maintainer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcProject, kbc_project_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcPromo, kbc_promo_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)

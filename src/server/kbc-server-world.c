@@ -30,7 +30,8 @@ param_id (KbcRequest *request)
 static void
 add_ref (JsonBuilder *builder, const char *member, gint64 id, const char *name)
 {
-  json_builder_set_member_name (builder, member);
+  if (member != NULL)
+    json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, id);
@@ -601,6 +602,118 @@ get_project (KbcRequest *request)
   kbc_request_reply_json (request, 200, json_builder_get_root (builder));
 }
 
+/* ---- promo codes ---- */
+
+#define MAX_PROMO_CODE_BYTES 64
+
+static void
+list_promo_codes (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+
+  list = kbc_store_promos_used_by (request->server->store, request->user->id, &error);
+  if (list == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const KbcPromo *promo = list->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, promo->code);
+      kbc_json_add_time (builder, "usedAt", promo->used_at);
+      json_builder_set_member_name (builder, "project");
+      if (promo->project_id == 0)
+        json_builder_add_null_value (builder);
+      else
+        add_ref (builder, NULL, promo->project_id, promo->project_name);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+/* POST {"code"}: a new project in the code's organization, named
+ * "<user name> (<code>)", the user its admin. Only a member of that
+ * organization may redeem it; each code once. */
+static void
+redeem_promo_code (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (KbcFieldErrors) fields = kbc_field_errors_new ();
+  g_autoptr (KbcPromo) promo = NULL;
+  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
+  const char *code;
+  gint64 project_id;
+
+  code = kbc_request_require_string (request, fields, "code", MAX_PROMO_CODE_BYTES);
+  if (fields->len > 0)
+    {
+      kbc_request_reply_invalid (request, fields);
+      return;
+    }
+
+  promo = kbc_store_promo_by_code (store, code, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  if (promo == NULL)
+    {
+      /* Keboola's words, its spelling included. */
+      message = g_strdup_printf ("Promo Code %s doen't exists", code);
+      kbc_request_reply_error (request, 400, "promoCodeNotFound", message, NULL);
+      return;
+    }
+  if (promo->used_by != 0)
+    {
+      message = g_strdup_printf ("Promo code %s is already used.", code);
+      kbc_request_reply_error (request, 400, "promoCodeUsed", message, NULL);
+      return;
+    }
+  if (!kbc_store_is_member (store, KBC_WORLD_ORGANIZATION, promo->organization_id,
+                            request->user->id))
+    {
+      kbc_request_reply_error (request, 400, "organizationMemberRequired",
+                               "Only organization members can create new projects", NULL);
+      return;
+    }
+
+  name = g_strdup_printf ("%s (%s)", request->user->name, promo->code);
+  project_id = kbc_store_promo_redeem (store, promo, request->user->id, name, request->now, &error);
+  if (project_id == 0)
+    {
+      if (g_error_matches (error, KBC_STORE_ERROR, KBC_STORE_ERROR_EXISTS))
+        {
+          message = g_strdup_printf ("Promo code %s is already used.", code);
+          kbc_request_reply_error (request, 400, "promoCodeUsed", message, NULL);
+        }
+      else
+        kbc_request_reply_internal (request, error);
+      return;
+    }
+
+  project = kbc_store_project_by_id (store, project_id, &error);
+  builder = json_builder_new ();
+  if (project == NULL || !kbc_server_add_project (builder, store, project, &error))
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  kbc_request_reply_json (request, 201, json_builder_get_root (builder));
+}
+
 static const KbcRoute routes[] = {
   { "GET", "/manage/current-user/projects-invitations", KBC_ROUTE_AUTH, project_invitations_list },
   { "GET", "/manage/current-user/projects-invitations/{}", KBC_ROUTE_AUTH,
@@ -625,6 +738,10 @@ static const KbcRoute routes[] = {
     maintainer_invitations_accept },
   { "DELETE", "/manage/current-user/maintainers-invitations/{}", KBC_ROUTE_AUTH,
     maintainer_invitations_decline },
+
+  { "GET", "/manage/current-user/promo-codes", KBC_ROUTE_AUTH, list_promo_codes },
+  { "POST", "/manage/current-user/promo-codes", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
+    redeem_promo_code },
 
   { "GET", "/manage/organizations", KBC_ROUTE_AUTH, list_organizations },
   { "GET", "/manage/organizations/{}", KBC_ROUTE_AUTH, get_organization },
