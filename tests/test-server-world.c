@@ -903,6 +903,67 @@ test_promo_concurrent (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM project_members"), ==, 1);
 }
 
+#define JOIN_PATH "/manage/current-user/projects-join-requests"
+
+/* DESIGN.md has no operator command for join requests (users make them in
+ * Keboola's web): the test writes them into the database. */
+static void
+test_join_requests (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autofree char *sql = NULL;
+  g_autofree char *names = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonArray *array;
+  JsonObject *object;
+  gint64 m, o, p;
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  sql = g_strdup_printf (
+      "INSERT INTO join_requests (id, project_id, user_id, reason, created, expires) VALUES"
+      " (1, %1$" G_GINT64_FORMAT ", %2$" G_GINT64_FORMAT ", 'temporary test', 100, NULL),"
+      " (2, %1$" G_GINT64_FORMAT ", %2$" G_GINT64_FORMAT ", '', 200, 32503680000),"
+      " (3, %1$" G_GINT64_FORMAT ", %2$" G_GINT64_FORMAT ", 'expired', 300, 400),"
+      " (4, %1$" G_GINT64_FORMAT ", %3$" G_GINT64_FORMAT ", 'not mine', 500, NULL)",
+      p, fixture->user_id, fixture->other_id);
+  db_exec (fixture, sql);
+
+  response = get_ok (fixture, JOIN_PATH, token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "id"), ==,
+                   2);
+  object = json_array_get_object_element (array, 1);
+  names = member_names (object);
+  g_assert_cmpstr (names, ==, "created,expires,id,project,reason");
+  g_assert_cmpstr (json_object_get_string_member (object, "reason"), ==, "temporary test");
+  g_assert_true (json_object_get_null_member (object, "expires"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "project"), "name"), ==,
+      "Sales");
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = get_ok (fixture, JOIN_PATH "/1", token);
+  g_assert_cmpint (json_object_get_int_member (kbc_test_response_object (response), "id"), ==, 1);
+  g_clear_pointer (&response, kbc_test_response_free);
+  assert_refused (fixture, JOIN_PATH "/3", token, 404, "Join request not found");
+  assert_refused (fixture, JOIN_PATH "/4", token, 404, "Join request not found");
+  assert_refused (fixture, JOIN_PATH "/1", other_token, 404, "Join request not found");
+
+  /* Cancel: 204, and another user's cannot be. */
+  response = kbc_test_server_request (fixture->server, "DELETE", JOIN_PATH "/4", token, NULL);
+  assert_error (response, 404, "Join request not found");
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (fixture->server, "DELETE", JOIN_PATH "/1", token, NULL);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, JOIN_PATH, token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 1);
+  g_clear_pointer (&response, kbc_test_response_free);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM join_requests"), ==, 3);
+}
+
 /* `serve --published-only` serves section A: the three lists, detail and
  * accept; our DELETE of an organization's or maintainer's invitation is
  * not published (405: the path is, with other methods). */
@@ -963,6 +1024,11 @@ test_published_only (void)
   g_clear_pointer (&response, kbc_test_response_free);
   response = get_ok (fixture, PROMO_PATH, token);
   g_clear_pointer (&response, kbc_test_response_free);
+  response = get_ok (fixture, JOIN_PATH, token);
+  g_clear_pointer (&response, kbc_test_response_free);
+  response = kbc_test_server_request (server, "DELETE", JOIN_PATH "/1", token, NULL);
+  assert_error (response, 404, "Join request not found");
+  g_clear_pointer (&response, kbc_test_response_free);
   response = kbc_test_server_request (server, "POST", PROMO_PATH, token, "{\"code\": \"X\"}");
   assert_error (response, 400, "Promo Code X doen't exists");
   g_clear_pointer (&response, kbc_test_response_free);
@@ -992,6 +1058,7 @@ main (int argc, char **argv)
   ADD ("http/project", test_project);
   ADD ("http/promo-codes", test_promo_codes);
   ADD ("http/promo-concurrent", test_promo_concurrent);
+  ADD ("http/join-requests", test_join_requests);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
 
 #undef ADD

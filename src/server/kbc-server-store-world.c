@@ -710,3 +710,64 @@ fail:
   kbc_store_rollback (self);
   return 0;
 }
+
+/* ---- join requests ---- */
+
+void
+kbc_join_request_free (KbcJoinRequest *join_request)
+{
+  if (join_request == NULL)
+    return;
+  g_free (join_request->project_name);
+  g_free (join_request->reason);
+  g_free (join_request);
+}
+
+static gpointer
+read_join_request (KbcStmt *stmt)
+{
+  KbcJoinRequest *join_request = g_new0 (KbcJoinRequest, 1);
+
+  join_request->id = sqlite3_column_int64 (stmt, 0);
+  join_request->user_id = sqlite3_column_int64 (stmt, 1);
+  join_request->project_id = sqlite3_column_int64 (stmt, 2);
+  join_request->project_name = kbc_stmt_dup_text (stmt, 3);
+  join_request->reason = kbc_stmt_dup_text (stmt, 4);
+  join_request->created = sqlite3_column_int64 (stmt, 5);
+  join_request->expires = sqlite3_column_int64 (stmt, 6);
+  return join_request;
+}
+
+#define JOIN_REQUEST_SELECT                                                      \
+  "SELECT j.id, j.user_id, j.project_id, p.name, j.reason, j.created, j.expires" \
+  " FROM join_requests j JOIN projects p ON p.id = j.project_id "
+
+GPtrArray *
+kbc_store_join_requests_of_user (KbcStore *self, gint64 user_id, gint64 now, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, JOIN_REQUEST_SELECT "WHERE j.user_id = ?1 AND (j.expires IS NULL OR j.expires > ?2)"
+                                " ORDER BY j.created DESC, j.id DESC");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return read_all (self, stmt, read_join_request, (GDestroyNotify) kbc_join_request_free, error);
+}
+
+KbcJoinRequest *
+kbc_store_join_request_by_id (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, JOIN_REQUEST_SELECT "WHERE j.id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return read_one (self, stmt, read_join_request, error);
+}
+
+gboolean
+kbc_store_join_request_delete (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM join_requests WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return kbc_store_run (self, stmt, error);
+}

@@ -740,6 +740,31 @@ gint64         kbc_store_promo_redeem        (KbcStore     *self,
                                               gint64        now,
                                               GError      **error);
 
+/* A user's request to join a project. */
+typedef struct
+{
+  gint64    id;
+  gint64    user_id;
+  gint64    project_id;
+  char     *project_name;
+  char     *reason;
+  gint64    created;
+  gint64    expires;          /* 0: never */
+} KbcJoinRequest;
+
+void           kbc_join_request_free         (KbcJoinRequest *join_request);
+/* The user's requests that have not expired at @now, newest first. */
+GPtrArray     *kbc_store_join_requests_of_user (KbcStore   *self,
+                                              gint64        user_id,
+                                              gint64        now,
+                                              GError      **error);
+KbcJoinRequest *kbc_store_join_request_by_id (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+gboolean       kbc_store_join_request_delete (KbcStore     *self,
+                                              gint64        id,
+                                              GError      **error);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
@@ -749,6 +774,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcOrganization, kbc_organization_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcMaintainer, kbc_maintainer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcProject, kbc_project_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcPromo, kbc_promo_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcJoinRequest, kbc_join_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)

@@ -714,6 +714,99 @@ redeem_promo_code (KbcRequest *request)
   kbc_request_reply_json (request, 201, json_builder_get_root (builder));
 }
 
+/* ---- join requests ---- */
+
+#define JOIN_REQUEST_NOT_FOUND "Join request not found"
+
+static void
+add_join_request (JsonBuilder *builder, const KbcJoinRequest *join_request)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, join_request->id);
+  kbc_json_add_time (builder, "created", join_request->created);
+  kbc_json_add_time (builder, "expires", join_request->expires);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, join_request->reason);
+  add_ref (builder, "project", join_request->project_id, join_request->project_name);
+  json_builder_end_object (builder);
+}
+
+static void
+list_join_requests (KbcRequest *request)
+{
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GError) error = NULL;
+
+  list = kbc_store_join_requests_of_user (request->server->store, request->user->id, request->now,
+                                          &error);
+  if (list == NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    add_join_request (builder, list->pdata[i]);
+  json_builder_end_array (builder);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+/* The caller's own request named by the path; NULL after a 404 otherwise
+ * (another user's, expired, none). */
+static KbcJoinRequest *
+find_own_join_request (KbcRequest *request)
+{
+  g_autoptr (KbcJoinRequest) join_request = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = param_id (request);
+
+  if (id != 0)
+    join_request = kbc_store_join_request_by_id (request->server->store, id, &error);
+  if (error != NULL)
+    {
+      kbc_request_reply_internal (request, error);
+      return NULL;
+    }
+  if (join_request == NULL || join_request->user_id != request->user->id ||
+      (join_request->expires != 0 && join_request->expires <= request->now))
+    {
+      kbc_request_reply_error (request, 404, "notFound", JOIN_REQUEST_NOT_FOUND, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&join_request);
+}
+
+static void
+get_join_request (KbcRequest *request)
+{
+  g_autoptr (KbcJoinRequest) join_request = find_own_join_request (request);
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (join_request == NULL)
+    return;
+  builder = json_builder_new ();
+  add_join_request (builder, join_request);
+  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+}
+
+static void
+cancel_join_request (KbcRequest *request)
+{
+  g_autoptr (KbcJoinRequest) join_request = find_own_join_request (request);
+  g_autoptr (GError) error = NULL;
+
+  if (join_request == NULL)
+    return;
+  if (!kbc_store_join_request_delete (request->server->store, join_request->id, &error))
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  kbc_request_reply_empty (request, 204);
+}
+
 static const KbcRoute routes[] = {
   { "GET", "/manage/current-user/projects-invitations", KBC_ROUTE_AUTH, project_invitations_list },
   { "GET", "/manage/current-user/projects-invitations/{}", KBC_ROUTE_AUTH,
@@ -738,6 +831,11 @@ static const KbcRoute routes[] = {
     maintainer_invitations_accept },
   { "DELETE", "/manage/current-user/maintainers-invitations/{}", KBC_ROUTE_AUTH,
     maintainer_invitations_decline },
+
+  { "GET", "/manage/current-user/projects-join-requests", KBC_ROUTE_AUTH, list_join_requests },
+  { "GET", "/manage/current-user/projects-join-requests/{}", KBC_ROUTE_AUTH, get_join_request },
+  { "DELETE", "/manage/current-user/projects-join-requests/{}", KBC_ROUTE_AUTH,
+    cancel_join_request },
 
   { "GET", "/manage/current-user/promo-codes", KBC_ROUTE_AUTH, list_promo_codes },
   { "POST", "/manage/current-user/promo-codes", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY,
