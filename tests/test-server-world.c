@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "kbc-demo.h"
 #include "kbc-test-utils.h"
 
 #include <gio/gio.h>
@@ -1040,6 +1041,80 @@ test_published_only (void)
   fixture->server = NULL;
 }
 
+/* seed-demo: the demo account's world, once. */
+static void
+test_seed_demo (void)
+{
+  g_autoptr (KbcTestServer) server = kbc_test_server_new_demo ();
+  Fixture fixture_ = { server, 0, 0 };
+  Fixture *fixture = &fixture_;
+  g_autofree char *token = token_for (fixture, KBC_DEMO_EMAIL);
+  g_autofree char *again = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonArray *array;
+  JsonObject *object;
+  gint64 mfa_project = 0;
+
+  response = get_ok (fixture, INV_PATH, token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      object = json_array_get_object_element (array, i);
+      g_assert_cmpstr (
+          json_object_get_string_member (json_object_get_object_member (object, "creator"), "name"),
+          ==, "Martin Colleague");
+      if (g_str_equal (json_object_get_string_member (
+                           json_object_get_object_member (object, "project"), "name"),
+                       "Northwind Forecasting"))
+        mfa_project = json_object_get_int_member (object, "id");
+    }
+  g_assert_cmpint (mfa_project, !=, 0);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Northwind requires MFA, which the demo account has not set up. */
+  {
+    g_autofree char *path = g_strdup_printf (INV_PATH "/%" G_GINT64_FORMAT, mfa_project);
+
+    response = kbc_test_server_request (server, "PUT", path, token, NULL);
+    assert_error (response, 400,
+                  "Project requires users to have multi-factor authentication enabled");
+    g_clear_pointer (&response, kbc_test_response_free);
+  }
+
+  response = get_ok (fixture, "/manage/current-user/organizations-invitations", token);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 1);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = get_ok (fixture, "/manage/organizations", token);
+  array = json_node_get_array (response->json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_true (
+      json_object_get_boolean_member (json_array_get_object_element (array, 1), "mfaRequired"));
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = get_ok (fixture, "/manage/projects/1", token);
+  object = json_object_get_object_member (kbc_test_response_object (response), "limits");
+  g_assert_cmpuint (json_object_get_size (object), ==, 3);
+  object = json_object_get_object_member (kbc_test_response_object (response), "metrics");
+  g_assert_cmpuint (json_object_get_size (object), ==, 3);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* Once: a second seed-demo adds nothing. */
+  again = kbc_test_server_admin (server, NULL, "seed-demo", NULL);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM projects"), ==, 5);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM invitations"), ==, 3);
+  g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM maintainers"), ==, 1);
+
+  /* The unused promo code. */
+  response =
+      kbc_test_server_request (server, "POST", PROMO_PATH, token, "{\"code\": \"DEMO-HACKATHON\"}");
+  g_assert_cmpuint (response->status, ==, 201);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  fixture->server = NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1060,6 +1135,7 @@ main (int argc, char **argv)
   ADD ("http/promo-concurrent", test_promo_concurrent);
   ADD ("http/join-requests", test_join_requests);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
+  g_test_add_func ("/kbc/server-world/seed-demo", test_seed_demo);
 
 #undef ADD
 

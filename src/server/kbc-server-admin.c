@@ -412,6 +412,173 @@ seed_demo_notifications (KbcStore *store, gint64 user_id, GError **error)
   return TRUE;
 }
 
+/* ---- the demo world ---- */
+
+#define DEMO_COLLEAGUE_EMAIL "martin@kbc-account.test"
+#define DEMO_COLLEAGUE_NAME  "Martin Colleague"
+#define DEMO_DAY             (24 * 3600)
+
+typedef struct
+{
+  const char *name;
+  guint organization; /* index into the organizations made */
+  const char *role;   /* the demo user's; NULL: invited, not a member */
+  const char *invitation_reason;
+  gint64 limits[3]; /* kbc.adminsCount, storage.dataSizeBytes, orchestrations.count */
+  gint64 metrics[3];
+} DemoProject;
+
+static const char *const demo_value_names[] = {
+  "kbc.adminsCount",
+  "storage.dataSizeBytes",
+  "orchestrations.count",
+};
+
+static const DemoProject demo_projects[] = {
+  { "Acme Production", 0, "admin", NULL, { 10, 50000000000, 10 }, { 3, 22691704832, 4 } },
+  { "Acme Sandbox", 0, "guest", NULL, { 5, 1000000000, 3 }, { 5, 870000000, 1 } },
+  { "Northwind Reporting", 1, "readOnly", NULL, { 10, 20000000000, 5 }, { 2, 4200000000, 5 } },
+  { "Acme Marketing",
+    0,
+    NULL,
+    "We need help with the campaign dashboards.",
+    { 10, 1000000000, 3 },
+    { 1, 0, 0 } },
+  { "Northwind Forecasting", 1, NULL, "", { 10, 1000000000, 3 }, { 1, 0, 0 } },
+};
+
+/* Once, when the demo user belongs to no organization and has no pending
+ * invitation: a maintainer with two organizations the user belongs to
+ * (one requires MFA), projects with limits and metrics, two pending project
+ * invitations and one organization invitation from a colleague, and one
+ * unused promo code. */
+static gboolean
+seed_demo_world (KbcStore *store, KbcUser *user, GError **error)
+{
+  g_autoptr (KbcUser) colleague = NULL;
+  g_autoptr (GPtrArray) organizations_of_user = NULL;
+  g_autoptr (GPtrArray) invitations = NULL;
+  gint64 now = kbc_server_now ();
+  gint64 maintainer_id, colleague_id, contoso_id;
+  gint64 organization_ids[2];
+
+  if (!kbc_store_begin (store, error))
+    return FALSE;
+
+  organizations_of_user = kbc_store_organizations_of_user (store, user->id, error);
+  invitations = organizations_of_user != NULL
+                    ? kbc_store_invitations_for (store, user->email, KBC_WORLD_PROJECT, 0, error)
+                    : NULL;
+  if (invitations == NULL)
+    goto fail;
+  if (organizations_of_user->len > 0 || invitations->len > 0)
+    {
+      kbc_store_rollback (store);
+      return TRUE;
+    }
+
+  colleague = kbc_store_user_by_email (store, DEMO_COLLEAGUE_EMAIL, error);
+  if (colleague != NULL)
+    colleague_id = colleague->id;
+  else
+    {
+      /* Nobody signs in as the colleague: a password no one knows. */
+      g_autofree char *secret = g_uuid_string_random ();
+      g_autofree char *hash = kbc_password_hash (secret);
+
+      if (error != NULL && *error != NULL)
+        goto fail;
+      colleague_id = kbc_store_user_insert (store, DEMO_COLLEAGUE_EMAIL, DEMO_COLLEAGUE_NAME, hash,
+                                            now - 400 * DEMO_DAY, error);
+      if (colleague_id == 0)
+        goto fail;
+    }
+
+  maintainer_id =
+      kbc_store_maintainer_insert (store, "Keboola Demo Partners", now - 900 * DEMO_DAY, error);
+  if (maintainer_id == 0 ||
+      (organization_ids[0] =
+           kbc_store_organization_insert (store, maintainer_id, "Acme Analytics", FALSE, TRUE,
+                                          now - 800 * DEMO_DAY, error)) == 0 ||
+      (organization_ids[1] =
+           kbc_store_organization_insert (store, maintainer_id, "Northwind Data", TRUE, FALSE,
+                                          now - 500 * DEMO_DAY, error)) == 0 ||
+      (contoso_id = kbc_store_organization_insert (store, maintainer_id, "Contoso Labs", FALSE,
+                                                   FALSE, now - 300 * DEMO_DAY, error)) == 0)
+    goto fail;
+  for (guint i = 0; i < G_N_ELEMENTS (organization_ids); i++)
+    if (!kbc_store_member_add (store, KBC_WORLD_ORGANIZATION, organization_ids[i], user->id, NULL,
+                               now - 200 * DEMO_DAY, error) ||
+        !kbc_store_member_add (store, KBC_WORLD_ORGANIZATION, organization_ids[i], colleague_id,
+                               NULL, now - 200 * DEMO_DAY, error))
+      goto fail;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_projects); i++)
+    {
+      const DemoProject *demo = &demo_projects[i];
+      gint64 project_id;
+
+      project_id = kbc_store_project_insert (store, organization_ids[demo->organization],
+                                             demo->name, now - (100 + 50 * i) * DEMO_DAY, 0, error);
+      if (project_id == 0 || !kbc_store_member_add (store, KBC_WORLD_PROJECT, project_id,
+                                                    colleague_id, "admin", now, error))
+        goto fail;
+      for (guint v = 0; v < G_N_ELEMENTS (demo_value_names); v++)
+        if (!kbc_store_project_set_value (store, FALSE, project_id, demo_value_names[v],
+                                          demo->limits[v], error) ||
+            !kbc_store_project_set_value (store, TRUE, project_id, demo_value_names[v],
+                                          demo->metrics[v], error))
+          goto fail;
+
+      if (demo->role != NULL)
+        {
+          if (!kbc_store_member_add (store, KBC_WORLD_PROJECT, project_id, user->id, demo->role,
+                                     now - 90 * DEMO_DAY, error))
+            goto fail;
+        }
+      else
+        {
+          KbcInvitationRow row = {
+            .level = KBC_WORLD_PROJECT,
+            .target_id = project_id,
+            .email = user->email,
+            .creator_id = colleague_id,
+            .role = i % 2 == 0 ? "admin" : "guest",
+            .reason = demo->invitation_reason,
+            .created = now - (i + 1) * 3600,
+            .expires = now + 7 * DEMO_DAY,
+          };
+
+          if (kbc_store_invitation_insert (store, &row, error) == 0)
+            goto fail;
+        }
+    }
+
+  {
+    KbcInvitationRow row = {
+      .level = KBC_WORLD_ORGANIZATION,
+      .target_id = contoso_id,
+      .email = user->email,
+      .creator_id = colleague_id,
+      .created = now - 2 * DEMO_DAY,
+      .expires = now + 5 * DEMO_DAY,
+    };
+
+    if (kbc_store_invitation_insert (store, &row, error) == 0 ||
+        !kbc_store_promo_insert (store, "DEMO-HACKATHON", organization_ids[0], "poc", 30,
+                                 now - 10 * DEMO_DAY, error))
+      goto fail;
+  }
+
+  if (!kbc_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  kbc_store_rollback (store);
+  return FALSE;
+}
+
 static int
 cmd_seed_demo (Input *input)
 {
@@ -431,7 +598,8 @@ cmd_seed_demo (Input *input)
     return fail (EXIT_BAD_INPUT, "%s", error->message);
   if (user != NULL)
     {
-      if (!seed_demo_notifications (store, user->id, &error))
+      if (!seed_demo_notifications (store, user->id, &error) ||
+          !seed_demo_world (store, user, &error))
         return fail (EXIT_BAD_INPUT, "%s", error->message);
       print_id (user->id);
       return 0;
@@ -453,6 +621,10 @@ cmd_seed_demo (Input *input)
     return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
   if (!seed_demo_notifications (store, id, &error))
     return fail (EXIT_BAD_INPUT, "%s", error->message);
+  if (user == NULL)
+    user = kbc_store_user_by_id (store, id, &error);
+  if (user == NULL || !seed_demo_world (store, user, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
 
   print_id (id);
   return 0;
