@@ -1041,6 +1041,57 @@ test_published_only (void)
   fixture->server = NULL;
 }
 
+/* set-metric above the limit of its name: one `limit` notification per
+ * project member per crossing. */
+static void
+test_limit_crossing (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *ps = NULL;
+  g_autoptr (KbcTestResponse) response = NULL;
+  JsonObject *object;
+  gint64 m, o, p;
+  const char *sql = "SELECT count(*) FROM notifications WHERE type = 'limit'";
+
+#define SET_METRIC(value)                                                                   \
+  admin_id (fixture, "project", "set-metric", "--project", ps, "--name", "kbc.adminsCount", \
+            "--value", value, NULL)
+
+  make_world (fixture, FALSE, &m, &o, &p);
+  ps = id_text (p);
+  admin_id (fixture, "member", "add", "--email", EMAIL, "--project", ps, NULL);
+  admin_id (fixture, "member", "add", "--email", OTHER_EMAIL, "--project", ps, NULL);
+
+  /* No limit: nothing to cross. */
+  SET_METRIC ("500");
+  g_assert_cmpint (db_int (fixture, sql), ==, 0);
+  admin_id (fixture, "project", "set-limit", "--project", ps, "--name", "kbc.adminsCount",
+            "--value", "100", NULL);
+  SET_METRIC ("50");
+  SET_METRIC ("100");
+  g_assert_cmpint (db_int (fixture, sql), ==, 0);
+  SET_METRIC ("150");
+  g_assert_cmpint (db_int (fixture, sql), ==, 2);
+  SET_METRIC ("200");
+  g_assert_cmpint (db_int (fixture, sql), ==, 2);
+  SET_METRIC ("80");
+  SET_METRIC ("101");
+  g_assert_cmpint (db_int (fixture, sql), ==, 4);
+
+#undef SET_METRIC
+
+  response = get_ok (fixture, "/manage/notifications", token);
+  object = json_array_get_object_element (json_node_get_array (response->json), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "limit");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "payload"), "limit"),
+      ==, "kbc.adminsCount");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "project"), "name"), ==,
+      "Sales");
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "message"), "Sales"));
+}
+
 /* seed-demo: the demo account's world, once. */
 static void
 test_seed_demo (void)
@@ -1134,6 +1185,7 @@ main (int argc, char **argv)
   ADD ("http/promo-codes", test_promo_codes);
   ADD ("http/promo-concurrent", test_promo_concurrent);
   ADD ("http/join-requests", test_join_requests);
+  ADD ("limit-crossing", test_limit_crossing);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);
   g_test_add_func ("/kbc/server-world/seed-demo", test_seed_demo);
 

@@ -1178,6 +1178,73 @@ cmd_promo_add (Input *input)
   return 0;
 }
 
+/* Sets a metric; when it goes above the project's limit of the same name
+ * (it was at or below it, or unset), every project member gets one `limit`
+ * notification, in the same transaction. An update that stays above sends
+ * nothing: one notification per crossing. */
+static gboolean
+set_metric (KbcStore *store, gint64 project_id, const char *name, gint64 value, GError **error)
+{
+  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (GArray) members = NULL;
+  gint64 old_value = 0;
+  gint64 limit = 0;
+  gint64 now = kbc_server_now ();
+
+  if (!kbc_store_begin (store, error))
+    return FALSE;
+
+  project = kbc_store_project_by_id (store, project_id, error);
+  if (project == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, KBC_STORE_ERROR, KBC_STORE_ERROR_NOT_FOUND,
+                             "project: there is no project with this id");
+      goto fail;
+    }
+  kbc_store_project_value (store, TRUE, project_id, name, &old_value);
+  if (!kbc_store_project_set_value (store, TRUE, project_id, name, value, error))
+    goto fail;
+
+  if (kbc_store_project_value (store, FALSE, project_id, name, &limit) && old_value <= limit &&
+      value > limit)
+    {
+      g_autofree char *escaped_project = kbc_server_markdown_escape (project->name);
+      g_autofree char *title = g_strdup_printf ("Limit exceeded: %s", name);
+      g_autofree char *message = g_strdup_printf (
+          "Project **%s** is over its limit `%s`: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ".",
+          escaped_project, name, value, limit);
+
+      members = kbc_store_project_member_ids (store, project_id, error);
+      if (members == NULL)
+        goto fail;
+      for (guint i = 0; i < members->len; i++)
+        {
+          KbcNotificationRow row = {
+            .user_id = g_array_index (members, gint64, i),
+            .type = (char *) KBC_NOTIFICATION_TYPE_LIMIT,
+            .title = title,
+            .message = message,
+            .limit_name = (char *) name,
+            .project_id = project_id,
+            .project_name = project->name,
+          };
+          g_autofree char *id = kbc_store_notification_insert (store, &row, now, error);
+
+          if (id == NULL)
+            goto fail;
+        }
+    }
+
+  if (!kbc_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  kbc_store_rollback (store);
+  return FALSE;
+}
+
 /* Prints the project's id. */
 static int
 project_set_value (gboolean metric)
@@ -1204,7 +1271,12 @@ project_set_value (gboolean metric)
   if ((store = open_store (&status)) == NULL)
     return status;
 
-  if (!kbc_store_project_set_value (store, metric, project_id, opts.name, value, &error))
+  if (!metric)
+    {
+      if (!kbc_store_project_set_value (store, FALSE, project_id, opts.name, value, &error))
+        return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
+  else if (!set_metric (store, project_id, opts.name, value, &error))
     return fail (EXIT_BAD_INPUT, "%s", error->message);
   print_id (project_id);
   return 0;

@@ -771,3 +771,45 @@ kbc_store_join_request_delete (KbcStore *self, gint64 id, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   return kbc_store_run (self, stmt, error);
 }
+
+gboolean
+kbc_store_project_value (KbcStore *self,
+                         gboolean metric,
+                         gint64 project_id,
+                         const char *name,
+                         gint64 *value)
+{
+  g_autoptr (KbcStmt) stmt = metric ? kbc_store_stmt (self, "SELECT value FROM project_metrics"
+                                                            " WHERE project_id = ?1 AND name = ?2")
+                                    : kbc_store_stmt (self, "SELECT value FROM project_limits"
+                                                            " WHERE project_id = ?1 AND name = ?2");
+
+  sqlite3_bind_int64 (stmt, 1, project_id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+GArray *
+kbc_store_project_member_ids (KbcStore *self, gint64 project_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "SELECT user_id FROM project_members WHERE project_id = ?1 ORDER BY user_id");
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, project_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      kbc_store_fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}

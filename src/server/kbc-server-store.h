@@ -765,6 +765,17 @@ gboolean       kbc_store_join_request_delete (KbcStore     *self,
                                               gint64        id,
                                               GError      **error);
 
+/* One limit (@metric FALSE) or metric of a project; FALSE when it has none. */
+gboolean       kbc_store_project_value       (KbcStore     *self,
+                                              gboolean      metric,
+                                              gint64        project_id,
+                                              const char   *name,
+                                              gint64       *value);
+/* The user ids of a project's members (gint64). */
+GArray        *kbc_store_project_member_ids  (KbcStore     *self,
+                                              gint64        project_id,
+                                              GError      **error);
+
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
