@@ -837,6 +837,33 @@ test_promo_codes (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (response->json)), ==, 0);
 }
 
+/* Wrong codes are limited like sign-in failures: 10 in 15 minutes, then
+ * 429 with Retry-After, for that user only. */
+static void
+test_promo_rate_limit (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = token_for (fixture, EMAIL);
+  g_autofree char *other_token = token_for (fixture, OTHER_EMAIL);
+  g_autoptr (KbcTestResponse) response = NULL;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token,
+                                          "{\"code\": \"GUESS\"}");
+      assert_error (response, 400, "Promo Code GUESS doen't exists");
+      g_clear_pointer (&response, kbc_test_response_free);
+    }
+  response =
+      kbc_test_server_request (fixture->server, "POST", PROMO_PATH, token, "{\"code\": \"GUESS\"}");
+  g_assert_cmpuint (response->status, ==, 429);
+  g_assert_nonnull (response->retry_after);
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  response = kbc_test_server_request (fixture->server, "POST", PROMO_PATH, other_token,
+                                      "{\"code\": \"GUESS\"}");
+  assert_error (response, 400, "Promo Code GUESS doen't exists");
+}
+
 #define RACERS 20
 
 /* 20 redemptions of one code at once, each on its own connection, all
@@ -1184,6 +1211,7 @@ main (int argc, char **argv)
   ADD ("http/project", test_project);
   ADD ("http/promo-codes", test_promo_codes);
   ADD ("http/promo-concurrent", test_promo_concurrent);
+  ADD ("http/promo-rate-limit", test_promo_rate_limit);
   ADD ("http/join-requests", test_join_requests);
   ADD ("limit-crossing", test_limit_crossing);
   g_test_add_func ("/kbc/server-world/http/published-only", test_published_only);

@@ -8,6 +8,7 @@
 
 #include "kbc-server-world.h"
 
+#include "kbc-server-auth.h"
 #include "kbc-server-mfa.h"
 
 #include <string.h>
@@ -653,13 +654,33 @@ redeem_promo_code (KbcRequest *request)
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *failure_key = NULL;
   const char *code;
   gint64 project_id;
+  guint failures = 0;
+  gint64 oldest = 0;
 
   code = kbc_request_require_string (request, fields, "code", MAX_PROMO_CODE_BYTES);
   if (fields->len > 0)
     {
       kbc_request_reply_invalid (request, fields);
+      return;
+    }
+
+  /* Guessing codes is limited as guessing passwords is: the wrong codes a
+   * user sent are counted with the sign-in failures, under a key that is no
+   * email. */
+  failure_key = g_strdup_printf ("promo-code:%" G_GINT64_FORMAT, request->user->id);
+  if (!kbc_store_failure_count (store, failure_key, request->now - KBC_AUTH_WINDOW, &failures,
+                                &oldest, &error))
+    {
+      kbc_request_reply_internal (request, error);
+      return;
+    }
+  if (failures >= KBC_AUTH_MAX_FAILURES)
+    {
+      kbc_request_reply_too_many (
+          request, CLAMP (oldest + KBC_AUTH_WINDOW - request->now, 1, KBC_AUTH_WINDOW));
       return;
     }
 
@@ -671,6 +692,8 @@ redeem_promo_code (KbcRequest *request)
     }
   if (promo == NULL)
     {
+      if (!kbc_store_failure_add (store, failure_key, request->now, &error))
+        g_warning ("cannot record a wrong promo code: %s", error->message);
       /* Keboola's words, its spelling included. */
       message = g_strdup_printf ("Promo Code %s doen't exists", code);
       kbc_request_reply_error (request, 400, "promoCodeNotFound", message, NULL);
