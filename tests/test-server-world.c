@@ -1117,6 +1117,18 @@ test_limit_crossing (Fixture *fixture, gconstpointer data)
       json_object_get_string_member (json_object_get_object_member (object, "project"), "name"), ==,
       "Sales");
   g_assert_nonnull (strstr (json_object_get_string_member (object, "message"), "Sales"));
+  g_clear_pointer (&response, kbc_test_response_free);
+
+  /* `notify --project` names a project the server has. */
+  g_free (kbc_test_server_admin (fixture->server, NULL, "notify", "--email", EMAIL, "--type",
+                                 "common", "--title", "Hello", "--message", "Hi", "--project", ps,
+                                 NULL));
+  response = get_ok (fixture, "/manage/notifications", token);
+  object = json_array_get_object_element (json_node_get_array (response->json), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, "Hello");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "project"), "name"), ==,
+      "Sales");
 }
 
 /* seed-demo: the demo account's world, once. */

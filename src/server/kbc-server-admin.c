@@ -779,6 +779,7 @@ cmd_notify (Input *input)
   g_autoptr (GPtrArray) new_ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *title = NULL;
   g_autofree char *problem = NULL;
+  g_autoptr (KbcProject) project = NULL;
   KbcNotificationRow row = { 0 };
   gint64 project_id = 0;
   gint64 now;
@@ -837,13 +838,20 @@ cmd_notify (Input *input)
       g_array_append_val (user_ids, user->id);
     }
 
-  /* The project is kept by id; its name comes with the projects of a later
-   * issue, and is null until then. */
+  /* The project is kept by id, with its name when the server has it (an
+   * id it does not know stays, its name null). */
+  if (project_id != 0)
+    {
+      project = kbc_store_project_by_id (store, project_id, &error);
+      if (error != NULL)
+        return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
   row.type = opts.type;
   row.title = title;
   row.message = opts.message;
   row.limit_name = opts.limit;
   row.project_id = project_id;
+  row.project_name = project != NULL ? project->name : NULL;
 
   /* One transaction: everyone gets it, or no one. */
   now = kbc_server_now ();
