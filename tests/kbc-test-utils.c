@@ -7,6 +7,8 @@
 
 #include "kbc-test-utils.h"
 
+#include "kbc-resource.h"
+
 #include "kbc-mfa.h"
 #include "kbc-session.h"
 #include "kbc-stack.h"
@@ -773,4 +775,14 @@ void
 kbc_test_count (guint *counter)
 {
   (*counter)++;
+}
+
+gboolean
+kbc_test_refresh (gpointer resource, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  g_assert_true (KBC_IS_RESOURCE (resource));
+  kbc_resource_refresh_async (resource, NULL, kbc_test_on_done, &result);
+  return kbc_resource_refresh_finish (resource, kbc_test_wait_for (&result), error);
 }

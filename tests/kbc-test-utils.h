@@ -176,6 +176,9 @@ KbcAccount      *kbc_test_sign_in_with_code (KbcTestServer   *self,
 GStrv            kbc_test_enable_totp       (KbcAccount      *account,
                                              const char      *password,
                                              char           **secret);
+/* Refreshes @resource (any KbcResource) and waits: its refresh_finish(). */
+gboolean         kbc_test_refresh           (gpointer         resource,
+                                             GError         **error);
 /* A callback that counts: pass a guint * as its data (swapped). */
 void             kbc_test_count             (guint           *counter);
 

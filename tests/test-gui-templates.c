@@ -10,6 +10,7 @@
 #include "kbc-error.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
+#include "kbc-mfa-step.h"
 #include "kbc-sign-in-page.h"
 #include "kbc-stack.h"
 #include "kbc-new-token-dialog.h"
@@ -246,8 +247,8 @@ test_custom_url (void)
 }
 
 /* The sign-in form fits a 360 px window (a phone) with every part shown:
- * the stack and URL, the demo card, both ways to sign in. (The MFA step
- * is still wider: issue 12.) */
+ * the stack and URL, the demo card, both ways to sign in; so does the
+ * second step with each of its ways. */
 static void
 test_sign_in_narrow (void)
 {
@@ -275,6 +276,20 @@ test_sign_in_narrow (void)
   gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
                       NULL);
   g_assert_cmpint (minimum, <=, 360);
+
+  /* And the second step, with each of its ways. */
+  {
+    GtkWidget *step = kbc_gui_child (GTK_WIDGET (page), KBC_TYPE_SIGN_IN_PAGE, "mfa_step");
+    GtkStack *stack = GTK_STACK (kbc_gui_child (step, KBC_TYPE_MFA_STEP, "stack"));
+    const char *ways[] = { "u2f", "totp", "recovery" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ways); i++)
+      {
+        gtk_stack_set_visible_child_name (stack, ways[i]);
+        gtk_widget_measure (step, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+        g_assert_cmpint (minimum, <=, 360);
+      }
+  }
 
   g_object_ref (page);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -48,15 +48,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->server, kbc_test_server_free);
 }
 
-static gboolean
-refresh (KbcMfa *mfa, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  kbc_resource_refresh_async (KBC_RESOURCE (mfa), NULL, kbc_test_on_done, &result);
-  return kbc_resource_refresh_finish (KBC_RESOURCE (mfa), kbc_test_wait_for (&result), error);
-}
-
 static KbcTotpEnrolment *
 enrol (KbcMfa *mfa, const char *password, gboolean reconfigure, GError **error)
 {
@@ -117,7 +108,7 @@ test_refresh (Fixture *fixture, gconstpointer data)
   g_assert_true (kbc_resource_get_offered (resource));
   g_assert_false (kbc_mfa_get_enabled (fixture->mfa));
 
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
   g_assert_no_error (error);
   g_assert_true (kbc_resource_get_loaded (resource));
   g_assert_false (kbc_resource_get_loading (resource));
@@ -159,7 +150,7 @@ test_totp_in_place (Fixture *fixture, gconstpointer data)
   g_autoptr (GAsyncResult) regenerated = NULL;
   g_autoptr (GAsyncResult) disabled = NULL;
 
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
 
   enrolment = enrol (fixture->mfa, PASSWORD, FALSE, &error);
   g_assert_no_error (error);
@@ -205,7 +196,7 @@ test_totp_in_place (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->refreshes, ==, 2);
 
   /* And the server agrees with what the object says. */
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
   g_assert_false (kbc_mfa_get_enabled (fixture->mfa));
   g_assert_cmpint (kbc_mfa_get_recovery_codes_remaining (fixture->mfa), ==, 0);
 }
@@ -261,10 +252,10 @@ test_failed_refresh_keeps_data (Fixture *fixture, gconstpointer data)
   KbcResource *resource = KBC_RESOURCE (fixture->mfa);
 
   enable_totp (fixture);
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
 
   kbc_test_server_stop (fixture->server);
-  g_assert_false (refresh (fixture->mfa, &error));
+  g_assert_false (kbc_test_refresh (fixture->mfa, &error));
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
   g_clear_error (&error);
 
@@ -276,7 +267,7 @@ test_failed_refresh_keeps_data (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (kbc_mfa_get_recovery_codes_remaining (fixture->mfa), ==, 10);
 
   kbc_test_server_restart (fixture->server);
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
   g_assert_no_error (error);
   g_assert_null (kbc_resource_get_error (resource));
 }
@@ -295,7 +286,7 @@ test_keys_in_place (Fixture *fixture, gconstpointer data)
   GListModel *keys = kbc_mfa_get_keys (fixture->mfa);
   guint name_notifies = 0;
 
-  g_assert_true (refresh (fixture->mfa, &error));
+  g_assert_true (kbc_test_refresh (fixture->mfa, &error));
 
   kbc_mfa_begin_key_registration_async (fixture->mfa, "Blue Key", PASSWORD, NULL, kbc_test_on_done,
                                         &begun);

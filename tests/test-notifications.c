@@ -86,22 +86,12 @@ notify (Fixture *fixture, const char *type, const char *title, const char *messa
                                 "--title", title, "--message", message, NULL);
 }
 
-static gboolean
-refresh (Fixture *fixture, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  KbcResource *resource = KBC_RESOURCE (fixture->notifications);
-
-  kbc_resource_refresh_async (resource, NULL, kbc_test_on_done, &result);
-  return kbc_resource_refresh_finish (resource, kbc_test_wait_for (&result), error);
-}
-
 static void
 refresh_ok (Fixture *fixture)
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (refresh (fixture, &error));
+  g_assert_true (kbc_test_refresh (fixture->notifications, &error));
   g_assert_no_error (error);
 }
 
@@ -366,7 +356,7 @@ test_mark_read_fails (Fixture *fixture, gconstpointer data)
 
   /* A failed poll keeps the list. */
   g_clear_error (&error);
-  g_assert_false (refresh (fixture, &error));
+  g_assert_false (kbc_test_refresh (fixture->notifications, &error));
   g_assert_nonnull (kbc_resource_get_error (KBC_RESOURCE (fixture->notifications)));
   g_assert_cmpuint (n_items (fixture), ==, 2);
 
@@ -398,9 +388,7 @@ test_not_offered (Fixture *fixture, gconstpointer data)
   g_assert_true (kbc_account_adopt_token_finish (account, kbc_test_wait_for (&result), &error));
 
   resource = KBC_RESOURCE (kbc_account_get_notifications (account));
-  g_clear_object (&result);
-  kbc_resource_refresh_async (resource, NULL, kbc_test_on_done, &result);
-  g_assert_false (kbc_resource_refresh_finish (resource, kbc_test_wait_for (&result), &error));
+  g_assert_false (kbc_test_refresh (resource, &error));
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
   g_assert_false (kbc_resource_get_offered (resource));
   g_assert_null (kbc_resource_get_error (resource));

@@ -182,20 +182,15 @@ test_published_only (Fixture *fixture, gconstpointer data)
 
   /* What the stack offers: no password, no MFA here. */
   methods = kbc_account_get_auth_methods (account);
-  kbc_resource_refresh_async (KBC_RESOURCE (methods), NULL, kbc_test_on_done, &result);
-  g_assert_false (
-      kbc_resource_refresh_finish (KBC_RESOURCE (methods), kbc_test_wait_for (&result), &error));
+  g_assert_false (kbc_test_refresh (methods, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_clear_object (&result);
   g_assert_true (kbc_auth_methods_get_known (methods));
   g_assert_false (kbc_auth_methods_get_password (methods));
   g_assert_true (kbc_auth_methods_get_token (methods));
 
   mfa = kbc_account_get_mfa (account);
-  kbc_resource_refresh_async (KBC_RESOURCE (mfa), NULL, kbc_test_on_done, &result);
-  kbc_resource_refresh_finish (KBC_RESOURCE (mfa), kbc_test_wait_for (&result), NULL);
-  g_clear_object (&result);
+  kbc_test_refresh (mfa, NULL);
   g_assert_false (kbc_resource_get_offered (KBC_RESOURCE (mfa)));
   g_assert_null (kbc_resource_get_error (KBC_RESOURCE (mfa)));
 

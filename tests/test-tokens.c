@@ -49,15 +49,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->server, kbc_test_server_free);
 }
 
-static gboolean
-refresh (KbcTokens *tokens, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  kbc_resource_refresh_async (KBC_RESOURCE (tokens), NULL, kbc_test_on_done, &result);
-  return kbc_resource_refresh_finish (KBC_RESOURCE (tokens), kbc_test_wait_for (&result), error);
-}
-
 static KbcNewToken *
 create (KbcTokens *tokens, const char *description, gint64 expires_in, GError **error)
 {
@@ -127,7 +118,7 @@ test_refresh (Fixture *fixture, gconstpointer data)
 
   g_assert_false (kbc_resource_get_loaded (KBC_RESOURCE (fixture->tokens)));
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (fixture->tokens)) == KBC_TYPE_TOKEN);
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->refreshes, ==, 1);
   g_assert_cmpuint (n_items (fixture), ==, 2);
@@ -164,7 +155,7 @@ test_create (Fixture *fixture, gconstpointer data)
   g_autoptr (KbcNewToken) copy = NULL;
   guint changes = 0;
 
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_signal_connect_swapped (fixture->tokens, "items-changed", G_CALLBACK (kbc_test_count),
                             &changes);
 
@@ -194,7 +185,7 @@ test_create (Fixture *fixture, gconstpointer data)
   g_assert_true (copy->token == created->token);
 
   /* A refresh keeps the object. */
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_true (kbc_tokens_find (fixture->tokens, kbc_token_get_id (created->token)) ==
                  created->token);
   g_signal_handlers_disconnect_by_data (fixture->tokens, &changes);
@@ -217,7 +208,7 @@ test_create_refused (Fixture *fixture, gconstpointer data)
   };
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (KbcNewToken) created =
@@ -244,7 +235,7 @@ test_delete (Fixture *fixture, gconstpointer data)
                                                   kbc_token_get_id (second->token));
 
   g_assert_no_error (error);
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_cmpuint (n_items (fixture), ==, 3);
 
   g_assert_true (delete (fixture->tokens, first->token, &error));
@@ -279,7 +270,7 @@ test_update_in_place (Fixture *fixture, gconstpointer data)
   guint expired_notes = 0;
   KbcToken *token;
 
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   token = kbc_tokens_find (fixture->tokens, id_of (personal));
   g_assert_null (kbc_token_get_last_used (token));
   g_signal_connect_swapped (token, "notify::last-used", G_CALLBACK (kbc_test_count),
@@ -288,13 +279,13 @@ test_update_in_place (Fixture *fixture, gconstpointer data)
                             &expired_notes);
 
   g_assert_cmpuint (verify_status (fixture, personal), ==, 200);
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_true (kbc_tokens_find (fixture->tokens, id_of (personal)) == token);
   g_assert_nonnull (kbc_token_get_last_used (token));
   g_assert_cmpuint (last_used_notes, ==, 1);
 
   out = kbc_test_server_admin (fixture->server, NULL, "token", "expire", "--id", id, NULL);
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_true (kbc_tokens_find (fixture->tokens, id_of (personal)) == token);
   g_assert_true (kbc_token_get_is_expired (token));
   g_assert_cmpuint (expired_notes, ==, 1);
@@ -315,7 +306,7 @@ test_sign_out_others (Fixture *fixture, gconstpointer data)
   g_autofree char *log = NULL;
   const char *deletes;
 
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   g_assert_cmpuint (n_items (fixture), ==, 3);
   /* One more signs in after the list was read: it goes too. */
   phone = kbc_test_server_login (fixture->server, EMAIL, PASSWORD);
@@ -346,11 +337,11 @@ test_refresh_fails (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   KbcToken *session;
 
-  g_assert_true (refresh (fixture->tokens, &error));
+  g_assert_true (kbc_test_refresh (fixture->tokens, &error));
   session = item_at (fixture, 0);
   kbc_test_server_stop (fixture->server);
 
-  g_assert_false (refresh (fixture->tokens, &error));
+  g_assert_false (kbc_test_refresh (fixture->tokens, &error));
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
   g_assert_nonnull (kbc_resource_get_error (KBC_RESOURCE (fixture->tokens)));
   g_assert_true (kbc_resource_get_offered (KBC_RESOURCE (fixture->tokens)));
@@ -378,7 +369,7 @@ test_not_offered (void)
   g_assert_true (kbc_account_adopt_token_finish (account, kbc_test_wait_for (&adopted), &error));
 
   tokens = kbc_account_get_tokens (account);
-  g_assert_false (refresh (tokens, &error));
+  g_assert_false (kbc_test_refresh (tokens, &error));
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NOT_OFFERED);
   g_assert_false (kbc_resource_get_offered (KBC_RESOURCE (tokens)));
   g_assert_null (kbc_resource_get_error (KBC_RESOURCE (tokens)));

@@ -108,12 +108,9 @@ login_key (Fixture *fixture, GError **error)
 static KbcMfa *
 refreshed_mfa (Fixture *fixture)
 {
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  kbc_resource_refresh_async (KBC_RESOURCE (mfa (fixture)), NULL, kbc_test_on_done, &result);
-  g_assert_true (kbc_resource_refresh_finish (KBC_RESOURCE (mfa (fixture)),
-                                              kbc_test_wait_for (&result), &error));
+  g_assert_true (kbc_test_refresh (mfa (fixture), &error));
   g_assert_no_error (error);
   return mfa (fixture);
 }
