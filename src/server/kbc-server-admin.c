@@ -779,7 +779,7 @@ cmd_notify (Input *input)
   g_autoptr (GPtrArray) new_ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *title = NULL;
   g_autofree char *problem = NULL;
-  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (KbcStoreProject) project = NULL;
   KbcNotificationRow row = { 0 };
   gint64 project_id = 0;
   gint64 now;
@@ -1193,7 +1193,7 @@ cmd_promo_add (Input *input)
 static gboolean
 set_metric (KbcStore *store, gint64 project_id, const char *name, gint64 value, GError **error)
 {
-  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (KbcStoreProject) project = NULL;
   g_autoptr (GArray) members = NULL;
   gint64 old_value = 0;
   gint64 limit = 0;

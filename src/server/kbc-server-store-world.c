@@ -224,7 +224,7 @@ kbc_store_project_set_value (KbcStore *self,
 /* ---- invitations ---- */
 
 void
-kbc_invitation_free (KbcInvitation *invitation)
+kbc_store_invitation_free (KbcStoreInvitation *invitation)
 {
   if (invitation == NULL)
     return;
@@ -246,10 +246,10 @@ kbc_invitation_free (KbcInvitation *invitation)
   " LEFT JOIN maintainers m ON m.id = i.maintainer_id"                                    \
   " LEFT JOIN users u ON u.id = i.creator_id "
 
-static KbcInvitation *
+static KbcStoreInvitation *
 read_invitation (KbcStmt *stmt)
 {
-  KbcInvitation *invitation = g_new0 (KbcInvitation, 1);
+  KbcStoreInvitation *invitation = g_new0 (KbcStoreInvitation, 1);
 
   invitation->id = sqlite3_column_int64 (stmt, 0);
   if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
@@ -293,7 +293,7 @@ kbc_store_invitations_for (KbcStore *self,
                               " ELSE i.maintainer_id END) IS NOT NULL"
                               " ORDER BY i.created DESC, i.id DESC");
   g_autoptr (GPtrArray) list =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_invitation_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) kbc_store_invitation_free);
   int rc;
 
   sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
@@ -309,7 +309,7 @@ kbc_store_invitations_for (KbcStore *self,
   return g_steal_pointer (&list);
 }
 
-KbcInvitation *
+KbcStoreInvitation *
 kbc_store_invitation_by_id (KbcStore *self, gint64 id, GError **error)
 {
   g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, INVITATION_SELECT "WHERE i.id = ?1");
@@ -355,7 +355,7 @@ kbc_store_project_mfa_required (KbcStore *self, gint64 project_id)
 /* ---- reading the world ---- */
 
 void
-kbc_organization_free (KbcOrganization *organization)
+kbc_store_organization_free (KbcStoreOrganization *organization)
 {
   if (organization == NULL)
     return;
@@ -365,7 +365,7 @@ kbc_organization_free (KbcOrganization *organization)
 }
 
 void
-kbc_maintainer_free (KbcMaintainer *maintainer)
+kbc_store_maintainer_free (KbcStoreMaintainer *maintainer)
 {
   if (maintainer == NULL)
     return;
@@ -374,7 +374,7 @@ kbc_maintainer_free (KbcMaintainer *maintainer)
 }
 
 void
-kbc_project_free (KbcProject *project)
+kbc_store_project_free (KbcStoreProject *project)
 {
   if (project == NULL)
     return;
@@ -432,7 +432,7 @@ read_one (KbcStore *self, KbcStmt *stmt, ReadRow read, GError **error)
 static gpointer
 read_organization (KbcStmt *stmt)
 {
-  KbcOrganization *organization = g_new0 (KbcOrganization, 1);
+  KbcStoreOrganization *organization = g_new0 (KbcStoreOrganization, 1);
 
   organization->id = sqlite3_column_int64 (stmt, 0);
   organization->maintainer_id = sqlite3_column_int64 (stmt, 1);
@@ -444,7 +444,7 @@ read_organization (KbcStmt *stmt)
   return organization;
 }
 
-KbcOrganization *
+KbcStoreOrganization *
 kbc_store_organization_by_id (KbcStore *self, gint64 id, GError **error)
 {
   g_autoptr (KbcStmt) stmt =
@@ -462,7 +462,8 @@ kbc_store_organizations_of_user (KbcStore *self, gint64 user_id, GError **error)
             " ON m.organization_id = o.id WHERE m.user_id = ?1 ORDER BY o.name, o.id");
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_organization_free, error);
+  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_store_organization_free,
+                   error);
 }
 
 GPtrArray *
@@ -473,13 +474,14 @@ kbc_store_organizations_of_maintainer (KbcStore *self, gint64 maintainer_id, GEr
                             " WHERE o.maintainer_id = ?1 ORDER BY o.name, o.id");
 
   sqlite3_bind_int64 (stmt, 1, maintainer_id);
-  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_organization_free, error);
+  return read_all (self, stmt, read_organization, (GDestroyNotify) kbc_store_organization_free,
+                   error);
 }
 
 static gpointer
 read_maintainer (KbcStmt *stmt)
 {
-  KbcMaintainer *maintainer = g_new0 (KbcMaintainer, 1);
+  KbcStoreMaintainer *maintainer = g_new0 (KbcStoreMaintainer, 1);
 
   maintainer->id = sqlite3_column_int64 (stmt, 0);
   maintainer->name = kbc_stmt_dup_text (stmt, 1);
@@ -487,7 +489,7 @@ read_maintainer (KbcStmt *stmt)
   return maintainer;
 }
 
-KbcMaintainer *
+KbcStoreMaintainer *
 kbc_store_maintainer_by_id (KbcStore *self, gint64 id, GError **error)
 {
   g_autoptr (KbcStmt) stmt =
@@ -506,7 +508,7 @@ kbc_store_maintainers_of_user (KbcStore *self, gint64 user_id, GError **error)
                             " WHERE mm.user_id = ?1 ORDER BY m.name, m.id");
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_all (self, stmt, read_maintainer, (GDestroyNotify) kbc_maintainer_free, error);
+  return read_all (self, stmt, read_maintainer, (GDestroyNotify) kbc_store_maintainer_free, error);
 }
 
 #define PROJECT_COLUMNS                                                              \
@@ -516,7 +518,7 @@ kbc_store_maintainers_of_user (KbcStore *self, gint64 user_id, GError **error)
 static gpointer
 read_project (KbcStmt *stmt)
 {
-  KbcProject *project = g_new0 (KbcProject, 1);
+  KbcStoreProject *project = g_new0 (KbcStoreProject, 1);
 
   project->id = sqlite3_column_int64 (stmt, 0);
   project->organization_id = sqlite3_column_int64 (stmt, 1);
@@ -532,7 +534,7 @@ read_project (KbcStmt *stmt)
   return project;
 }
 
-KbcProject *
+KbcStoreProject *
 kbc_store_project_by_id (KbcStore *self, gint64 id, GError **error)
 {
   g_autoptr (KbcStmt) stmt =
@@ -550,7 +552,7 @@ kbc_store_projects_of_organization (KbcStore *self, gint64 organization_id, GErr
                             " WHERE p.organization_id = ?1 ORDER BY p.name, p.id");
 
   sqlite3_bind_int64 (stmt, 1, organization_id);
-  return read_all (self, stmt, read_project, (GDestroyNotify) kbc_project_free, error);
+  return read_all (self, stmt, read_project, (GDestroyNotify) kbc_store_project_free, error);
 }
 
 static gpointer
@@ -714,7 +716,7 @@ fail:
 /* ---- join requests ---- */
 
 void
-kbc_join_request_free (KbcJoinRequest *join_request)
+kbc_store_join_request_free (KbcStoreJoinRequest *join_request)
 {
   if (join_request == NULL)
     return;
@@ -726,7 +728,7 @@ kbc_join_request_free (KbcJoinRequest *join_request)
 static gpointer
 read_join_request (KbcStmt *stmt)
 {
-  KbcJoinRequest *join_request = g_new0 (KbcJoinRequest, 1);
+  KbcStoreJoinRequest *join_request = g_new0 (KbcStoreJoinRequest, 1);
 
   join_request->id = sqlite3_column_int64 (stmt, 0);
   join_request->user_id = sqlite3_column_int64 (stmt, 1);
@@ -751,10 +753,11 @@ kbc_store_join_requests_of_user (KbcStore *self, gint64 user_id, gint64 now, GEr
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, now);
-  return read_all (self, stmt, read_join_request, (GDestroyNotify) kbc_join_request_free, error);
+  return read_all (self, stmt, read_join_request, (GDestroyNotify) kbc_store_join_request_free,
+                   error);
 }
 
-KbcJoinRequest *
+KbcStoreJoinRequest *
 kbc_store_join_request_by_id (KbcStore *self, gint64 id, GError **error)
 {
   g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, JOIN_REQUEST_SELECT "WHERE j.id = ?1");

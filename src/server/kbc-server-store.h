@@ -606,18 +606,18 @@ typedef struct
   char         *reason;
   gint64        created;
   gint64        expires;        /* 0: never */
-} KbcInvitation;
+} KbcStoreInvitation;
 
-void           kbc_invitation_free           (KbcInvitation *invitation);
+void           kbc_store_invitation_free           (KbcStoreInvitation *invitation);
 /* The invitations of @level for @email that have not expired at @now,
- * newest first: a GPtrArray of KbcInvitation. */
+ * newest first: a GPtrArray of KbcStoreInvitation. */
 GPtrArray     *kbc_store_invitations_for     (KbcStore     *self,
                                               const char   *email,
                                               KbcWorldLevel level,
                                               gint64        now,
                                               GError      **error);
 /* NULL with no error when there is none (expired ones included). */
-KbcInvitation *kbc_store_invitation_by_id    (KbcStore     *self,
+KbcStoreInvitation *kbc_store_invitation_by_id    (KbcStore     *self,
                                               gint64        id,
                                               GError      **error);
 /* KBC_STORE_ERROR_NOT_FOUND when it is gone. */
@@ -636,14 +636,14 @@ typedef struct
   gboolean  mfa_required;
   char     *crm_id;          /* NULL: none */
   gint64    created;
-} KbcOrganization;
+} KbcStoreOrganization;
 
 typedef struct
 {
   gint64    id;
   char     *name;
   gint64    created;
-} KbcMaintainer;
+} KbcStoreMaintainer;
 
 typedef struct
 {
@@ -658,7 +658,7 @@ typedef struct
   gboolean  is_disabled;
   gint64    data_size_bytes;
   gint64    rows_count;
-} KbcProject;
+} KbcStoreProject;
 
 /* A limit or a metric. */
 typedef struct
@@ -667,14 +667,14 @@ typedef struct
   gint64    value;
 } KbcNamedValue;
 
-void           kbc_organization_free         (KbcOrganization *organization);
-void           kbc_maintainer_free           (KbcMaintainer *maintainer);
-void           kbc_project_free              (KbcProject   *project);
+void           kbc_store_organization_free         (KbcStoreOrganization *organization);
+void           kbc_store_maintainer_free           (KbcStoreMaintainer *maintainer);
+void           kbc_store_project_free              (KbcStoreProject   *project);
 void           kbc_named_value_free          (KbcNamedValue *value);
 
 /* Each _by_id is NULL with no error when there is none; the lists are
  * GPtrArrays of the type, by name. */
-KbcOrganization *kbc_store_organization_by_id (KbcStore    *self,
+KbcStoreOrganization *kbc_store_organization_by_id (KbcStore    *self,
                                               gint64        id,
                                               GError      **error);
 GPtrArray     *kbc_store_organizations_of_user (KbcStore   *self,
@@ -683,13 +683,13 @@ GPtrArray     *kbc_store_organizations_of_user (KbcStore   *self,
 GPtrArray     *kbc_store_organizations_of_maintainer (KbcStore *self,
                                               gint64        maintainer_id,
                                               GError      **error);
-KbcMaintainer *kbc_store_maintainer_by_id    (KbcStore     *self,
+KbcStoreMaintainer *kbc_store_maintainer_by_id    (KbcStore     *self,
                                               gint64        id,
                                               GError      **error);
 GPtrArray     *kbc_store_maintainers_of_user (KbcStore     *self,
                                               gint64        user_id,
                                               GError      **error);
-KbcProject    *kbc_store_project_by_id       (KbcStore     *self,
+KbcStoreProject    *kbc_store_project_by_id       (KbcStore     *self,
                                               gint64        id,
                                               GError      **error);
 GPtrArray     *kbc_store_projects_of_organization (KbcStore *self,
@@ -750,15 +750,15 @@ typedef struct
   char     *reason;
   gint64    created;
   gint64    expires;          /* 0: never */
-} KbcJoinRequest;
+} KbcStoreJoinRequest;
 
-void           kbc_join_request_free         (KbcJoinRequest *join_request);
+void           kbc_store_join_request_free         (KbcStoreJoinRequest *join_request);
 /* The user's requests that have not expired at @now, newest first. */
 GPtrArray     *kbc_store_join_requests_of_user (KbcStore   *self,
                                               gint64        user_id,
                                               gint64        now,
                                               GError      **error);
-KbcJoinRequest *kbc_store_join_request_by_id (KbcStore     *self,
+KbcStoreJoinRequest *kbc_store_join_request_by_id (KbcStore     *self,
                                               gint64        id,
                                               GError      **error);
 gboolean       kbc_store_join_request_delete (KbcStore     *self,
@@ -780,12 +780,12 @@ GArray        *kbc_store_project_member_ids  (KbcStore     *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStore, kbc_store_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStmt, kbc_stmt_release)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcInvitation, kbc_invitation_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcOrganization, kbc_organization_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcMaintainer, kbc_maintainer_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcProject, kbc_project_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStoreInvitation, kbc_store_invitation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStoreOrganization, kbc_store_organization_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStoreMaintainer, kbc_store_maintainer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStoreProject, kbc_store_project_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcPromo, kbc_promo_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcJoinRequest, kbc_join_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcStoreJoinRequest, kbc_store_join_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcUser, kbc_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcToken, kbc_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbcTotpRow, kbc_totp_row_free)

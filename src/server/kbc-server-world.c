@@ -48,7 +48,7 @@ static const char *const level_members[] = { "project", "organization", "maintai
  * organization|maintainer, creator}. The creator is null when the operator
  * invited. */
 static void
-add_invitation (JsonBuilder *builder, const KbcInvitation *invitation)
+add_invitation (JsonBuilder *builder, const KbcStoreInvitation *invitation)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -106,10 +106,10 @@ list_invitations (KbcRequest *request, KbcWorldLevel level)
 /* The caller's own pending invitation of @level named by the path; NULL
  * after answering 404 when there is none (another user's, expired, of
  * another level). */
-static KbcInvitation *
+static KbcStoreInvitation *
 find_own_invitation (KbcRequest *request, KbcWorldLevel level)
 {
-  g_autoptr (KbcInvitation) invitation = NULL;
+  g_autoptr (KbcStoreInvitation) invitation = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id = param_id (request);
 
@@ -133,7 +133,7 @@ find_own_invitation (KbcRequest *request, KbcWorldLevel level)
 static void
 get_invitation (KbcRequest *request, KbcWorldLevel level)
 {
-  g_autoptr (KbcInvitation) invitation = find_own_invitation (request, level);
+  g_autoptr (KbcStoreInvitation) invitation = find_own_invitation (request, level);
   g_autoptr (JsonBuilder) builder = NULL;
 
   if (invitation == NULL)
@@ -149,7 +149,7 @@ get_invitation (KbcRequest *request, KbcWorldLevel level)
 static void
 accept_invitation (KbcRequest *request, KbcWorldLevel level)
 {
-  g_autoptr (KbcInvitation) invitation = find_own_invitation (request, level);
+  g_autoptr (KbcStoreInvitation) invitation = find_own_invitation (request, level);
   g_autoptr (GError) error = NULL;
   KbcStore *store;
 
@@ -185,7 +185,7 @@ accept_invitation (KbcRequest *request, KbcWorldLevel level)
 static void
 decline_invitation (KbcRequest *request, KbcWorldLevel level)
 {
-  g_autoptr (KbcInvitation) invitation = find_own_invitation (request, level);
+  g_autoptr (KbcStoreInvitation) invitation = find_own_invitation (request, level);
   g_autoptr (GError) error = NULL;
 
   if (invitation == NULL)
@@ -249,7 +249,9 @@ check_access (KbcRequest *request, gboolean found, gboolean allowed, const char 
  * crmId, activityCenterProjectId} and, with @projects, its projects
  * [{id, name, created}]. */
 static void
-add_organization (JsonBuilder *builder, const KbcOrganization *organization, GPtrArray *projects)
+add_organization (JsonBuilder *builder,
+                  const KbcStoreOrganization *organization,
+                  GPtrArray *projects)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -271,7 +273,7 @@ add_organization (JsonBuilder *builder, const KbcOrganization *organization, GPt
       json_builder_begin_array (builder);
       for (guint i = 0; i < projects->len; i++)
         {
-          const KbcProject *project = projects->pdata[i];
+          const KbcStoreProject *project = projects->pdata[i];
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "id");
@@ -287,7 +289,7 @@ add_organization (JsonBuilder *builder, const KbcOrganization *organization, GPt
 }
 
 static void
-add_maintainer (JsonBuilder *builder, const KbcMaintainer *maintainer)
+add_maintainer (JsonBuilder *builder, const KbcStoreMaintainer *maintainer)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -332,10 +334,10 @@ add_values (JsonBuilder *builder,
 gboolean
 kbc_server_add_project (JsonBuilder *builder,
                         KbcStore *store,
-                        const KbcProject *project,
+                        const KbcStoreProject *project,
                         GError **error)
 {
-  g_autoptr (KbcOrganization) organization = NULL;
+  g_autoptr (KbcStoreOrganization) organization = NULL;
   const char *backend = project->default_backend;
 
   json_builder_begin_object (builder);
@@ -390,11 +392,11 @@ kbc_server_add_project (JsonBuilder *builder,
 
 /* The organization of the path if the caller may see it: a member of it
  * or of its maintainer. NULL after answering otherwise. */
-static KbcOrganization *
+static KbcStoreOrganization *
 find_organization (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (KbcOrganization) organization = NULL;
+  g_autoptr (KbcStoreOrganization) organization = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id = param_id (request);
   gint64 user_id = request->user->id;
@@ -419,7 +421,7 @@ find_organization (KbcRequest *request)
 static void
 get_organization (KbcRequest *request)
 {
-  g_autoptr (KbcOrganization) organization = find_organization (request);
+  g_autoptr (KbcStoreOrganization) organization = find_organization (request);
   g_autoptr (GPtrArray) projects = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GError) error = NULL;
@@ -457,7 +459,7 @@ reply_projects (KbcRequest *request, GPtrArray *projects)
 static void
 get_organization_projects (KbcRequest *request)
 {
-  g_autoptr (KbcOrganization) organization = find_organization (request);
+  g_autoptr (KbcStoreOrganization) organization = find_organization (request);
   g_autoptr (GPtrArray) projects = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -513,11 +515,11 @@ list_maintainers (KbcRequest *request)
 }
 
 /* The maintainer of the path if the caller is its member. */
-static KbcMaintainer *
+static KbcStoreMaintainer *
 find_maintainer (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (KbcMaintainer) maintainer = NULL;
+  g_autoptr (KbcStoreMaintainer) maintainer = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id = param_id (request);
 
@@ -538,7 +540,7 @@ find_maintainer (KbcRequest *request)
 static void
 get_maintainer (KbcRequest *request)
 {
-  g_autoptr (KbcMaintainer) maintainer = find_maintainer (request);
+  g_autoptr (KbcStoreMaintainer) maintainer = find_maintainer (request);
   g_autoptr (JsonBuilder) builder = NULL;
 
   if (maintainer == NULL)
@@ -551,7 +553,7 @@ get_maintainer (KbcRequest *request)
 static void
 get_maintainer_organizations (KbcRequest *request)
 {
-  g_autoptr (KbcMaintainer) maintainer = find_maintainer (request);
+  g_autoptr (KbcStoreMaintainer) maintainer = find_maintainer (request);
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GError) error = NULL;
@@ -577,7 +579,7 @@ static void
 get_project (KbcRequest *request)
 {
   KbcStore *store = request->server->store;
-  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (KbcStoreProject) project = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id = param_id (request);
@@ -649,7 +651,7 @@ redeem_promo_code (KbcRequest *request)
   KbcStore *store = request->server->store;
   g_autoptr (KbcFieldErrors) fields = kbc_field_errors_new ();
   g_autoptr (KbcPromo) promo = NULL;
-  g_autoptr (KbcProject) project = NULL;
+  g_autoptr (KbcStoreProject) project = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
@@ -742,7 +744,7 @@ redeem_promo_code (KbcRequest *request)
 #define JOIN_REQUEST_NOT_FOUND "Join request not found"
 
 static void
-add_join_request (JsonBuilder *builder, const KbcJoinRequest *join_request)
+add_join_request (JsonBuilder *builder, const KbcStoreJoinRequest *join_request)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -778,10 +780,10 @@ list_join_requests (KbcRequest *request)
 
 /* The caller's own request named by the path; NULL after a 404 otherwise
  * (another user's, expired, none). */
-static KbcJoinRequest *
+static KbcStoreJoinRequest *
 find_own_join_request (KbcRequest *request)
 {
-  g_autoptr (KbcJoinRequest) join_request = NULL;
+  g_autoptr (KbcStoreJoinRequest) join_request = NULL;
   g_autoptr (GError) error = NULL;
   gint64 id = param_id (request);
 
@@ -804,7 +806,7 @@ find_own_join_request (KbcRequest *request)
 static void
 get_join_request (KbcRequest *request)
 {
-  g_autoptr (KbcJoinRequest) join_request = find_own_join_request (request);
+  g_autoptr (KbcStoreJoinRequest) join_request = find_own_join_request (request);
   g_autoptr (JsonBuilder) builder = NULL;
 
   if (join_request == NULL)
@@ -817,7 +819,7 @@ get_join_request (KbcRequest *request)
 static void
 cancel_join_request (KbcRequest *request)
 {
-  g_autoptr (KbcJoinRequest) join_request = find_own_join_request (request);
+  g_autoptr (KbcStoreJoinRequest) join_request = find_own_join_request (request);
   g_autoptr (GError) error = NULL;
 
   if (join_request == NULL)

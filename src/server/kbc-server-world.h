@@ -17,7 +17,7 @@ void     kbc_server_world_register (KbcServer        *server);
  * metrics) to @builder. */
 gboolean kbc_server_add_project    (JsonBuilder      *builder,
                                     KbcStore         *store,
-                                    const KbcProject *project,
+                                    const KbcStoreProject *project,
                                     GError          **error);
 
 #define KBC_MFA_REQUIRED_MESSAGE "Project requires users to have multi-factor authentication enabled"
