@@ -9,8 +9,11 @@
 #include "kbc-auth-methods.h"
 #include "kbc-error.h"
 #include "kbc-json.h"
+#include "kbc-invitations.h"
 #include "kbc-mfa.h"
 #include "kbc-notifications.h"
+#include "kbc-organizations.h"
+#include "kbc-promo-codes.h"
 #include "kbc-stack.h"
 #include "kbc-tokens.h"
 
@@ -41,6 +44,11 @@ struct _KbcAccount
   KbcNotifications *notifications;
   KbcAuthMethods *auth_methods;
   KbcTokens *tokens;
+  KbcInvitations *invitations[3]; /* by KbcInvitationKind */
+  KbcJoinRequests *join_requests;
+  KbcPromoCodes *promo_codes;
+  KbcOrganizations *organizations;
+  KbcMaintainers *maintainers;
 };
 
 static void kbc_account_initable_iface_init (GInitableIface *iface);
@@ -168,6 +176,14 @@ kbc_account_initable_iface_init (GInitableIface *iface)
 }
 
 static void
+clear_resource (KbcResource **resource)
+{
+  if (*resource != NULL)
+    kbc_resource_cancel (*resource);
+  g_clear_object (resource);
+}
+
+static void
 kbc_account_dispose (GObject *object)
 {
   KbcAccount *self = (KbcAccount *) object;
@@ -185,6 +201,12 @@ kbc_account_dispose (GObject *object)
   if (self->tokens != NULL)
     kbc_resource_cancel (KBC_RESOURCE (self->tokens));
   g_clear_object (&self->tokens);
+  for (guint i = 0; i < G_N_ELEMENTS (self->invitations); i++)
+    clear_resource ((KbcResource **) &self->invitations[i]);
+  clear_resource ((KbcResource **) &self->join_requests);
+  clear_resource ((KbcResource **) &self->promo_codes);
+  clear_resource ((KbcResource **) &self->organizations);
+  clear_resource ((KbcResource **) &self->maintainers);
   g_clear_object (&self->client);
   g_clear_object (&self->fido);
 
@@ -399,6 +421,109 @@ kbc_account_get_tokens (KbcAccount *self)
   if (self->tokens == NULL)
     self->tokens = kbc_tokens_new (self);
   return self->tokens;
+}
+
+KbcInvitations *
+kbc_account_get_invitations (KbcAccount *self, KbcInvitationKind kind)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (kind < G_N_ELEMENTS (self->invitations), NULL);
+
+  if (self->invitations[kind] == NULL)
+    self->invitations[kind] = kbc_invitations_new (self->client, kind);
+  return self->invitations[kind];
+}
+
+KbcJoinRequests *
+kbc_account_get_join_requests (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->join_requests == NULL)
+    self->join_requests = kbc_join_requests_new (self->client);
+  return self->join_requests;
+}
+
+KbcPromoCodes *
+kbc_account_get_promo_codes (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->promo_codes == NULL)
+    self->promo_codes = kbc_promo_codes_new (self->client);
+  return self->promo_codes;
+}
+
+KbcOrganizations *
+kbc_account_get_organizations (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->organizations == NULL)
+    self->organizations = kbc_organizations_new (self->client);
+  return self->organizations;
+}
+
+KbcMaintainers *
+kbc_account_get_maintainers (KbcAccount *self)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+
+  if (self->maintainers == NULL)
+    self->maintainers = kbc_maintainers_new (self->client);
+  return self->maintainers;
+}
+
+static void
+on_project_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  KbcProject *project = NULL;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node != NULL)
+    project = kbc_project_new_from_json (node, &error);
+  if (project == NULL)
+    {
+      if (g_error_matches (error, KBC_API_ERROR, KBC_API_ERROR_FORBIDDEN))
+        {
+          g_free (error->message);
+          error->message = g_strdup (_ ("You are not a member of this project."));
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, project, g_object_unref);
+}
+
+void
+kbc_account_load_project_async (KbcAccount *self,
+                                gint64 project_id,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (project_id > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_load_project_async);
+  path = g_strdup_printf ("/manage/projects/%" G_GINT64_FORMAT, project_id);
+  kbc_client_request_async (self->client, "GET", path, NULL, cancellable, on_project_loaded, task);
+}
+
+KbcProject *
+kbc_account_load_project_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 KbcAuthMethods *

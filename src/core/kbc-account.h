@@ -8,6 +8,8 @@
 
 #include "kbc-client.h"
 #include "kbc-fido.h"
+#include "kbc-invitation.h"
+#include "kbc-project.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +22,11 @@ typedef struct _KbcMfa KbcMfa;
 typedef struct _KbcAuthMethods KbcAuthMethods;
 typedef struct _KbcNotifications KbcNotifications;
 typedef struct _KbcTokens KbcTokens;
+typedef struct _KbcInvitations KbcInvitations;
+typedef struct _KbcJoinRequests KbcJoinRequests;
+typedef struct _KbcPromoCodes KbcPromoCodes;
+typedef struct _KbcOrganizations KbcOrganizations;
+typedef struct _KbcMaintainers KbcMaintainers;
 
 /* An account is created for a stack and signed in by KbcSession, which
  * hands it a token to adopt. It owns the client that speaks for it and one
@@ -53,6 +60,26 @@ KbcMfa      *kbc_account_get_mfa             (KbcAccount          *self);
 KbcNotifications *kbc_account_get_notifications (KbcAccount       *self);
 /* The personal tokens and desktop sessions (kbc-tokens.h). */
 KbcTokens   *kbc_account_get_tokens          (KbcAccount          *self);
+/* The pending invitations of @kind (kbc-invitations.h). */
+KbcInvitations *kbc_account_get_invitations  (KbcAccount          *self,
+                                              KbcInvitationKind    kind);
+/* The user's requests to join projects. */
+KbcJoinRequests *kbc_account_get_join_requests (KbcAccount        *self);
+/* The promo codes the user redeemed, and redeeming one. */
+KbcPromoCodes *kbc_account_get_promo_codes   (KbcAccount          *self);
+/* The user's organizations (with their projects) and maintainers. */
+KbcOrganizations *kbc_account_get_organizations (KbcAccount       *self);
+KbcMaintainers *kbc_account_get_maintainers  (KbcAccount          *self);
+/* GET /manage/projects/{id}: the project in full (limits and metrics),
+ * for a member of it; KBC_API_ERROR_FORBIDDEN (worded so) otherwise. */
+void         kbc_account_load_project_async  (KbcAccount          *self,
+                                              gint64               project_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+KbcProject  *kbc_account_load_project_finish (KbcAccount          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 /* Which ways of signing in the server offers (and so whether it keeps
  * passwords and MFA at all). */
 KbcAuthMethods *kbc_account_get_auth_methods (KbcAccount          *self);

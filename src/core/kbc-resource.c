@@ -135,7 +135,7 @@ on_parsed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (parsed == NULL)
     {
-      g_debug ("%s: unusable answer: %s", klass->path, error->message);
+      g_debug ("%s: unusable answer: %s", kbc_resource_get_path (self), error->message);
       set_error (self, error);
       finish_refresh (self, error);
       return;
@@ -187,7 +187,7 @@ on_response (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (is_not_offered (error))
         {
-          g_debug ("%s: not offered by this server", klass->path);
+          g_debug ("%s: not offered by this server", kbc_resource_get_path (self));
           set_boolean (self, &priv->offered, FALSE, PROP_OFFERED);
           set_error (self, NULL);
         }
@@ -219,6 +219,17 @@ on_response (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_run_in_thread (parse, parse_in_thread);
 }
 
+const char *
+kbc_resource_get_path (KbcResource *self)
+{
+  KbcResourceClass *klass;
+
+  g_return_val_if_fail (KBC_IS_RESOURCE (self), NULL);
+
+  klass = KBC_RESOURCE_GET_CLASS (self);
+  return klass->get_path != NULL ? klass->get_path (self) : klass->path;
+}
+
 static void
 start_request (KbcResource *self)
 {
@@ -229,11 +240,11 @@ start_request (KbcResource *self)
   priv->refresh_generation = priv->generation;
 
   if (klass->poll)
-    kbc_client_poll_async (priv->client, klass->path, priv->cancellable, on_response,
-                           g_object_ref (self));
+    kbc_client_poll_async (priv->client, kbc_resource_get_path (self), priv->cancellable,
+                           on_response, g_object_ref (self));
   else
-    kbc_client_request_async (priv->client, "GET", klass->path, NULL, priv->cancellable,
-                              on_response, g_object_ref (self));
+    kbc_client_request_async (priv->client, "GET", kbc_resource_get_path (self), NULL,
+                              priv->cancellable, on_response, g_object_ref (self));
 }
 
 static void
@@ -396,7 +407,7 @@ kbc_resource_refresh_async (KbcResource *self,
   GTask *task;
 
   g_return_if_fail (KBC_IS_RESOURCE (self));
-  g_return_if_fail (KBC_RESOURCE_GET_CLASS (self)->path != NULL);
+  g_return_if_fail (kbc_resource_get_path (self) != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kbc_resource_refresh_async);

@@ -47,8 +47,11 @@ struct _KbcResourceClass
                            gpointer      parsed);
   /* Frees what parse() returned. */
   GDestroyNotify free_parsed;
+  /* Optional: the path of this instance, for a class whose objects read
+   * different paths (the three kinds of invitations); path otherwise. */
+  const char *(*get_path)  (KbcResource  *self);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 KbcClient    *kbc_resource_get_client     (KbcResource          *self);
@@ -56,6 +59,7 @@ gboolean      kbc_resource_get_loading    (KbcResource          *self);
 gboolean      kbc_resource_get_loaded     (KbcResource          *self);
 const GError *kbc_resource_get_error      (KbcResource          *self);
 gboolean      kbc_resource_get_offered    (KbcResource          *self);
+const char   *kbc_resource_get_path       (KbcResource          *self);
 
 /* Reads the resource again. Calls made while a refresh is under way share
  * it. A refresh that started before a change of this object's own (see
