@@ -151,6 +151,90 @@ kbc_test_server_admin_full (KbcTestServer *self,
 }
 
 gint64
+kbc_test_server_admin_id (KbcTestServer *self, ...)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+  gint64 id = 0;
+  int status;
+
+  va_start (args, self);
+  status = run_admin (self, NULL, &out, &err, args);
+  va_end (args);
+
+  if (status != 0)
+    g_error ("kbc-account-server exited with %d: %s", status, err);
+  if (!g_ascii_string_to_signed (out, 10, 1, G_MAXINT64, &id, NULL))
+    g_error ("kbc-account-server printed no id: %s", out);
+  return id;
+}
+
+void
+kbc_test_world_build (KbcTestServer *self, const char *email, KbcTestWorld *world)
+{
+  char m[24], acme[24], north[24], contoso[24], sales[24], ops[24], core[24];
+
+  kbc_test_server_add_user (self, KBC_TEST_COLLEAGUE_EMAIL, "Martin Colleague",
+                            "Colleague-Lantern-Harbour-77");
+
+#define SET(buffer, value) g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, (value))
+  world->maintainer =
+      kbc_test_server_admin_id (self, "maintainer", "add", "--name", "Partners", NULL);
+  SET (m, world->maintainer);
+  world->acme = kbc_test_server_admin_id (self, "organization", "add", "--maintainer", m, "--name",
+                                          "Acme", "--auto-join", NULL);
+  SET (acme, world->acme);
+  world->northwind = kbc_test_server_admin_id (self, "organization", "add", "--maintainer", m,
+                                               "--name", "Northwind", "--mfa-required", NULL);
+  SET (north, world->northwind);
+  world->contoso = kbc_test_server_admin_id (self, "organization", "add", "--maintainer", m,
+                                             "--name", "Contoso", NULL);
+  SET (contoso, world->contoso);
+  world->acme_sales = kbc_test_server_admin_id (self, "project", "add", "--organization", acme,
+                                                "--name", "Acme Sales", NULL);
+  SET (sales, world->acme_sales);
+  world->acme_ops = kbc_test_server_admin_id (self, "project", "add", "--organization", acme,
+                                              "--name", "Acme Ops", NULL);
+  SET (ops, world->acme_ops);
+  world->northwind_core = kbc_test_server_admin_id (self, "project", "add", "--organization", north,
+                                                    "--name", "Northwind Core", NULL);
+  SET (core, world->northwind_core);
+#undef SET
+
+  kbc_test_server_admin_id (self, "member", "add", "--email", email, "--maintainer", m, NULL);
+  kbc_test_server_admin_id (self, "member", "add", "--email", email, "--organization", acme, NULL);
+  kbc_test_server_admin_id (self, "member", "add", "--email", email, "--organization", north, NULL);
+  kbc_test_server_admin_id (self, "member", "add", "--email", email, "--project", sales, "--role",
+                            "admin", NULL);
+
+  kbc_test_server_admin_id (self, "project", "set-limit", "--project", sales, "--name",
+                            "storage.dataSizeBytes", "--value", "100000000000", NULL);
+  kbc_test_server_admin_id (self, "project", "set-metric", "--project", sales, "--name",
+                            "storage.dataSizeBytes", "--value", "42000000000", NULL);
+  kbc_test_server_admin_id (self, "project", "set-limit", "--project", sales, "--name",
+                            "kbc.adminsCount", "--value", "5", NULL);
+  kbc_test_server_admin_id (self, "project", "set-metric", "--project", sales, "--name",
+                            "kbc.adminsCount", "--value", "7", NULL);
+
+  world->invite_ops = kbc_test_server_admin_id (
+      self, "invite", "--email", email, "--project", ops, "--role", "guest", "--reason",
+      "Help us with the quarterly numbers", "--from", KBC_TEST_COLLEAGUE_EMAIL, NULL);
+  world->invite_northwind =
+      kbc_test_server_admin_id (self, "invite", "--email", email, "--project", core, "--from",
+                                KBC_TEST_COLLEAGUE_EMAIL, NULL);
+  world->invite_contoso =
+      kbc_test_server_admin_id (self, "invite", "--email", email, "--organization", contoso,
+                                "--from", KBC_TEST_COLLEAGUE_EMAIL, NULL);
+  world->invite_maintainer =
+      kbc_test_server_admin_id (self, "invite", "--email", email, "--maintainer", m, "--from",
+                                KBC_TEST_COLLEAGUE_EMAIL, NULL);
+
+  g_free (kbc_test_server_admin (self, NULL, "promo", "add", "--code", KBC_TEST_PROMO_CODE,
+                                 "--organization", acme, "--expiration-days", "30", NULL));
+}
+
+gint64
 kbc_test_server_add_user (KbcTestServer *self,
                           const char *email,
                           const char *name,

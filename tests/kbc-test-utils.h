@@ -179,6 +179,34 @@ GStrv            kbc_test_enable_totp       (KbcAccount      *account,
 /* Refreshes @resource (any KbcResource) and waits: its refresh_finish(). */
 gboolean         kbc_test_refresh           (gpointer         resource,
                                              GError         **error);
+/* Runs an operator command that prints one id (kbc_test_server_admin())
+ * and returns it. */
+gint64           kbc_test_server_admin_id   (KbcTestServer   *self,
+                                             ...) G_GNUC_NULL_TERMINATED;
+
+/* A small world around the user @email (who must exist), made with the
+ * operator commands: the maintainer "Partners" (the user a member) with
+ * "Acme" (auto-join; the user a member) and "Northwind" (MFA required;
+ * the user a member); "Acme Sales" (the user its admin; limits and
+ * metrics: storage 42 GB of 100 GB, users 7 of 5, exceeded),
+ * "Acme Ops" (not a member), "Northwind Core" (not a member), "Contoso"
+ * (not a member); invitations from the user "Martin Colleague"
+ * (COLLEAGUE_EMAIL) into Acme Ops (guest, with a reason), Northwind Core
+ * (admin), the organization Contoso and the maintainer; and the promo
+ * code "HACK-2026" of Acme. */
+#define KBC_TEST_COLLEAGUE_EMAIL "martin@example.com"
+#define KBC_TEST_PROMO_CODE      "HACK-2026"
+typedef struct
+{
+  gint64 maintainer;
+  gint64 acme, northwind, contoso;
+  gint64 acme_sales, acme_ops, northwind_core;
+  gint64 invite_ops, invite_northwind, invite_contoso, invite_maintainer;
+} KbcTestWorld;
+void             kbc_test_world_build       (KbcTestServer   *self,
+                                             const char      *email,
+                                             KbcTestWorld    *world);
+
 /* A callback that counts: pass a guint * as its data (swapped). */
 void             kbc_test_count             (guint           *counter);
 
