@@ -9,9 +9,13 @@
 #include <glib/gi18n.h>
 
 #include "kbc-account-page.h"
+#include "kbc-invitations-page.h"
 #include "kbc-notifications-button.h"
 #include "kbc-notifications-page.h"
 #include "kbc-notifications.h"
+#include "kbc-organizations-page.h"
+#include "kbc-project-page.h"
+#include "kbc-promo-codes-page.h"
 #include "kbc-tokens-page.h"
 
 /* How often the notifications are asked for (with If-None-Match: a 304
@@ -39,6 +43,8 @@ struct _KbcWindow
   GtkLabel *account_email_label;
   GtkStack *page_stack;
   KbcNotificationsButton *notifications_button;
+  GtkWidget *sidebar_back_button;
+  GtkWidget *project_back_button;
 
   /* Owned references */
   GSettings *settings;
@@ -49,6 +55,8 @@ struct _KbcWindow
   GBindingGroup *account_bindings; /* from the session's account to the header */
   KbcNotifications *notifications; /* the account's, polled while it is shown */
   guint poll_source;
+  KbcProjectPage *project_page; /* in page_stack, not in the sidebar */
+  char *project_opener;         /* the page that showed the project */
 
   gboolean use_local;
   /* --stack, owned by the application */
@@ -61,8 +69,8 @@ G_DEFINE_FINAL_TYPE (KbcWindow, kbc_window, ADW_TYPE_APPLICATION_WINDOW)
 
 typedef GtkWidget *(*KbcPageNew) (KbcAccount *account);
 
-/* The account's pages, in sidebar order. Tokens, Invitations, Promo codes and
- * Organizations each add one line here. */
+/* The account's pages, in sidebar order. A page with a "count" property
+ * (guint) shows it in its sidebar row. */
 static const struct
 {
   const char *name;
@@ -73,10 +81,37 @@ static const struct
   { "account", N_ ("Account & Security"), "security-high-symbolic", kbc_account_page_new },
   { "tokens", N_ ("Access Tokens"), "dialog-password-symbolic", kbc_tokens_page_new },
   { "notifications", N_ ("Notifications"), "kbc-bell-symbolic", kbc_notifications_page_new },
+  { "invitations", N_ ("Invitations"), "mail-unread-symbolic", kbc_invitations_page_new },
+  { "organizations", N_ ("Organizations"), "system-users-symbolic", kbc_organizations_page_new },
+  { "promo-codes", N_ ("Promo Codes"), "starred-symbolic", kbc_promo_codes_page_new },
 };
 
+#define PROJECT_PAGE "project"
+
+/* A page's count in its sidebar row: shown when not 0, and said. */
+static void
+update_count (GtkWidget *row, GParamSpec *pspec, GObject *page)
+{
+  GtkLabel *count_label = g_object_get_data (G_OBJECT (row), "count-label");
+  const char *title = g_object_get_data (G_OBJECT (row), "title");
+  g_autofree char *text = NULL;
+  g_autofree char *accessible = NULL;
+  guint count = 0;
+
+  g_object_get (page, "count", &count, NULL);
+  text = g_strdup_printf ("%u", count);
+  gtk_label_set_text (count_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (count_label), count > 0);
+  if (count > 0)
+    /* Translators: a sidebar entry and how many items wait there, e.g. "Invitations, 2 pending". */
+    accessible =
+        g_strdup_printf (ngettext ("%s, %u pending", "%s, %u pending", count), title, count);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible != NULL ? accessible : title, -1);
+}
+
 static GtkWidget *
-create_sidebar_row (const char *name, const char *title, const char *icon_name)
+create_sidebar_row (const char *name, const char *title, const char *icon_name, GtkWidget *page)
 {
   GtkWidget *row, *box, *image, *label;
 
@@ -85,6 +120,7 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name)
   label = gtk_label_new (title);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
 
@@ -92,6 +128,20 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name)
   gtk_widget_set_name (row, name);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "count") != NULL)
+    {
+      GtkWidget *count = gtk_label_new (NULL);
+
+      gtk_widget_add_css_class (count, "dim-label");
+      gtk_widget_add_css_class (count, "numeric");
+      gtk_box_append (GTK_BOX (box), count);
+      g_object_set_data (G_OBJECT (row), "count-label", count);
+      g_object_set_data_full (G_OBJECT (row), "title", g_strdup (title), g_free);
+      g_signal_connect_object (page, "notify::count", G_CALLBACK (update_count), row,
+                               G_CONNECT_SWAPPED);
+      update_count (row, NULL, G_OBJECT (page));
+    }
 
   return row;
 }
@@ -160,8 +210,29 @@ clear_pages (KbcWindow *self)
   /* Removing a page disposes it, which cancels its work in flight. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_stack))) != NULL)
     gtk_stack_remove (self->page_stack, child);
+  self->project_page = NULL;
+  g_clear_pointer (&self->project_opener, g_free);
 
   g_clear_object (&self->account);
+}
+
+/* The title, and which back button the content's header shows: to the
+ * sidebar when folded, or from a project to the page that opened it. */
+static void
+update_header (KbcWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->page_stack);
+  gboolean project = g_strcmp0 (name, PROJECT_PAGE) == 0;
+  GtkWidget *child = gtk_stack_get_visible_child (self->page_stack);
+
+  gtk_widget_set_visible (self->project_back_button, project);
+  gtk_widget_set_visible (self->sidebar_back_button,
+                          !project && adw_leaflet_get_folded (self->leaflet));
+  if (project)
+    adw_window_title_set_title (self->page_title, kbc_project_page_get_title (self->project_page));
+  else if (child != NULL)
+    adw_window_title_set_title (
+        self->page_title, gtk_stack_page_get_title (gtk_stack_get_page (self->page_stack, child)));
 }
 
 static void
@@ -177,8 +248,13 @@ build_pages (KbcWindow *self, KbcAccount *account)
 
       gtk_stack_add_titled (self->page_stack, page, pages[i].name, title);
       gtk_list_box_append (self->sidebar,
-                           create_sidebar_row (pages[i].name, title, pages[i].icon_name));
+                           create_sidebar_row (pages[i].name, title, pages[i].icon_name, page));
     }
+
+  self->project_page = KBC_PROJECT_PAGE (kbc_project_page_new (account));
+  gtk_stack_add_named (self->page_stack, GTK_WIDGET (self->project_page), PROJECT_PAGE);
+  g_signal_connect_object (self->project_page, "notify::title", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
 
   gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
@@ -214,15 +290,51 @@ static void
 sidebar_row_selected_cb (KbcWindow *self, GtkListBoxRow *row)
 {
   const char *name;
-  GtkStackPage *page;
 
   if (row == NULL)
     return;
 
   name = gtk_widget_get_name (GTK_WIDGET (row));
   gtk_stack_set_visible_child_name (self->page_stack, name);
-  page = gtk_stack_get_page (self->page_stack, gtk_stack_get_visible_child (self->page_stack));
-  adw_window_title_set_title (self->page_title, gtk_stack_page_get_title (page));
+  update_header (self);
+}
+
+static void
+show_project_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcWindow *self = KBC_WINDOW (widget);
+  const char *current = gtk_stack_get_visible_child_name (self->page_stack);
+  const char *role = NULL;
+  gint64 id = 0;
+
+  g_variant_get (parameter, "(x&s)", &id, &role);
+  if (self->project_page == NULL || id <= 0)
+    return;
+
+  if (g_strcmp0 (current, PROJECT_PAGE) != 0)
+    {
+      g_free (self->project_opener);
+      self->project_opener = g_strdup (current);
+    }
+  kbc_project_page_load (self->project_page, id, role);
+  gtk_list_box_unselect_all (self->sidebar);
+  gtk_stack_set_visible_child_name (self->page_stack, PROJECT_PAGE);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  update_header (self);
+}
+
+static void
+close_project_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  KbcWindow *self = KBC_WINDOW (widget);
+
+  show_page (self, self->project_opener != NULL ? self->project_opener : pages[0].name);
+}
+
+static void
+show_page_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_page (KBC_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -347,6 +459,8 @@ kbc_window_dispose (GObject *object)
 
   self->sign_in_page = NULL;
   g_clear_object (&self->account);
+  g_free (self->project_opener);
+  self->project_opener = NULL;
   g_clear_object (&self->session_signals);
   g_clear_object (&self->account_bindings);
   g_clear_object (&self->session);
@@ -386,6 +500,13 @@ kbc_window_class_init (KbcWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
 
   gtk_widget_class_bind_template_child (widget_class, KbcWindow, notifications_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, sidebar_back_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcWindow, project_back_button);
+  gtk_widget_class_install_action (widget_class, "window.show-project", "(xs)",
+                                   show_project_activated);
+  gtk_widget_class_install_action (widget_class, "window.close-project", NULL,
+                                   close_project_activated);
+  gtk_widget_class_install_action (widget_class, "window.show-page", "s", show_page_activated);
   gtk_widget_class_install_action (widget_class, "sidebar.show", NULL, show_sidebar_activated);
   gtk_widget_class_install_action (widget_class, "sidebar.show-notifications", NULL,
                                    show_notifications_activated);
@@ -415,6 +536,8 @@ kbc_window_init (KbcWindow *self)
                         G_BINDING_SYNC_CREATE);
   g_binding_group_bind (self->account_bindings, "user-email", self->account_email_label, "label",
                         G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_header), self,
+                           G_CONNECT_SWAPPED);
   /* Back to the window: the notifications may have changed meanwhile. */
   g_signal_connect (self, "notify::is-active", G_CALLBACK (is_active_cb), NULL);
 

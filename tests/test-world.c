@@ -135,6 +135,10 @@ test_invitations_listed (Fixture *fixture, gconstpointer data)
   g_assert_true (
       g_date_time_compare (kbc_invitation_get_expires (ops), kbc_invitation_get_created (ops)) > 0);
 
+  /* A refresh keeps the objects, and so the rows bound to them. */
+  g_assert_true (kbc_test_refresh (projects, &error));
+  g_assert_true (find_invitation (projects, fixture->world.invite_ops) == ops);
+
   contoso = item (organizations, 0);
   g_assert_cmpint (kbc_invitation_get_kind (contoso), ==, KBC_INVITATION_ORGANIZATION);
   g_assert_cmpstr (kbc_invitation_get_target_name (contoso), ==, "Contoso");

@@ -155,6 +155,13 @@ kbc_invitations_set_property (GObject *object,
     }
 }
 
+/* An invitation does not change once sent: a refresh keeps the object, and
+ * the row bound to it (focus and all). */
+static void
+kbc_invitations_keep_item (gpointer existing, gpointer fresh)
+{
+}
+
 static void
 kbc_invitations_class_init (KbcInvitationsClass *klass)
 {
@@ -170,6 +177,7 @@ kbc_invitations_class_init (KbcInvitationsClass *klass)
   list_class->item_type = KBC_TYPE_INVITATION;
   list_class->parse_item = kbc_invitations_parse_item;
   list_class->get_key = kbc_invitations_get_key;
+  list_class->update_item = kbc_invitations_keep_item;
 
   properties[PROP_KIND] =
       g_param_spec_enum ("kind", NULL, NULL, KBC_TYPE_INVITATION_KIND, KBC_INVITATION_PROJECT,
@@ -367,6 +375,12 @@ kbc_join_requests_get_key (gpointer item)
   return kbc_join_request_get_key (item);
 }
 
+/* A request does not change once sent; a refresh keeps the object. */
+static void
+kbc_join_requests_keep_item (gpointer existing, gpointer fresh)
+{
+}
+
 static void
 kbc_join_requests_class_init (KbcJoinRequestsClass *klass)
 {
@@ -378,6 +392,7 @@ kbc_join_requests_class_init (KbcJoinRequestsClass *klass)
   list_class->item_type = KBC_TYPE_JOIN_REQUEST;
   list_class->parse_item = kbc_join_requests_parse_item;
   list_class->get_key = kbc_join_requests_get_key;
+  list_class->update_item = kbc_join_requests_keep_item;
 }
 
 static void

@@ -363,6 +363,7 @@ struct _KbcMaintainer
   char *key;
   char *name;
   GDateTime *created;
+  GListStore *organizations;
 };
 
 G_DEFINE_FINAL_TYPE (KbcMaintainer, kbc_maintainer, G_TYPE_OBJECT)
@@ -386,6 +387,7 @@ kbc_maintainer_finalize (GObject *object)
   g_free (self->key);
   g_free (self->name);
   g_clear_pointer (&self->created, g_date_time_unref);
+  g_clear_object (&self->organizations);
 
   G_OBJECT_CLASS (kbc_maintainer_parent_class)->finalize (object);
 }
@@ -432,6 +434,15 @@ kbc_maintainer_class_init (KbcMaintainerClass *klass)
 static void
 kbc_maintainer_init (KbcMaintainer *self)
 {
+  self->organizations = g_list_store_new (KBC_TYPE_ORGANIZATION);
+}
+
+GListModel *
+kbc_maintainer_get_organizations (KbcMaintainer *self)
+{
+  g_return_val_if_fail (KBC_IS_MAINTAINER (self), NULL);
+
+  return G_LIST_MODEL (self->organizations);
 }
 
 gint64
@@ -495,6 +506,12 @@ kbc_maintainers_get_key (gpointer item)
   return KBC_MAINTAINER (item)->key;
 }
 
+/* A refresh keeps the object, and the organizations read for it. */
+static void
+kbc_maintainers_keep_item (gpointer existing, gpointer fresh)
+{
+}
+
 static void
 kbc_maintainers_class_init (KbcMaintainersClass *klass)
 {
@@ -506,6 +523,7 @@ kbc_maintainers_class_init (KbcMaintainersClass *klass)
   list_class->item_type = KBC_TYPE_MAINTAINER;
   list_class->parse_item = kbc_maintainers_parse_item;
   list_class->get_key = kbc_maintainers_get_key;
+  list_class->update_item = kbc_maintainers_keep_item;
 }
 
 static void
@@ -519,4 +537,76 @@ kbc_maintainers_new (KbcClient *client)
   g_return_val_if_fail (KBC_IS_CLIENT (client), NULL);
 
   return g_object_new (KBC_TYPE_MAINTAINERS, "client", client, NULL);
+}
+
+static void
+on_maintainer_organizations (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  KbcMaintainer *maintainer = g_task_get_task_data (task);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) organizations = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr (GError) item_error = NULL;
+      KbcOrganization *organization =
+          organization_new_from_json (json_array_get_element (array, i), &item_error);
+
+      if (organization != NULL)
+        g_ptr_array_add (organizations, organization);
+    }
+
+  g_list_store_splice (maintainer->organizations, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (maintainer->organizations)),
+                       organizations->pdata, organizations->len);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kbc_maintainers_load_organizations_async (KbcMaintainers *self,
+                                          KbcMaintainer *maintainer,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  g_autofree char *path = NULL;
+  GTask *task;
+
+  g_return_if_fail (KBC_IS_MAINTAINERS (self));
+  g_return_if_fail (KBC_IS_MAINTAINER (maintainer));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_maintainers_load_organizations_async);
+  g_task_set_task_data (task, g_object_ref (maintainer), g_object_unref);
+
+  path = g_strdup_printf (MAINTAINERS_PATH "/%" G_GINT64_FORMAT "/organizations", maintainer->id);
+  kbc_client_request_async (kbc_resource_get_client (KBC_RESOURCE (self)), "GET", path, NULL,
+                            cancellable, on_maintainer_organizations, task);
+}
+
+gboolean
+kbc_maintainers_load_organizations_finish (KbcMaintainers *self,
+                                           GAsyncResult *result,
+                                           GError **error)
+{
+  g_return_val_if_fail (KBC_IS_MAINTAINERS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -52,16 +52,32 @@ gboolean          kbc_organizations_load_projects_finish (KbcOrganizations    *s
 G_DECLARE_FINAL_TYPE (KbcMaintainer, kbc_maintainer, KBC, MAINTAINER, GObject)
 
 /* A maintainer (a partner that runs organizations) the user is a member
- * of. Properties (read-only): id, name, created (GDateTime or NULL). */
-gint64       kbc_maintainer_get_id      (KbcMaintainer *self);
-const char  *kbc_maintainer_get_name    (KbcMaintainer *self);
-GDateTime   *kbc_maintainer_get_created (KbcMaintainer *self);
+ * of. Properties (read-only): id, name, created (GDateTime or NULL);
+ * its organizations (GListModel of KbcOrganization) are empty until
+ * kbc_maintainers_load_organizations_async(). */
+gint64       kbc_maintainer_get_id            (KbcMaintainer *self);
+const char  *kbc_maintainer_get_name          (KbcMaintainer *self);
+GDateTime   *kbc_maintainer_get_created       (KbcMaintainer *self);
+GListModel  *kbc_maintainer_get_organizations (KbcMaintainer *self);
 
 #define KBC_TYPE_MAINTAINERS (kbc_maintainers_get_type ())
 G_DECLARE_FINAL_TYPE (KbcMaintainers, kbc_maintainers, KBC, MAINTAINERS, KbcListResource)
 
 /* GET /manage/maintainers: the user's maintainers as a GListModel. */
 KbcMaintainers   *kbc_maintainers_new (KbcClient *client);
+
+/* GET /manage/maintainers/{id}/organizations: fills @maintainer's
+ * organizations. Keboola publishes no list of the user's own
+ * organizations (GET /manage/organizations is not offered on its stacks);
+ * this is how they are found there. */
+void              kbc_maintainers_load_organizations_async  (KbcMaintainers      *self,
+                                                             KbcMaintainer       *maintainer,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean          kbc_maintainers_load_organizations_finish (KbcMaintainers      *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 
 /* clang-format on */
 

@@ -177,6 +177,12 @@ kbc_promo_codes_get_key (gpointer item)
   return KBC_PROMO_CODE (item)->code;
 }
 
+/* A code used stays as it was; a refresh keeps the object. */
+static void
+kbc_promo_codes_keep_item (gpointer existing, gpointer fresh)
+{
+}
+
 static void
 kbc_promo_codes_class_init (KbcPromoCodesClass *klass)
 {
@@ -188,6 +194,7 @@ kbc_promo_codes_class_init (KbcPromoCodesClass *klass)
   list_class->item_type = KBC_TYPE_PROMO_CODE;
   list_class->parse_item = kbc_promo_codes_parse_item;
   list_class->get_key = kbc_promo_codes_get_key;
+  list_class->update_item = kbc_promo_codes_keep_item;
 }
 
 static void
