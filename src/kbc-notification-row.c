@@ -20,6 +20,7 @@ struct _KbcNotificationRow
   GtkLabel *message_label;
   GtkLabel *meta_label;
   GtkButton *read_button;
+  GtkButton *project_button;
 
   /* Owned references */
   KbcNotification *notification;
@@ -146,6 +147,22 @@ update (KbcNotificationRow *self)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->read_button), "s",
                                     kbc_notification_get_id (notification));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->read_button), "notifications.mark-read");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->project_button),
+                          kbc_notification_get_project_id (notification) > 0);
+  if (kbc_notification_get_project_id (notification) > 0)
+    {
+      g_autofree char *meta_project = NULL;
+      const char *name = kbc_notification_get_project_name (notification);
+
+      /* Translators: the accessible name of Open Project on a notification; %s is the project. */
+      meta_project = g_strdup_printf (_ ("Open the project %s"), name != NULL ? name : "");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->project_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, meta_project, -1);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->project_button), "(xs)",
+                                        kbc_notification_get_project_id (notification), "");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->project_button), "window.show-project");
+    }
 }
 
 /* Only web links leave the app, whatever the markup says. */
@@ -239,6 +256,7 @@ kbc_notification_row_class_init (KbcNotificationRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcNotificationRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KbcNotificationRow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, KbcNotificationRow, read_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcNotificationRow, project_button);
   gtk_widget_class_bind_template_callback (widget_class, activate_link_cb);
 }
 

@@ -21,6 +21,7 @@
 
 #include "kbc-invitations-page.h"
 #include "kbc-invitations.h"
+#include "kbc-notification-row.h"
 #include "kbc-organizations-page.h"
 #include "kbc-project-page.h"
 #include "kbc-promo-codes-page.h"
@@ -423,6 +424,16 @@ organizations (KbcApplication *app, KbcWindow *window, gpointer data)
   GtkListBoxRow *row;
 
   sign_in (fixture, window);
+
+  /* The limit crossed while the world was made came as a notification,
+   * which opens its project. */
+  page = open_page (window, "notifications");
+  KBC_TEST_WAIT_FOR (kbc_gui_find_descendant (page, KBC_TYPE_NOTIFICATION_ROW) != NULL);
+  click (kbc_gui_template_child (kbc_gui_find_descendant (page, KBC_TYPE_NOTIFICATION_ROW),
+                                 KBC_TYPE_NOTIFICATION_ROW, "project_button"));
+  wait_project (window, "Acme Sales");
+  go_back (window, "notifications");
+
   page = open_page (window, "organizations");
   KBC_TEST_WAIT_FOR (kbc_gui_has_label (page, "Acme") && kbc_gui_has_label (page, "Northwind") &&
                      kbc_gui_has_label (page, "Acme Sales"));

@@ -1190,6 +1190,32 @@ test_seed_demo (void)
   g_assert_cmpuint (json_object_get_size (object), ==, 3);
   g_clear_pointer (&response, kbc_test_response_free);
 
+  /* The notifications about projects name the demo's, which open. */
+  {
+    guint about_projects = 0;
+
+    response = get_ok (fixture, "/manage/notifications", token);
+    array = json_node_get_array (response->json);
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *project =
+            json_object_get_object_member (json_array_get_object_element (array, i), "project");
+        g_autofree char *path = NULL;
+        g_autoptr (KbcTestResponse) detail = NULL;
+
+        if (project == NULL)
+          continue;
+        about_projects++;
+        path = g_strdup_printf ("/manage/projects/%" G_GINT64_FORMAT,
+                                json_object_get_int_member (project, "id"));
+        detail = get_ok (fixture, path, token);
+        g_assert_cmpstr (json_object_get_string_member (kbc_test_response_object (detail), "name"),
+                         ==, json_object_get_string_member (project, "name"));
+      }
+    g_assert_cmpuint (about_projects, ==, 3);
+    g_clear_pointer (&response, kbc_test_response_free);
+  }
+
   /* Once: a second seed-demo adds nothing. */
   again = kbc_test_server_admin (server, NULL, "seed-demo", NULL);
   g_assert_cmpint (db_int (fixture, "SELECT count(*) FROM projects"), ==, 5);

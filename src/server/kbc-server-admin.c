@@ -332,42 +332,69 @@ static const struct
   gboolean read;
   const char *title;
   const char *message;
-  gint64 project_id;
-  const char *project_name;
+  const char *project_name; /* one of the demo world's projects */
   const char *limit;
 } demo_notifications[] = {
   { KBC_NOTIFICATION_TYPE_GLOBAL, 40 * DAY, TRUE, "Scheduled maintenance on Saturday",
     "Keboola Connection will be **read-only** on Saturday from 08:00 to 10:00 UTC while the "
     "platform is upgraded. Follow the [status page](https://status.keboola.com/) for updates.",
-    0, NULL, NULL },
+    NULL, NULL },
   { KBC_NOTIFICATION_TYPE_COMMON, 21 * DAY, TRUE, "Your project moved to the new storage backend",
-    "All tables of *Demo Analytics* now live on the new backend. Nothing changes for your "
+    "All tables of *Acme Production* now live on the new backend. Nothing changes for your "
     "configurations.",
-    1001, "Demo Analytics", NULL },
+    "Acme Production", NULL },
   { KBC_NOTIFICATION_TYPE_LIMIT, 9 * DAY, FALSE, "Storage limit exceeded",
-    "The project *Demo Analytics* uses **112 GB** of its 100 GB storage. Delete tables you no "
+    "The project *Acme Sandbox* uses **1.12 GB** of its 1 GB storage. Delete tables you no "
     "longer need, or ask your organization to raise the limit.",
-    1001, "Demo Analytics", "storage.dataSizeBytes" },
+    "Acme Sandbox", "storage.dataSizeBytes" },
   { KBC_NOTIFICATION_TYPE_SECURITY, 6 * DAY, FALSE, "Protect your account with a second factor",
     "Your account is protected by a password only. Add an authenticator app or a security key "
     "in **Account & Security**.",
-    0, NULL, NULL },
+    NULL, NULL },
   { KBC_NOTIFICATION_TYPE_GLOBAL, 3 * DAY, FALSE, "Legacy Python transformations end on 30 June",
     "The legacy Python transformations are *deprecated* and stop running on 30 June. To move "
     "one:\n\n1. Open the transformation.\n2. Choose `Migrate`.\n3. Check its output tables."
     "\n\nSee the [migration guide](https://help.keboola.com/transformations/) for details.",
-    0, NULL, NULL },
+    NULL, NULL },
   { KBC_NOTIFICATION_TYPE_LIMIT, 2 * DAY, FALSE, "Orchestration runs limit reached",
-    "*Marketing Sandbox* ran **500** orchestrations this month, its limit. New runs wait until "
-    "the 1st.",
-    1002, "Marketing Sandbox", "orchestrations.count" },
+    "*Northwind Reporting* ran **5** orchestrations, its limit. New runs wait until the limit "
+    "is raised.",
+    "Northwind Reporting", "orchestrations.count" },
   { KBC_NOTIFICATION_TYPE_COMMON, 3 * 3600, FALSE, "Welcome to KBC Account",
     "This is the demo account of the server on your computer. Try marking notifications read, "
     "or changing your password: a **security** notification tells you about it.",
-    0, NULL, NULL },
+    NULL, NULL },
 };
 
-/* Once: a demo account that ever had notifications keeps what it has. */
+/* The id of the demo project named @name in the user's organizations (the
+ * demo world is made first), or 0. */
+static gint64
+demo_project_id (KbcStore *store, gint64 user_id, const char *name)
+{
+  g_autoptr (GPtrArray) organizations = NULL;
+
+  if (name == NULL)
+    return 0;
+  organizations = kbc_store_organizations_of_user (store, user_id, NULL);
+  for (guint i = 0; organizations != NULL && i < organizations->len; i++)
+    {
+      const KbcStoreOrganization *organization = organizations->pdata[i];
+      g_autoptr (GPtrArray) projects =
+          kbc_store_projects_of_organization (store, organization->id, NULL);
+
+      for (guint j = 0; projects != NULL && j < projects->len; j++)
+        {
+          const KbcStoreProject *project = projects->pdata[j];
+
+          if (g_strcmp0 (project->name, name) == 0)
+            return project->id;
+        }
+    }
+  return 0;
+}
+
+/* Once: a demo account that ever had notifications keeps what it has. A
+ * notification about a project names one of the demo world's. */
 static gboolean
 seed_demo_notifications (KbcStore *store, gint64 user_id, GError **error)
 {
@@ -391,7 +418,7 @@ seed_demo_notifications (KbcStore *store, gint64 user_id, GError **error)
         .title = (char *) demo_notifications[i].title,
         .message = (char *) demo_notifications[i].message,
         .limit_name = (char *) demo_notifications[i].limit,
-        .project_id = demo_notifications[i].project_id,
+        .project_id = demo_project_id (store, user_id, demo_notifications[i].project_name),
         .project_name = (char *) demo_notifications[i].project_name,
       };
       g_autofree char *id = NULL;
@@ -436,7 +463,7 @@ static const char *const demo_value_names[] = {
 
 static const DemoProject demo_projects[] = {
   { "Acme Production", 0, "admin", NULL, { 10, 50000000000, 10 }, { 3, 22691704832, 4 } },
-  { "Acme Sandbox", 0, "guest", NULL, { 5, 1000000000, 3 }, { 5, 870000000, 1 } },
+  { "Acme Sandbox", 0, "guest", NULL, { 5, 1000000000, 3 }, { 5, 1120000000, 1 } },
   { "Northwind Reporting", 1, "readOnly", NULL, { 10, 20000000000, 5 }, { 2, 4200000000, 5 } },
   { "Acme Marketing",
     0,
@@ -598,8 +625,8 @@ cmd_seed_demo (Input *input)
     return fail (EXIT_BAD_INPUT, "%s", error->message);
   if (user != NULL)
     {
-      if (!seed_demo_notifications (store, user->id, &error) ||
-          !seed_demo_world (store, user, &error))
+      if (!seed_demo_world (store, user, &error) ||
+          !seed_demo_notifications (store, user->id, &error))
         return fail (EXIT_BAD_INPUT, "%s", error->message);
       print_id (user->id);
       return 0;
@@ -619,12 +646,12 @@ cmd_seed_demo (Input *input)
     }
   if (id == 0)
     return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
-  if (!seed_demo_notifications (store, id, &error))
-    return fail (EXIT_BAD_INPUT, "%s", error->message);
   if (user == NULL)
     user = kbc_store_user_by_id (store, id, &error);
   if (user == NULL || !seed_demo_world (store, user, &error))
     return fail (EXIT_BAD_INPUT, "%s", error != NULL ? error->message : "cannot seed");
+  if (!seed_demo_notifications (store, id, &error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
 
   print_id (id);
   return 0;
