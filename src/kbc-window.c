@@ -328,6 +328,9 @@ close_project_activated (GtkWidget *widget, const char *action_name, GVariant *p
 {
   KbcWindow *self = KBC_WINDOW (widget);
 
+  /* Alt+Left means something only on a project's page. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), PROJECT_PAGE) != 0)
+    return;
   show_page (self, self->project_opener != NULL ? self->project_opener : pages[0].name);
 }
 
@@ -507,6 +510,8 @@ kbc_window_class_init (KbcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "window.close-project", NULL,
                                    close_project_activated);
   gtk_widget_class_install_action (widget_class, "window.show-page", "s", show_page_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "window.close-project", NULL);
   gtk_widget_class_install_action (widget_class, "sidebar.show", NULL, show_sidebar_activated);
   gtk_widget_class_install_action (widget_class, "sidebar.show-notifications", NULL,
                                    show_notifications_activated);
