@@ -556,6 +556,31 @@ test_transport (void)
   g_assert_null (strstr (a->message, "refused"));
 }
 
+/* A rule's code gives the app's own words (the minimum taken from the
+ * text); two reasons for one field are both said; an unknown code keeps the
+ * server's text. */
+static void
+test_field_codes (void)
+{
+  const char *body =
+      "{\"error\": \"Invalid request data.\", \"errors\": ["
+      " {\"key\": \"newPassword\", \"code\": \"tooShort\","
+      "  \"message\": \"The password is shorter than 8 characters\"},"
+      " {\"key\": \"newPassword\", \"code\": \"dictionary\", \"message\": \"it is too simplistic\"},"
+      " {\"key\": \"newPassword\", \"code\": \"dictionary\", \"message\": \"based on a word\"},"
+      " {\"key\": \"currentPassword\", \"code\": \"currentPasswordWrong\", \"message\": \"No.\"},"
+      " {\"key\": \"name\", \"code\": \"somethingNew\", \"message\": \"Name taken\"}]}";
+  g_autoptr (GError) error = from_json (400, body, NULL);
+
+  g_assert_cmpstr (kbc_api_error_get_field_message (error, "newPassword"), ==,
+                   "The password must be at least 8 characters long.\n"
+                   "The password is based on a dictionary word or is too simple.");
+  g_assert_cmpstr (kbc_api_error_get_field_message (error, "currentPassword"), ==,
+                   "The current password is not correct.");
+  g_assert_cmpstr (kbc_api_error_get_field_message (error, "name"), ==, "Name taken");
+  g_assert_cmpuint (g_strv_length ((char **) kbc_api_error_get_fields (error)), ==, 6);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -570,6 +595,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/error/retry-after", test_retry_after);
   g_test_add_func ("/kbc/error/known-messages", test_known_messages);
   g_test_add_func ("/kbc/error/translate-server-text", test_translate_server_text);
+  g_test_add_func ("/kbc/error/field-codes", test_field_codes);
   g_test_add_func ("/kbc/error/copy", test_copy);
   g_test_add_func ("/kbc/error/other-domains", test_other_domains);
   g_test_add_func ("/kbc/error/not-found-or-not-offered", test_not_found_or_not_offered);

@@ -227,10 +227,23 @@ dup_string_member (JsonObject *object, const char *name)
   return g_strdup (json_node_get_string (node));
 }
 
+static char *translate_field (const char *code, const char *message);
+
+static void
+string_free (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+/* errors[]: key, message pairs, each message in the user's language where
+ * its code (or its text) is one the app knows; the messages of one key
+ * joined, one per line. */
 static GStrv
 parse_fields (JsonObject *object)
 {
   g_autoptr (GStrvBuilder) builder = NULL;
+  g_autoptr (GPtrArray) keys = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
   JsonNode *node = json_object_get_member (object, "errors");
   JsonArray *array;
   guint n;
@@ -243,23 +256,51 @@ parse_fields (JsonObject *object)
   if (n == 0)
     return NULL;
 
-  builder = g_strv_builder_new ();
+  keys = g_ptr_array_new_with_free_func (g_free);
+  messages = g_ptr_array_new_with_free_func (string_free);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
       g_autofree char *key = NULL;
+      g_autofree char *code = NULL;
       g_autofree char *message = NULL;
+      char *translated;
+      guint at;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       key = dup_member_as_string (json_node_get_object (element), "key");
+      code = dup_member_as_string (json_node_get_object (element), "code");
       message = dup_string_member (json_node_get_object (element), "message");
       if (message == NULL)
         continue;
-      g_strv_builder_add (builder, key != NULL ? key : "");
-      g_strv_builder_add (builder, message);
+      if (key == NULL)
+        key = g_strdup ("");
+
+      translated = translate_field (code, message);
+      if (g_ptr_array_find_with_equal_func (keys, key, g_str_equal, &at))
+        {
+          GString *joined = messages->pdata[at];
+
+          /* The same reason twice (two rules, one wording) is said once. */
+          if (strstr (joined->str, translated) == NULL)
+            g_string_append_printf (joined, "\n%s", translated);
+          g_free (translated);
+        }
+      else
+        {
+          g_ptr_array_add (keys, g_steal_pointer (&key));
+          g_ptr_array_add (messages, g_string_new (translated));
+          g_free (translated);
+        }
     }
 
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_strv_builder_add (builder, keys->pdata[i]);
+      g_strv_builder_add (builder, ((GString *) messages->pdata[i])->str);
+    }
   return g_strv_builder_end (builder);
 }
 
@@ -328,6 +369,63 @@ kbc_api_error_translate_server_text (const char *text)
     }
 
   return NULL;
+}
+
+/* The minimum a "tooShort" names ("… shorter than 12 characters"), or 12. */
+static int
+minimum_of (const char *message)
+{
+  for (const char *p = message; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return (int) CLAMP (g_ascii_strtoll (p, NULL, 10), 1, 1024);
+  return 12;
+}
+
+/* A field's reason in the user's language: by its code (the server's
+ * stable name of the rule), else by its text, else the server's own text. */
+static char *
+translate_field (const char *code, const char *message)
+{
+  static const struct
+  {
+    const char *code;
+    const char *translated;
+  } known_codes[] = {
+    { "currentPasswordWrong", N_ ("The current password is not correct.") },
+    { "tooLong", N_ ("The password is too long.") },
+    { "containsEmail", N_ ("The password must not contain your email address.") },
+    { "dictionary", N_ ("The password is based on a dictionary word or is too simple.") },
+    { "common", N_ ("The password is one of the most common passwords. Choose a less obvious "
+                    "one.") },
+    { "samePassword", N_ ("The new password must differ from the current one.") },
+    { "tooSimilar", N_ ("The new password is too similar to the current one.") },
+    { "palindrome", N_ ("The password must not read the same backwards.") },
+    { "caseChangesOnly",
+      N_ ("The new password must differ from the current one in more than upper and lower "
+          "case.") },
+    { "rotated", N_ ("The new password must not be the current one rotated.") },
+    { "required", N_ ("This value must not be empty.") },
+    { "blank", N_ ("This value must not be empty.") },
+  };
+  char *known;
+
+  if (g_strcmp0 (code, "tooShort") == 0)
+    {
+      int minimum = minimum_of (message);
+
+      return g_strdup_printf (
+          /* Translators: %d is the least number of characters a password must have. */
+          g_dngettext (GETTEXT_PACKAGE, "The password must be at least %d character long.",
+                       "The password must be at least %d characters long.", minimum),
+          minimum);
+    }
+
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (known_codes); i++)
+    if (g_str_equal (code, known_codes[i].code))
+      return g_strdup (_ (known_codes[i].translated));
+
+  known = kbc_api_error_translate_server_text (message);
+  return known != NULL ? known : g_strdup (message);
 }
 
 static char *
