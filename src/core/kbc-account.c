@@ -792,6 +792,79 @@ on_change_password_response (GObject *source, GAsyncResult *result, gpointer use
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+on_user_name_set (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  KbcAccount *self = g_task_get_source_object (task);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *name;
+
+  node = kbc_client_request_finish (KBC_CLIENT (source), result, &error);
+  if (node == NULL)
+    {
+      const char *field = kbc_api_error_get_field_message (error, "name");
+
+      if (field != NULL)
+        {
+          g_free (error->message);
+          error->message = g_strdup (field);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  name = kbc_json_get_string (kbc_json_object (node), "name");
+  if (name == NULL)
+    {
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+  set_string (self, &self->user_name, name, PROP_USER_NAME);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+kbc_account_set_user_name_async (KbcAccount *self,
+                                 const char *name,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *trimmed = NULL;
+  GTask *task;
+
+  g_return_if_fail (KBC_IS_ACCOUNT (self));
+  g_return_if_fail (name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kbc_account_set_user_name_async);
+
+  trimmed = g_strstrip (g_strdup (name));
+  if (*trimmed == '\0')
+    {
+      g_task_return_new_error (task, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST, "%s",
+                               _ ("Enter your name."));
+      g_object_unref (task);
+      return;
+    }
+
+  body = kbc_json_build_object ("name", trimmed, NULL);
+  kbc_client_request_async (self->client, "PATCH", "/manage/current-user", body, cancellable,
+                            on_user_name_set, task);
+}
+
+gboolean
+kbc_account_set_user_name_finish (KbcAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (KBC_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 kbc_account_change_password_async (KbcAccount *self,
                                    const char *current_password,

@@ -119,6 +119,19 @@ gboolean     kbc_account_logout_finish       (KbcAccount          *self,
 /* PUT /manage/current-user/password. Field errors come as errors[] on the
  * GError (keys "currentPassword", "newPassword"); a wrong current password
  * has the message of kbc_api_error_reword_current_password(). */
+/* PATCH /manage/current-user {"name"} (ours; Keboola keeps the name in
+ * its web page): user-name follows the answer. A refusal of the name comes
+ * worded for people (KBC_API_ERROR_BAD_REQUEST); a server without it
+ * answers KBC_API_ERROR_NOT_OFFERED. */
+void         kbc_account_set_user_name_async (KbcAccount          *self,
+                                              const char          *name,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     kbc_account_set_user_name_finish (KbcAccount         *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
+
 void         kbc_account_change_password_async  (KbcAccount          *self,
                                                  const char          *current_password,
                                                  const char          *new_password,

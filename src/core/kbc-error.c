@@ -227,7 +227,7 @@ dup_string_member (JsonObject *object, const char *name)
   return g_strdup (json_node_get_string (node));
 }
 
-static char *translate_field (const char *code, const char *message);
+static char *translate_field (const char *key, const char *code, const char *message);
 
 static void
 string_free (gpointer string)
@@ -277,7 +277,7 @@ parse_fields (JsonObject *object)
       if (key == NULL)
         key = g_strdup ("");
 
-      translated = translate_field (code, message);
+      translated = translate_field (key, code, message);
       if (g_ptr_array_find_with_equal_func (keys, key, g_str_equal, &at))
         {
           GString *joined = messages->pdata[at];
@@ -384,32 +384,37 @@ minimum_of (const char *message)
 /* A field's reason in the user's language: by its code (the server's
  * stable name of the rule), else by its text, else the server's own text. */
 static char *
-translate_field (const char *code, const char *message)
+translate_field (const char *key, const char *code, const char *message)
 {
+  /* A NULL key: any field. The first match wins. */
   static const struct
   {
+    const char *key;
     const char *code;
     const char *translated;
   } known_codes[] = {
-    { "currentPasswordWrong", N_ ("The current password is not correct.") },
-    { "tooLong", N_ ("The password is too long.") },
-    { "containsEmail", N_ ("The password must not contain your email address.") },
-    { "dictionary", N_ ("The password is based on a dictionary word or is too simple.") },
-    { "common", N_ ("The password is one of the most common passwords. Choose a less obvious "
-                    "one.") },
-    { "samePassword", N_ ("The new password must differ from the current one.") },
-    { "tooSimilar", N_ ("The new password is too similar to the current one.") },
-    { "palindrome", N_ ("The password must not read the same backwards.") },
-    { "caseChangesOnly",
+    { NULL, "currentPasswordWrong", N_ ("The current password is not correct.") },
+    { "newPassword", "tooLong", N_ ("The password is too long.") },
+    { NULL, "containsEmail", N_ ("The password must not contain your email address.") },
+    { NULL, "dictionary", N_ ("The password is based on a dictionary word or is too simple.") },
+    { NULL, "common",
+      N_ ("The password is one of the most common passwords. Choose a less obvious one.") },
+    { NULL, "samePassword", N_ ("The new password must differ from the current one.") },
+    { NULL, "tooSimilar", N_ ("The new password is too similar to the current one.") },
+    { NULL, "palindrome", N_ ("The password must not read the same backwards.") },
+    { NULL, "caseChangesOnly",
       N_ ("The new password must differ from the current one in more than upper and lower "
           "case.") },
-    { "rotated", N_ ("The new password must not be the current one rotated.") },
-    { "required", N_ ("This value must not be empty.") },
-    { "blank", N_ ("This value must not be empty.") },
+    { NULL, "rotated", N_ ("The new password must not be the current one rotated.") },
+    { "name", "blank", N_ ("Enter your name.") },
+    { "name", "tooLong", N_ ("The name is too long. Use at most 255 characters.") },
+    { "name", "invalidCharacters", N_ ("The name must be a single line of text.") },
+    { NULL, "required", N_ ("This value must not be empty.") },
+    { NULL, "blank", N_ ("This value must not be empty.") },
   };
   char *known;
 
-  if (g_strcmp0 (code, "tooShort") == 0)
+  if (g_strcmp0 (key, "newPassword") == 0 && g_strcmp0 (code, "tooShort") == 0)
     {
       int minimum = minimum_of (message);
 
@@ -421,7 +426,8 @@ translate_field (const char *code, const char *message)
     }
 
   for (guint i = 0; code != NULL && i < G_N_ELEMENTS (known_codes); i++)
-    if (g_str_equal (code, known_codes[i].code))
+    if (g_str_equal (code, known_codes[i].code) &&
+        (known_codes[i].key == NULL || g_strcmp0 (key, known_codes[i].key) == 0))
       return g_strdup (_ (known_codes[i].translated));
 
   known = kbc_api_error_translate_server_text (message);

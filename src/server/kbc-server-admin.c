@@ -14,6 +14,7 @@
 #include "kbc-server-notifications.h"
 #include "kbc-server-password.h"
 #include "kbc-server-store.h"
+#include "kbc-server-profile.h"
 #include "kbc-server-tokens.h"
 #include "kbc-server-world.h"
 
@@ -285,6 +286,7 @@ cmd_serve (Input *input)
   kbc_server_mfa_register (server);
   kbc_server_keys_register (server);
   kbc_server_tokens_register (server);
+  kbc_server_profile_register (server);
   kbc_server_notifications_register (server);
   kbc_server_world_register (server);
 

@@ -744,6 +744,16 @@ kbc_store_user_set_password (KbcStore *self,
   return kbc_store_run (self, stmt, error);
 }
 
+gboolean
+kbc_store_user_set_name (KbcStore *self, gint64 user_id, const char *name, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "UPDATE users SET name = ?2 WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  return kbc_store_run (self, stmt, error);
+}
+
 /* ---- tokens ---- */
 
 void

@@ -109,6 +109,10 @@ gboolean       kbc_store_user_set_password (KbcStore   *self,
                                           gint64        user_id,
                                           const char   *password_hash,
                                           GError      **error);
+gboolean       kbc_store_user_set_name     (KbcStore   *self,
+                                            gint64      user_id,
+                                            const char *name,
+                                            GError    **error);
 
 /* ---- tokens (session and personal) ---- */
 
