@@ -235,7 +235,12 @@ add_bad_id (KbcFieldErrors *errors, const char *id, gboolean well_formed)
   g_autofree char *shown = NULL;
   g_autofree char *message = NULL;
 
-  shown = g_utf8_validate (id, -1, NULL) ? g_utf8_substring (id, 0, MAX_SHOWN_ID) : g_strdup ("?");
+  /* g_utf8_substring() reads up to its end offset even past the string's
+   * end (found by AddressSanitizer): never ask it for more than there is. */
+  if (g_utf8_validate (id, -1, NULL))
+    shown = g_utf8_substring (id, 0, MIN (g_utf8_strlen (id, -1), MAX_SHOWN_ID));
+  else
+    shown = g_strdup ("?");
   if (well_formed)
     message = g_strdup_printf ("Notification %s was not found.", shown);
   else
