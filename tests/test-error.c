@@ -581,6 +581,25 @@ test_field_codes (void)
   g_assert_cmpuint (g_strv_length ((char **) kbc_api_error_get_fields (error)), ==, 6);
 }
 
+/* A blank body parses as JSON with no root: the error is still made, without
+ * a critical (found by tests/fuzz, corpus/api-error/blank-body.bin). */
+static void
+test_blank_body (void)
+{
+  static const char *const bodies[] = { " ", "\n", " \r\n\t " };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (GError) error =
+          kbc_api_error_new_from_response (400, bodies[i], strlen (bodies[i]), NULL,
+                                           "stack.example.com", "application/json", NULL, FALSE);
+
+      g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_BAD_REQUEST);
+      g_assert_null (kbc_api_error_get_body (error));
+      g_assert_null (kbc_api_error_get_code (error));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -602,6 +621,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/error/redirect", test_redirect);
   g_test_add_func ("/kbc/error/web-page", test_web_page);
   g_test_add_func ("/kbc/error/transport", test_transport);
+  g_test_add_func ("/kbc/error/blank-body", test_blank_body);
 
   return g_test_run ();
 }

@@ -700,7 +700,9 @@ kbc_api_error_new_from_response (guint status,
       parser = json_parser_new_immutable ();
       if (!json_parser_load_from_data (parser, body, (gssize) body_len, &parse_error))
         g_debug ("HTTP %u with a body that is not JSON: %s", status, parse_error->message);
-      else if (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      /* Blank text parses, to no root at all. */
+      else if (json_parser_get_root (parser) != NULL &&
+               JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         object = json_node_get_object (json_parser_get_root (parser));
     }
 
