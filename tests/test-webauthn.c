@@ -757,6 +757,33 @@ test_cloned (void)
   check_cloned (KBC_SOFT_KEY_U2F_ONLY);
 }
 
+/* Hostile input found by tests/fuzz: blank clientDataJSON parses as JSON
+ * with no root (a critical before); a CBOR map that claims 2^62 entries in
+ * a few bytes made libcbor allocate them all before reading one
+ * (corpus/server-webauthn-cbor/huge-map.cbor). Both are refused. */
+static void
+test_fuzz_findings (void)
+{
+  static const guint8 huge_map[] = { 0xbb, 0x40, 0xfd, 0xd6, 0x5f, 0xed, 0x5e, 0x66, 0x70, 0x01 };
+  static const guint8 huge_array[] = { 0x9b, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x01 };
+  g_autoptr (GBytes) map = g_bytes_new_static (huge_map, sizeof huge_map);
+  g_autoptr (GBytes) array = g_bytes_new_static (huge_array, sizeof huge_array);
+  g_autoptr (GError) error = NULL;
+  guint8 point[65];
+
+  g_assert_null (kbc_webauthn_client_data_parse (" \n", 2, &error));
+  g_assert_error (error, KBC_WEBAUTHN_ERROR, KBC_WEBAUTHN_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (kbc_webauthn_client_data_parse ("", 0, &error));
+  g_assert_error (error, KBC_WEBAUTHN_ERROR, KBC_WEBAUTHN_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_false (kbc_webauthn_cose_es256_to_point (map, point));
+  g_assert_false (kbc_webauthn_cose_es256_to_point (array, point));
+  g_assert_null (kbc_webauthn_attestation_object_parse (map, &error));
+  g_assert_error (error, KBC_WEBAUTHN_ERROR, KBC_WEBAUTHN_ERROR_INVALID);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -779,6 +806,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kbc/webauthn/challenge-store", test_challenge_store);
   g_test_add_func ("/kbc/webauthn/replayed", test_replayed);
   g_test_add_func ("/kbc/webauthn/cloned", test_cloned);
+  g_test_add_func ("/kbc/webauthn/fuzz-findings", test_fuzz_findings);
 
   return g_test_run ();
 }

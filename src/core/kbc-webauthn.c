@@ -303,6 +303,7 @@ kbc_webauthn_client_data_parse (const char *json, gsize len, GError **error)
 
   if (json == NULL || !g_utf8_validate (json, (gssize) len, NULL) ||
       !json_parser_load_from_data (parser, json, (gssize) len, NULL) ||
+      json_parser_get_root (parser) == NULL /* blank text */ ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       invalid (error, "clientDataJSON");
@@ -671,6 +672,67 @@ item_to_bytes (cbor_item_t *item)
 
 /* -- authenticator data -- */
 
+typedef struct
+{
+  gsize remaining;
+  gboolean plausible;
+} SizeCheck;
+
+static void
+check_array_size (void *context, size_t size)
+{
+  SizeCheck *check = context;
+
+  /* Each element takes at least a byte. */
+  if (size > check->remaining)
+    check->plausible = FALSE;
+}
+
+static void
+check_map_size (void *context, size_t size)
+{
+  SizeCheck *check = context;
+
+  if (size > check->remaining / 2)
+    check->plausible = FALSE;
+}
+
+/* cbor_load(), after checking that no array or map in @data claims more
+ * elements than there are bytes left: libcbor 0.8 allocates a definite
+ * array or map at its declared size before it reads the elements, so a
+ * few hostile bytes could ask for gigabytes (found by the fuzzer,
+ * tests/fuzz/corpus/server-webauthn-cbor/huge-map.cbor). */
+static cbor_item_t *
+load_cbor (const guint8 *data, gsize len, struct cbor_load_result *result)
+{
+  struct cbor_callbacks callbacks = cbor_empty_callbacks;
+  SizeCheck check = { 0, TRUE };
+  gsize offset = 0;
+
+  callbacks.array_start = check_array_size;
+  callbacks.map_start = check_map_size;
+  while (offset < len && check.plausible)
+    {
+      struct cbor_decoder_result decoded;
+
+      check.remaining = len - offset;
+      decoded = cbor_stream_decode (data + offset, len - offset, &callbacks, &check);
+      /* What does not decode is cbor_load()'s to refuse. */
+      if (decoded.status != CBOR_DECODER_FINISHED || decoded.read == 0)
+        break;
+      offset += decoded.read;
+    }
+  if (!check.plausible)
+    {
+      result->read = 0;
+      result->error.code = CBOR_ERR_MALFORMATED;
+      result->error.position = offset;
+      return NULL;
+    }
+
+  return cbor_load (data, len, result);
+}
+
 KbcWebauthnAuthData *
 kbc_webauthn_auth_data_parse (GBytes *auth_data, GError **error)
 {
@@ -714,7 +776,7 @@ kbc_webauthn_auth_data_parse (GBytes *auth_data, GError **error)
       out->credential_id = g_bytes_new (data + pos, id_len);
       pos += id_len;
 
-      key = cbor_load (data + pos, len - pos, &result);
+      key = load_cbor (data + pos, len - pos, &result);
       if (key == NULL || !cbor_isa_map (key))
         {
           if (key != NULL)
@@ -731,7 +793,7 @@ kbc_webauthn_auth_data_parse (GBytes *auth_data, GError **error)
   if (out->flags & KBC_WEBAUTHN_FLAG_ED)
     {
       struct cbor_load_result result;
-      cbor_item_t *extensions = cbor_load (data + pos, len - pos, &result);
+      cbor_item_t *extensions = load_cbor (data + pos, len - pos, &result);
 
       if (extensions == NULL || !cbor_isa_map (extensions))
         {
@@ -781,7 +843,7 @@ kbc_webauthn_cose_es256_to_point (GBytes *cose_key, guint8 point[65])
   if (data == NULL || len == 0)
     return FALSE;
 
-  map = cbor_load (data, len, &result);
+  map = load_cbor (data, len, &result);
   if (map == NULL)
     return FALSE;
 
@@ -863,7 +925,7 @@ kbc_webauthn_attestation_object_parse (GBytes *object, GError **error)
   gsize len = 0;
   const guint8 *data = object != NULL ? g_bytes_get_data (object, &len) : NULL;
 
-  if (data == NULL || len == 0 || (map = cbor_load (data, len, &result)) == NULL)
+  if (data == NULL || len == 0 || (map = load_cbor (data, len, &result)) == NULL)
     {
       invalid (error, "attestationObject");
       return NULL;
