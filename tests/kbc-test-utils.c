@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #define STOP_TIMEOUT_US (10 * G_USEC_PER_SEC)
+/* ASAN_OPTIONS=exitcode=… of the sanitized build (tests/meson.build). */
+#define KBC_TEST_LSAN_EXIT_CODE 23
 
 struct _KbcTestServer
 {
@@ -482,6 +484,11 @@ kbc_test_server_stop (KbcTestServer *self)
       g_subprocess_force_exit (self->process);
     }
   g_subprocess_wait (self->process, NULL, NULL);
+  /* In the sanitized build, a server that leaked (or that AddressSanitizer
+   * stopped) exits with this code (ASAN_OPTIONS in tests/meson.build). */
+  if (g_subprocess_get_if_exited (self->process) &&
+      g_subprocess_get_exit_status (self->process) == KBC_TEST_LSAN_EXIT_CODE)
+    g_error ("kbc-account-server: a sanitizer reported an error; its report is in the log above");
   g_clear_object (&self->process);
   stop_log (self);
   /* Connections to the old process are dead. */
