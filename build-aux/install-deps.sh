@@ -14,6 +14,7 @@ packages=(
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
   ca-certificates json-glib-tools locales
+  clang-14 libclang-rt-14-dev valgrind
 )
 
 missing=()
