@@ -13,6 +13,7 @@
  *   Name: value            any headers, up to an empty line
  *
  *   body                   the rest
+ * KBC_FUZZ_ROUTER_SHOW=1 prints the status line of each answer.
  * "@TOKEN@" anywhere is replaced by a valid token of the demo user, so the
  * fuzzer reaches the authenticated routes (seeds send it as
  * X-KBC-ManageApiToken). Content-Length, Transfer-Encoding and Connection
@@ -291,6 +292,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       g_printerr ("no HTTP answer to:\n%s\nbut:\n%s\n", request->str, reply->str);
       abort ();
+    }
+
+  /* For writing seeds: KBC_FUZZ_ROUTER_SHOW=1 prints each answer's status. */
+  if (g_getenv ("KBC_FUZZ_ROUTER_SHOW") != NULL)
+    {
+      g_autofree char *line = g_strndup (reply->str, strcspn (reply->str, "\r\n"));
+
+      g_printerr ("%.*s -> %s\n", (int) strcspn (request->str, "\r\n"), request->str, line);
     }
 
   current = kbc_store_token_by_id (server->store, token_id, &error);
