@@ -228,6 +228,21 @@ test_long_input (void)
   }
 }
 
+/* md4c 0.4.8 leaves a span it never entered in this text (the
+ * notifications fuzz target found it; corpus/notifications/unmatched-leave.json):
+ * the renderer read before its stack of open tags. */
+static void
+test_unmatched_leave (void)
+{
+  static const char message[] =
+      " Younsn guide](https://help.keboola.com/transfor*ations/) "
+      "for++++++++++++++++++++++++++++++++++++++++++++++++in **Account & Secyt*iru*.";
+  g_autofree char *plain = NULL;
+  g_autofree char *markup = render (message, &plain);
+
+  g_assert_nonnull (strstr (plain, "Account & Secyt"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kbc/markdown/long-words", test_long_words);
   g_test_add_func ("/kbc/markdown/bad-input", test_bad_input);
   g_test_add_func ("/kbc/markdown/long-input", test_long_input);
+  g_test_add_func ("/kbc/markdown/unmatched-leave", test_unmatched_leave);
 
   return g_test_run ();
 }

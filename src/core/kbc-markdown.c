@@ -108,8 +108,15 @@ open_tag (Renderer *self, const char *open, const char *close)
 static void
 close_tag (Renderer *self)
 {
-  const char *closing = g_array_index (self->tags, const char *, self->tags->len - 1);
+  const char *closing;
 
+  /* md4c 0.4.8 can leave a span it never entered (found by the
+   * notifications fuzz target; test-markdown's /kbc/markdown/unmatched-leave):
+   * nothing to close then, and is_well_formed() checks the result. */
+  if (self->tags->len == 0)
+    return;
+
+  closing = g_array_index (self->tags, const char *, self->tags->len - 1);
   if (closing != NULL)
     g_string_append (self->markup, closing);
   g_array_set_size (self->tags, self->tags->len - 1);
