@@ -20,5 +20,6 @@ mapfile -t names < <(meson test -C "$builddir" --list 2>/dev/null |
 mapfile -t core < <(meson test -C "$builddir" --list 2>/dev/null |
   sed -n 's|^kbc-account:core / ||p')
 
-exec build-aux/headless.sh meson test -C "$builddir" --setup valgrind --print-errorlogs \
+exec build-aux/headless.sh meson test -C "$builddir" --setup valgrind --logbase valgrind \
+  --print-errorlogs \
   --num-processes 2 "${core[@]}" "${names[@]}"
