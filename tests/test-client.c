@@ -97,20 +97,17 @@ typedef struct
   GMutex lock;
   GPtrArray *responses; /* raw HTTP answers; the last one repeats */
   GPtrArray *requests;  /* raw request heads received */
+  int serving;          /* connections its threads are answering */
 } BadServer;
 
-static gboolean
-on_bad_server_run (GThreadedSocketService *service,
-                   GSocketConnection *connection,
-                   GObject *source_object,
-                   gpointer user_data)
+static void
+serve_one (BadServer *self, GSocketConnection *connection)
 {
-  BadServer *self = user_data;
   g_autoptr (GIOStream) stream = NULL;
   g_autoptr (GDataInputStream) input = NULL;
   g_autoptr (GString) head = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  const char *answer;
+  g_autofree char *answer = NULL;
   guint64 content_length = 0;
 
   if (self->certificate != NULL)
@@ -119,7 +116,7 @@ on_bad_server_run (GThreadedSocketService *service,
       g_assert_no_error (error);
       /* The client is expected to refuse this certificate. */
       if (!g_tls_connection_handshake (G_TLS_CONNECTION (stream), NULL, &error))
-        return TRUE;
+        return;
     }
   else
     stream = g_object_ref (G_IO_STREAM (connection));
@@ -131,7 +128,7 @@ on_bad_server_run (GThreadedSocketService *service,
       g_autofree char *line = g_data_input_stream_read_line (input, NULL, NULL, &error);
 
       if (line == NULL)
-        return TRUE;
+        return;
       if (*line == '\0')
         break;
       if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
@@ -147,13 +144,41 @@ on_bad_server_run (GThreadedSocketService *service,
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, g_strdup (head->str));
-  answer = g_ptr_array_index (self->responses, MIN (self->requests->len, self->responses->len) - 1);
+  /* A copy: the test may free the server while this thread still writes. */
+  answer = g_strdup (
+      g_ptr_array_index (self->responses, MIN (self->requests->len, self->responses->len) - 1));
   g_mutex_unlock (&self->lock);
 
   g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL,
                              NULL, NULL);
   g_io_stream_close (stream, NULL, NULL);
+}
 
+/* On the thread that started the service, before a worker takes it. */
+static gboolean
+on_bad_server_incoming (GSocketService *service,
+                        GSocketConnection *connection,
+                        GObject *source_object,
+                        gpointer user_data)
+{
+  BadServer *self = user_data;
+
+  g_atomic_int_inc (&self->serving);
+  return FALSE;
+}
+
+static gboolean
+on_bad_server_run (GThreadedSocketService *service,
+                   GSocketConnection *connection,
+                   GObject *source_object,
+                   gpointer user_data)
+{
+  BadServer *self = user_data;
+
+  /* bad_server_free() waits for this (AddressSanitizer saw a thread write
+   * an answer the test had freed). */
+  serve_one (self, connection);
+  g_atomic_int_dec_and_test (&self->serving);
   return TRUE;
 }
 
@@ -183,6 +208,7 @@ bad_server_new (GTlsCertificate *certificate, const char *first_response, ...)
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
   self->url =
       g_strdup_printf ("%s://127.0.0.1:%u", certificate != NULL ? "https" : "http", self->port);
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_bad_server_incoming), self);
   g_signal_connect (self->service, "run", G_CALLBACK (on_bad_server_run), self);
   g_socket_service_start (self->service);
 
@@ -216,8 +242,12 @@ bad_server_dup_request (BadServer *self, guint i)
 static void
 bad_server_free (BadServer *self)
 {
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  while (g_atomic_int_get (&self->serving) > 0 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
   g_clear_object (&self->service);
   g_clear_object (&self->certificate);
   g_ptr_array_unref (self->requests);
