@@ -212,6 +212,15 @@ kbc_request_reply_json (KbcRequest *self, guint status, JsonNode *node)
 }
 
 void
+kbc_request_reply_builder (KbcRequest *self, guint status, JsonBuilder *builder)
+{
+  /* json_builder_get_root() gives a reference of our own. */
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+
+  kbc_request_reply_json (self, status, root);
+}
+
+void
 kbc_request_reply_empty (KbcRequest *self, guint status)
 {
   send_reply (self, status, NULL, 0);

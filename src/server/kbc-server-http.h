@@ -186,6 +186,11 @@ const char *kbc_request_optional_string (KbcRequest           *self,
 void        kbc_request_reply_json     (KbcRequest            *self,
                                         guint                  status,
                                         JsonNode              *node);
+/* The same with the root of @builder (json_builder_get_root() returns a
+ * new reference: this frees it). */
+void        kbc_request_reply_builder  (KbcRequest            *self,
+                                        guint                  status,
+                                        JsonBuilder           *builder);
 void        kbc_request_reply_empty    (KbcRequest            *self,
                                         guint                  status);
 /* {"error": @message, "code": @code, "exceptionId": …, "errors": [@fields…]} */

@@ -68,7 +68,7 @@ update_profile (KbcRequest *request)
   json_builder_set_member_name (builder, "email");
   json_builder_add_string_value (builder, request->user->email);
   json_builder_end_object (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static const KbcRoute routes[] = {

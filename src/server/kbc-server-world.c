@@ -100,7 +100,7 @@ list_invitations (KbcRequest *request, KbcWorldLevel level)
   for (guint i = 0; i < list->len; i++)
     add_invitation (builder, list->pdata[i]);
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* The caller's own pending invitation of @level named by the path; NULL
@@ -140,7 +140,7 @@ get_invitation (KbcRequest *request, KbcWorldLevel level)
     return;
   builder = json_builder_new ();
   add_invitation (builder, invitation);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* Accepting: the membership and the invitation's end in one transaction, so
@@ -436,7 +436,7 @@ get_organization (KbcRequest *request)
     }
   builder = json_builder_new ();
   add_organization (builder, organization, projects);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static void
@@ -453,7 +453,7 @@ reply_projects (KbcRequest *request, GPtrArray *projects)
         return;
       }
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static void
@@ -491,7 +491,7 @@ list_organizations (KbcRequest *request)
   for (guint i = 0; i < list->len; i++)
     add_organization (builder, list->pdata[i], NULL);
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static void
@@ -511,7 +511,7 @@ list_maintainers (KbcRequest *request)
   for (guint i = 0; i < list->len; i++)
     add_maintainer (builder, list->pdata[i]);
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* The maintainer of the path if the caller is its member. */
@@ -547,7 +547,7 @@ get_maintainer (KbcRequest *request)
     return;
   builder = json_builder_new ();
   add_maintainer (builder, maintainer);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static void
@@ -571,7 +571,7 @@ get_maintainer_organizations (KbcRequest *request)
   for (guint i = 0; i < list->len; i++)
     add_organization (builder, list->pdata[i], NULL);
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* A project: to its members only. */
@@ -602,7 +602,7 @@ get_project (KbcRequest *request)
       kbc_request_reply_internal (request, error);
       return;
     }
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* ---- promo codes ---- */
@@ -639,7 +639,7 @@ list_promo_codes (KbcRequest *request)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* POST {"code"}: a new project in the code's organization, named
@@ -736,7 +736,7 @@ redeem_promo_code (KbcRequest *request)
       kbc_request_reply_internal (request, error);
       return;
     }
-  kbc_request_reply_json (request, 201, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 201, builder);
 }
 
 /* ---- join requests ---- */
@@ -775,7 +775,7 @@ list_join_requests (KbcRequest *request)
   for (guint i = 0; i < list->len; i++)
     add_join_request (builder, list->pdata[i]);
   json_builder_end_array (builder);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 /* The caller's own request named by the path; NULL after a 404 otherwise
@@ -813,7 +813,7 @@ get_join_request (KbcRequest *request)
     return;
   builder = json_builder_new ();
   add_join_request (builder, join_request);
-  kbc_request_reply_json (request, 200, json_builder_get_root (builder));
+  kbc_request_reply_builder (request, 200, builder);
 }
 
 static void
