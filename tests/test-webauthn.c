@@ -782,6 +782,19 @@ test_fuzz_findings (void)
   g_assert_false (kbc_webauthn_cose_es256_to_point (array, point));
   g_assert_null (kbc_webauthn_attestation_object_parse (map, &error));
   g_assert_error (error, KBC_WEBAUTHN_ERROR, KBC_WEBAUTHN_ERROR_INVALID);
+
+  /* A timeout beyond any integer: casting it was undefined (UBSan,
+   * corpus/webauthn-json/huge-timeout.json); it counts as absent. */
+  {
+    g_autoptr (JsonNode) node = json_from_string (
+        "{\"challenge\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", \"rpId\": \"localhost\", \"timeout\": 1e300}",
+        NULL);
+    KbcWebauthnRequestOptions *options = kbc_webauthn_request_options_parse (node, NULL);
+
+    g_assert_nonnull (options);
+    g_assert_cmpuint (options->timeout_ms, ==, 0);
+    kbc_webauthn_request_options_free (options);
+  }
 }
 
 int
