@@ -14,6 +14,7 @@ packages=(
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
   ca-certificates json-glib-tools locales
+  at-spi2-core python3-gi gir1.2-atspi-2.0
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "kbc-a11y.h"
 #include "kbc-notification.h"
 #include "kbc-stack.h"
 #include "kbc-toast.h"
@@ -312,6 +313,7 @@ kbc_application_startup (GApplication *application)
   const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (kbc_application_parent_class)->startup (application);
+  kbc_a11y_install ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
