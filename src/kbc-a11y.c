@@ -94,6 +94,16 @@ kbc_a11y_set_button_label (GtkWidget *button, const char *label)
                                   -1);
 }
 
+void
+kbc_a11y_set_row_label (GtkWidget *row, const char *label)
+{
+  g_return_if_fail (GTK_IS_WIDGET (row));
+
+  g_object_set_data (G_OBJECT (row), EXPLICIT_LABEL, GINT_TO_POINTER (TRUE));
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 /* ---- password rows ---- */
 
 static void
@@ -359,7 +369,8 @@ mapped_hook (GSignalInvocationHint *hint, guint n_values, const GValue *values, 
     name_reveal_button (widget);
   else if (GTK_IS_SHORTCUTS_WINDOW (widget))
     name_search_button (widget);
-  else if (GTK_IS_LIST_BOX_ROW (widget) && !ADW_IS_PREFERENCES_ROW (widget))
+  else if (GTK_IS_LIST_BOX_ROW (widget) && !ADW_IS_PREFERENCES_ROW (widget) &&
+           g_object_get_data (G_OBJECT (widget), EXPLICIT_LABEL) == NULL)
     {
       /* Its first label only, whatever else it was given. */
       gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);

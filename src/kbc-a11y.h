@@ -31,6 +31,11 @@ void  kbc_a11y_install          (void);
  * → "Fill In the Demo Account"); kbc_a11y_install() then keeps it. */
 void  kbc_a11y_set_button_label (GtkWidget *button,
                                  const char *label);
+/* The same for a list row (e.g. a sidebar entry that says its count, an
+ * invitation named by what it is into): kept, not replaced by its first
+ * label. Call again to change it. */
+void  kbc_a11y_set_row_label    (GtkWidget *row,
+                                 const char *label);
 
 /* clang-format on */
 

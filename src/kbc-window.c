@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-a11y.h"
 #include "kbc-account-page.h"
 #include "kbc-invitations-page.h"
 #include "kbc-notifications-button.h"
@@ -106,8 +107,7 @@ update_count (GtkWidget *row, GParamSpec *pspec, GObject *page)
     /* Translators: a sidebar entry and how many items wait there, e.g. "Invitations, 2 pending". */
     accessible =
         g_strdup_printf (ngettext ("%s, %u pending", "%s, %u pending", count), title, count);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible != NULL ? accessible : title, -1);
+  kbc_a11y_set_row_label (row, accessible != NULL ? accessible : title);
 }
 
 static GtkWidget *
@@ -127,7 +127,7 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name, 
   row = gtk_list_box_row_new ();
   gtk_widget_set_name (row, name);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  kbc_a11y_set_row_label (row, title);
 
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "count") != NULL)
     {
