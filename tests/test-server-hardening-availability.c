@@ -215,19 +215,27 @@ test_backoff_grows_and_resets (Fixture *fixture, gconstpointer data)
   g_autoptr (SoupSession) client = client_on (FLOODER);
   guint first = 0;
   guint second = 0;
+  guint passed;
+  gint64 start;
 
   for (guint i = 0; i < 10; i++)
     g_assert_cmpuint (login_from (client, url, EMAIL, WRONG_PW, NULL), ==, 401);
   g_assert_cmpuint (login_from (client, url, EMAIL, WRONG_PW, &first), ==, 429);
   g_assert_cmpuint (first, <=, 2);
 
-  /* After the wait one more try is made, and the next wait is longer. */
+  /* After the wait one more try is made, and the next wait is longer: 4 s
+   * after that failure, less what has passed since it. */
   g_usleep (first * G_USEC_PER_SEC + 100 * 1000);
+  start = g_get_monotonic_time ();
   g_assert_cmpuint (login_from (client, url, EMAIL, WRONG_PW, NULL), ==, 401);
   g_assert_cmpuint (login_from (client, url, EMAIL, WRONG_PW, &second), ==, 429);
-  g_test_message ("waits: %u s, then %u s", first, second);
-  g_assert_cmpuint (second, >, first);
+  passed = (g_get_monotonic_time () - start + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_test_message ("waits: %u s, then %u s (%u s later)", first, second, passed);
   g_assert_cmpuint (second, <=, 4);
+  /* Within a second at most one second of the wait is gone: more than the
+   * first wait's 2 s is left. (A slower machine proves nothing here.) */
+  if (passed <= 1)
+    g_assert_cmpuint (second, >=, 3);
 
   /* The right password after the wait, and the slate is clean: ten free
    * failures again. */
