@@ -259,7 +259,8 @@ die_with_test (gpointer data)
 static GSubprocess *
 serve_again (KbcTestServer *server, char **url)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autoptr (GError) error = NULL;
   g_autofree char *port_file = g_strconcat (kbc_test_server_get_db (server), ".port2", NULL);
   g_autofree char *digits = NULL;
