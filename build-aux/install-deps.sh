@@ -7,7 +7,7 @@ packages=(
   meson ninja-build pkg-config gcc
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libfido2-dev libcbor-dev libqrencode-dev libsecret-1-dev libsqlite3-dev
-  libssl-dev libargon2-dev libpwquality-dev cracklib-runtime
+  libssl-dev libargon2-dev libpwquality-dev cracklib-runtime libpasswdqc-dev
   libevent-dev liboath-dev libmd4c-dev
   xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 gettext
   desktop-file-utils appstream-util appstream libxml2-utils libglib2.0-bin libgtk-4-bin
