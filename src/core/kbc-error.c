@@ -409,6 +409,7 @@ translate_field (const char *key, const char *code, const char *message)
     { "name", "blank", N_ ("Enter your name.") },
     { "name", "tooLong", N_ ("The name is too long. Use at most 255 characters.") },
     { "name", "invalidCharacters", N_ ("The name must be a single line of text.") },
+    { NULL, "invalidCharacters", N_ ("The value contains characters that are not allowed.") },
     { NULL, "required", N_ ("This value must not be empty.") },
     { NULL, "blank", N_ ("This value must not be empty.") },
   };
