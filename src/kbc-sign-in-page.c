@@ -395,10 +395,11 @@ signed_in (KbcSignInPage *self)
   show_message (self, NULL, FALSE);
 }
 
+/* The code step stays until the page is reset: going back to the password
+ * form now would show it on the way to the account. */
 static void
 mfa_signed_in_cb (KbcSignInPage *self)
 {
-  show_password_step (self);
   signed_in (self);
 }
 
@@ -786,17 +787,14 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
 }
 
 void
-kbc_sign_in_page_select_local (KbcSignInPage *self, gboolean sign_in_as_demo)
+kbc_sign_in_page_select_local (KbcSignInPage *self, gboolean fill_in_demo)
 {
   g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
 
   adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (KBC_STACK_LOCAL));
 
-  if (sign_in_as_demo && !is_filled (self->email_row))
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.use-demo", NULL);
-      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
-    }
+  if (fill_in_demo && !is_filled (self->email_row))
+    gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.use-demo", NULL);
 }
 
 void

@@ -15,6 +15,7 @@
 #include "kbc-demo.h"
 #include "kbc-error.h"
 #include "kbc-password-group.h"
+#include "kbc-stack.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
 
@@ -396,9 +397,34 @@ local_demo_sign_in (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   char **first_url = data;
 
-  /* "This computer" with the demo account, as `kbc-account --local` does it. */
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *sign_in_button = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
+  GtkWidget *email_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  GtkWidget *password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  AdwComboRow *stack_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "stack_row");
+
+  /* "This computer" with the demo account filled in, as `kbc-account
+   * --local` does it on a first run; signing in is the user's act. */
   kbc_gui_wait_view (window, "sign-in");
-  kbc_sign_in_page_select_local (kbc_window_get_sign_in_page (window), TRUE);
+  kbc_sign_in_page_select_local (page, TRUE);
+  g_assert_cmpuint (adw_combo_row_get_selected (stack_row), ==,
+                    kbc_stack_get_index (KBC_STACK_LOCAL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (email_row)), ==, KBC_DEMO_EMAIL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, KBC_DEMO_PASSWORD);
+  g_assert_true (gtk_widget_has_focus (sign_in_button));
+  g_assert_false (kbc_sign_in_page_get_busy (page));
+  /* Nothing happens by itself meanwhile. */
+  {
+    gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+
+    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
+  }
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_false (kbc_sign_in_page_get_busy (page));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
+
+  KBC_TEST_WAIT_FOR (gtk_widget_is_sensitive (sign_in_button));
+  g_assert_true (gtk_widget_activate (sign_in_button));
   kbc_gui_wait_view (window, "main");
   g_assert_cmpstr (
       kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,

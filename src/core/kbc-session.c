@@ -1389,6 +1389,8 @@ on_restore_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Only now is there a session to restore. */
+  set_state (self, KBC_SESSION_STATE_RESTORING);
   resolve_stack (self, g_steal_pointer (&task), restore->stack_id, restore->url, restore_verify);
 }
 
@@ -1444,7 +1446,6 @@ kbc_session_restore_async (KbcSession *self,
 
   restore->keyring_key = g_strdup (kbc_stack_get_keyring_key (stack->id, restore->url));
   set_stack_id (self, stack->id);
-  set_state (self, KBC_SESSION_STATE_RESTORING);
   kbc_keyring_lookup_async (restore->keyring_key, restore->email, cancellable, on_restore_looked_up,
                             g_steal_pointer (&task));
 }

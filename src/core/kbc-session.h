@@ -156,8 +156,8 @@ void                kbc_session_cancel_sign_in   (KbcSession           *self);
 
 /* Looks up the session saved for @stack_id (NULL: the last stack used; @url
  * is the custom stack's address, NULL for the last one used) and verifies
- * it. The state is "restoring" only while there is one to check;
- * without one it stays "signed-out" and the result is FALSE with no error.
+ * it. The state is "restoring" only once a saved token was found, while it
+ * is checked; without one it stays "signed-out" and the result is FALSE with no error.
  * A saved token the server no longer accepts is removed from the keyring
  * and the state becomes "expired". Other failures leave the state
  * "signed-out" with the reason in message (and in @error). */
