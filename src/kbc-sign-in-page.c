@@ -7,6 +7,7 @@
 #include "kbc-sign-in-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kbc-demo.h"
 #include "kbc-error.h"
@@ -319,6 +320,14 @@ open_web_activated (GtkWidget *widget, const char *action_name, GVariant *parame
     url = g_strdup (stack->url);
   else if (stack_is (self, KBC_STACK_CUSTOM))
     url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
+
+  /* A bare host name, as signing in takes it. */
+  if (url != NULL && url[0] != '\0' && strstr (url, "://") == NULL)
+    {
+      g_autofree char *bare = g_steal_pointer (&url);
+
+      url = g_strconcat ("https://", bare, NULL);
+    }
 
   if (url == NULL || !g_str_has_prefix (url, "https://"))
     {

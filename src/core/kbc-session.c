@@ -539,6 +539,13 @@ resolve_stack (KbcSession *self,
                                       _ ("No server address was given.")));
           return;
         }
+      /* A bare host name ("connection.example.com") means its https:// address. */
+      if (strstr (url, "://") == NULL)
+        {
+          g_autofree char *bare = g_steal_pointer (&url);
+
+          url = g_strconcat ("https://", bare, NULL);
+        }
       ready (self, task, url, NULL);
       return;
     }
