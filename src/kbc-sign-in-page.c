@@ -160,10 +160,26 @@ get_stack_description (const KbcStackInfo *stack)
 }
 
 /* The list of stacks shows each one's URL or what it is under its name. */
+/* The mark follows the row's choice (its popover's list items do not say
+ * which one is chosen). */
 static void
-stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
+stack_item_update_check (GtkListItem *item)
 {
-  GtkWidget *box, *title, *subtitle;
+  AdwComboRow *stack_row = g_object_get_data (G_OBJECT (item), "kbc-stack-row");
+  GtkWidget *child = gtk_list_item_get_child (item);
+  gboolean chosen;
+
+  if (stack_row == NULL || child == NULL)
+    return;
+
+  chosen = gtk_list_item_get_position (item) == adw_combo_row_get_selected (stack_row);
+  gtk_widget_set_opacity (gtk_widget_get_last_child (child), chosen ? 1 : 0);
+}
+
+static void
+stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, KbcSignInPage *self)
+{
+  GtkWidget *row, *box, *title, *subtitle, *check;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   title = gtk_label_new (NULL);
@@ -174,13 +190,27 @@ stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (item, box);
+  gtk_widget_set_hexpand (box, TRUE);
+
+  /* The current choice has a check mark, as in AdwComboRow's own list. */
+  check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  /* The list says which item is selected; the mark is only its picture. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_box_append (GTK_BOX (row), check);
+  gtk_list_item_set_child (item, row);
+  g_object_set_data (G_OBJECT (item), "kbc-stack-row", self->stack_row);
+  g_signal_connect_object (self->stack_row, "notify::selected",
+                           G_CALLBACK (stack_item_update_check), item, G_CONNECT_SWAPPED);
+  g_signal_connect (item, "notify::position", G_CALLBACK (stack_item_update_check), NULL);
 }
 
 static void
 stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
 {
-  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *box = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GtkWidget *title = gtk_widget_get_first_child (box);
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
   guint n_stacks;
@@ -192,6 +222,7 @@ stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
 
   gtk_label_set_label (GTK_LABEL (title), _ (stacks[position].name));
   gtk_label_set_label (GTK_LABEL (subtitle), get_stack_description (&stacks[position]));
+  stack_item_update_check (item);
 }
 
 /* ---- how to sign in ---- */
@@ -583,7 +614,7 @@ kbc_sign_in_page_constructed (GObject *object)
     gtk_string_list_append (self->stack_model, _ (stacks[i].name));
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (stack_item_setup_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (stack_item_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (stack_item_bind_cb), NULL);
   adw_combo_row_set_list_factory (self->stack_row, factory);
 

@@ -221,6 +221,48 @@ at_mfa_step (gpointer data)
          !gtk_stack_get_transition_running (steps);
 }
 
+/* The check marks of the stacks' list that show, under @widget. */
+static guint
+count_check_marks (GtkWidget *widget)
+{
+  guint count = 0;
+
+  if (GTK_IS_IMAGE (widget) &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "object-select-symbolic") == 0 &&
+      gtk_widget_get_mapped (widget) && gtk_widget_get_opacity (widget) > 0)
+    count++;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += count_check_marks (child);
+
+  return count;
+}
+
+static gboolean
+list_open (gpointer data)
+{
+  GtkWidget *popover = kbc_gui_find_descendant (data, GTK_TYPE_POPOVER);
+
+  return popover != NULL && gtk_widget_get_mapped (popover) && count_check_marks (popover) > 0;
+}
+
+/* The stacks' drop-down marks the current choice, and only it. */
+static void
+check_stack_list (KbcWindow *window)
+{
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *stack_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "stack_row");
+  GtkWidget *popover;
+
+  g_assert_true (gtk_widget_activate (stack_row));
+  kbc_test_wait_until (list_open, stack_row, "the list of stacks");
+  popover = kbc_gui_find_descendant (stack_row, GTK_TYPE_POPOVER);
+  kbc_gui_save_shot (popover, "flow-stacks.png");
+  g_assert_cmpuint (count_check_marks (popover), ==, 1);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 static void
 first_run (KbcApplication *app, KbcWindow *window, gpointer data)
 {
@@ -233,6 +275,7 @@ first_run (KbcApplication *app, KbcWindow *window, gpointer data)
   };
 
   kbc_gui_wait_view (window, "sign-in");
+  check_stack_list (window);
   kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
   kbc_test_wait_until (at_mfa_step, window, "the code step");
   kbc_gui_save_shot (GTK_WIDGET (window), "flow-code-step.png");
