@@ -550,14 +550,40 @@ submit_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
                                      self->cancellable, sign_in_token_cb, self);
 }
 
+/* The card offers the seeded password only while it still works. */
+static void
+update_demo_card (KbcSignInPage *self)
+{
+  g_autofree char *demo = NULL;
+  g_autofree char *markup = NULL;
+
+  if (kbc_session_get_demo_password_works (self->session))
+    /* Translators: the demo account's email, then its password, on two lines. */
+    demo = g_strdup_printf (_ ("Email: %s\nPassword: %s"), KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
+  else
+    /* Translators: the demo account's email; its password was changed. */
+    demo = g_strdup_printf (_ ("Email: %s\nPassword: the one you set"), KBC_DEMO_EMAIL);
+  markup = g_markup_escape_text (demo, -1);
+  adw_action_row_set_subtitle (self->demo_row, markup);
+}
+
 static void
 use_demo_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
 
   gtk_editable_set_text (GTK_EDITABLE (self->email_row), KBC_DEMO_EMAIL);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), KBC_DEMO_PASSWORD);
-  gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+  if (kbc_session_get_demo_password_works (self->session))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), KBC_DEMO_PASSWORD);
+      gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+    }
+  else
+    {
+      /* Never a password that no longer works: the user types theirs. */
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+    }
 }
 
 static void
@@ -598,8 +624,6 @@ kbc_sign_in_page_constructed (GObject *object)
   g_autofree char *stack_id = NULL;
   g_autofree char *custom_url = NULL;
   g_autofree char *email = NULL;
-  g_autofree char *demo = NULL;
-  g_autofree char *demo_markup = NULL;
   g_autoptr (GtkListItemFactory) factory = NULL;
   const KbcStackInfo *stacks;
   GSettings *settings;
@@ -618,14 +642,13 @@ kbc_sign_in_page_constructed (GObject *object)
   g_signal_connect (factory, "bind", G_CALLBACK (stack_item_bind_cb), NULL);
   adw_combo_row_set_list_factory (self->stack_row, factory);
 
-  /* Translators: the demo account's email, then its password, on two lines. */
-  demo = g_strdup_printf (_ ("Email: %s\nPassword: %s"), KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
-  demo_markup = g_markup_escape_text (demo, -1);
-  adw_action_row_set_subtitle (self->demo_row, demo_markup);
+  update_demo_card (self);
 
   settings = kbc_session_get_settings (self->session);
   if (settings != NULL)
     {
+      g_signal_connect_object (settings, "changed::demo-password-works",
+                               G_CALLBACK (update_demo_card), self, G_CONNECT_SWAPPED);
       stack_id = g_settings_get_string (settings, "last-stack");
       custom_url = g_settings_get_string (settings, "last-custom-url");
       email = g_settings_get_string (settings, "last-email");

@@ -448,8 +448,31 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
       kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,
       KBC_DEMO_EMAIL);
 
-  kbc_gui_sign_out (window);
-  g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
+  /* The demo's password changed: the card no longer offers the seeded one. */
+  {
+    KbcAccount *account = kbc_session_get_account (kbc_application_get_session (app));
+    KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+    GtkWidget *password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
+    AdwActionRow *demo_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "demo_row");
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (kbc_session_get_demo_password_works (kbc_application_get_session (app)));
+    kbc_account_change_password_async (account, KBC_DEMO_PASSWORD, "Quiet-Orchard-Beacon-77", NULL,
+                                       kbc_test_on_done, &result);
+    g_assert_true (
+        kbc_account_change_password_finish (account, kbc_test_wait_for (&result), &error));
+    g_assert_no_error (error);
+    g_assert_false (kbc_session_get_demo_password_works (kbc_application_get_session (app)));
+
+    kbc_gui_sign_out (window);
+    g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
+    g_assert_null (strstr (adw_action_row_get_subtitle (demo_row), KBC_DEMO_PASSWORD));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.use-demo", NULL));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+    g_assert_true (gtk_widget_has_focus (password_row) ||
+                   gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), password_row));
+  }
 }
 
 static gboolean

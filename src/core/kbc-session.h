@@ -151,6 +151,11 @@ void                kbc_session_sign_in_key_async   (KbcSession        *self,
 gboolean            kbc_session_sign_in_key_finish  (KbcSession        *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+/* FALSE once the demo account of "This computer" refused its seeded
+ * password (KBC_DEMO_PASSWORD) or had its password changed through this
+ * session (the demo-password-works setting); TRUE again after the seeded
+ * password signs in. A sign-in form offers the password only while TRUE. */
+gboolean            kbc_session_get_demo_password_works (KbcSession     *self);
 /* Forgets a sign-in waiting for its second step. */
 void                kbc_session_cancel_sign_in   (KbcSession           *self);
 
