@@ -393,6 +393,10 @@ stack_row_selected_cb (KbcSignInPage *self)
 static void
 form_changed_cb (KbcSignInPage *self, GtkEditable *editable)
 {
+  /* The user acts on the form: an error about what was there is stale. */
+  if (!self->busy && gtk_widget_has_css_class (GTK_WIDGET (self->message_label), "error"))
+    show_message (self, NULL, FALSE);
+
   if (editable == GTK_EDITABLE (self->custom_url_row))
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");

@@ -271,6 +271,8 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
    * Sign In button is the window's default widget. */
   password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
   gtk_editable_set_text (GTK_EDITABLE (password_row), PASSWORD);
+  /* Editing answers the error: it does not stay over the new attempt. */
+  g_assert_null (kbc_sign_in_page_get_message (page));
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window)) ==
                  kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "sign_in_button"));
   /* What the Enter key binding of the text field emits. */
