@@ -172,6 +172,29 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), EMAIL));
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), NAME));
 
+  /* The rules and the strength show while typing. */
+  {
+    GtkWidget *rules_box = get_password_child (window, "rules_box");
+    GtkWidget *strength = get_password_child (window, "strength_label");
+
+    g_assert_false (gtk_widget_get_visible (rules_box));
+    fill_password_form (window, PASSWORD, "short", "");
+    g_assert_true (gtk_widget_get_visible (rules_box));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Not your email"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ Both new passwords match"));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (strength)), ==, "Strength: Too weak");
+    fill_password_form (window, PASSWORD, "petra-" EMAIL "-long", "");
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ Not your email"));
+    fill_password_form (window, PASSWORD, NEW_PASSWORD, NEW_PASSWORD);
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Not your email"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Both new passwords match"));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (strength)), !=, "Strength: Too weak");
+    kbc_gui_save_shot (kbc_window_get_page (window, "account"), "password-rules.png");
+  }
+
   /* The button waits for three fields and a matching confirmation. */
   change_button = get_password_child (window, "change_button");
   fill_password_form (window, PASSWORD, NEW_PASSWORD, "");
