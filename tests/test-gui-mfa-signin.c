@@ -248,6 +248,80 @@ test_totp (Fixture *fixture, gconstpointer data)
   kbc_gui_app_run (totp_flow, fixture);
 }
 
+static const char *
+step_error (KbcWindow *window)
+{
+  return gtk_label_get_text (GTK_LABEL (step_child (window, "error_label")));
+}
+
+static void
+wrong_code_shows (KbcWindow *window, const char *code, const char *expected)
+{
+  gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), code);
+  kbc_test_wait_until (step_shows_error, window, "the wrong code refused");
+  g_assert_nonnull (strstr (step_error (window), expected));
+}
+
+static gboolean
+shows_lock (gpointer data)
+{
+  KbcWindow *window = data;
+
+  return !kbc_mfa_step_get_busy (get_mfa_step (window)) &&
+         strstr (step_error (window), "You can try again in") != NULL;
+}
+
+/* The attempts left are exact, the account's limit included, and the
+ * lock shows with a countdown, the fields insensitive. */
+static void
+attempts_flow (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *right = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *first = NULL;
+
+  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
+
+  right = kbc_totp_code_at_step (fixture->secret, fixture->secret_len, fixture->activated_step + 1);
+  wrong = g_strdup (right);
+  wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
+  /* Seven wrong passwords before, so 8 and 9 of the account's 10. */
+  wrong_code_shows (window, wrong, "2 attempts left.");
+  wrong_code_shows (window, wrong, "1 attempt left.");
+
+  /* The tenth failure elsewhere: the right code meets the lock. */
+  g_assert_false (kbc_gui_api_login (fixture->url, EMAIL, "Not-The-Password-1", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), right);
+  kbc_test_wait_until (shows_lock, window, "the lock");
+  g_assert_false (gtk_widget_is_sensitive (step_child (window, "code_entry")));
+  g_assert_false (gtk_widget_get_sensitive (step_child (window, "recovery_entry")));
+  g_assert_true (gtk_widget_is_sensitive (step_child (window, "back_button")));
+  kbc_gui_save_shot (GTK_WIDGET (window), "mfa-step-locked.png");
+
+  /* The countdown counts. */
+  first = g_strdup (step_error (window));
+  {
+    gint64 until = g_get_monotonic_time () + 1500 * G_TIME_SPAN_MILLISECOND;
+
+    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
+  }
+  g_assert_cmpstr (step_error (window), !=, first);
+  g_assert_nonnull (strstr (step_error (window), "You can try again in 14:"));
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+}
+
+static void
+test_attempts (Fixture *fixture, gconstpointer data)
+{
+  enable_totp (fixture);
+  for (guint i = 0; i < 7; i++)
+    g_assert_false (kbc_gui_api_login (fixture->url, EMAIL, "Not-The-Password-1", NULL));
+  kbc_gui_app_run (attempts_flow, fixture);
+}
+
 static void
 key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 {
@@ -322,6 +396,8 @@ main (int argc, char *argv[])
   kbc_soft_key_install_provider ();
 
   g_test_add ("/kbc/gui/mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
+              fixture_tear_down);
+  g_test_add ("/kbc/gui/mfa-signin/attempts", Fixture, NULL, fixture_set_up, test_attempts,
               fixture_tear_down);
   g_test_add ("/kbc/gui/mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
               fixture_tear_down);

@@ -744,7 +744,9 @@ kbc_api_error_new_from_response (guint status,
 static gboolean
 is_host_not_found (const GError *error)
 {
-  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+  /* Any failure to resolve the name (a temporary one included, which is
+   * what a mistyped name gets from some resolvers) is about the name. */
+  return error->domain == G_RESOLVER_ERROR ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND);
 }
 

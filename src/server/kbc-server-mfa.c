@@ -659,6 +659,22 @@ reply_login_failed (KbcRequest *request,
     kbc_store_ticket_delete (server->store, ticket->id, NULL);
   remaining = attempts >= KBC_MFA_TICKET_ATTEMPTS ? 0 : KBC_MFA_TICKET_ATTEMPTS - attempts;
 
+  /* The account's sign-in limit may end the tries sooner than the ticket:
+   * the count is of the wrong answers still taken before either refuses. */
+  {
+    g_autofree char *email_key = g_ascii_strdown (user->email, -1);
+    g_autoptr (GError) count_error = NULL;
+    guint failures = 0;
+    gint64 oldest = 0;
+
+    if (kbc_store_failure_count (server->store, email_key, request->now - KBC_AUTH_WINDOW,
+                                 &failures, &oldest, &count_error))
+      remaining =
+          MIN (remaining, failures >= KBC_AUTH_MAX_FAILURES ? 0 : KBC_AUTH_MAX_FAILURES - failures);
+    else
+      g_warning ("cannot count failed sign-ins: %s", count_error->message);
+  }
+
   json_object_set_int_member (extra, "remainingAttempts", remaining);
   if (renew_u2f && remaining > 0 && server->key_options != NULL)
     {
