@@ -665,10 +665,12 @@ reply_login_failed (KbcRequest *request,
     g_autofree char *email_key = g_ascii_strdown (user->email, -1);
     g_autoptr (GError) count_error = NULL;
     guint failures = 0;
-    gint64 oldest = 0;
 
-    if (kbc_store_failure_count (server->store, email_key, request->now - KBC_AUTH_WINDOW,
-                                 &failures, &oldest, &count_error))
+    /* The free attempts of this client at this account (then the limit
+     * makes each wait, see kbc_auth_check_begin()). */
+    if (kbc_store_failure_count (server->store, email_key, kbc_request_get_client (request),
+                                 request->now - KBC_AUTH_WINDOW, &failures, NULL, NULL,
+                                 &count_error))
       remaining =
           MIN (remaining, failures >= KBC_AUTH_MAX_FAILURES ? 0 : KBC_AUTH_MAX_FAILURES - failures);
     else
