@@ -96,6 +96,23 @@ uses_password (KbcSignInPage *self)
   return self->method == KBC_SIGN_IN_METHOD_PASSWORD;
 }
 
+/* Where the user types first: the first empty field of the form shown
+ * (the password when the email is filled in). */
+static void
+focus_first_empty (KbcSignInPage *self)
+{
+  GtkWidget *target;
+
+  if (!uses_password (self))
+    target = GTK_WIDGET (self->token_row);
+  else if (!is_filled (self->email_row))
+    target = GTK_WIDGET (self->email_row);
+  else
+    target = GTK_WIDGET (self->password_row);
+  gtk_widget_grab_focus (target);
+}
+
+
 static void
 update_actions (KbcSignInPage *self)
 {
@@ -728,8 +745,7 @@ kbc_sign_in_page_set_property (GObject *object,
         set_method (self, g_strcmp0 (g_value_get_string (value), "password") == 0
                               ? KBC_SIGN_IN_METHOD_PASSWORD
                               : KBC_SIGN_IN_METHOD_TOKEN);
-        gtk_widget_grab_focus (uses_password (self) ? GTK_WIDGET (self->email_row)
-                                                    : GTK_WIDGET (self->token_row));
+        focus_first_empty (self);
         break;
 
       default:
@@ -851,6 +867,7 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   show_message (self, message, FALSE);
+  focus_first_empty (self);
 }
 
 void
