@@ -328,14 +328,9 @@ attempts_flow (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (gtk_widget_is_sensitive (step_child (window, "back_button")));
   kbc_gui_save_shot (GTK_WIDGET (window), "mfa-step-locked.png");
 
-  /* The countdown counts. */
+  /* The countdown counts (its next tick may come late on a loaded machine). */
   first = g_strdup (step_error (window));
-  {
-    gint64 until = g_get_monotonic_time () + 1500 * G_TIME_SPAN_MILLISECOND;
-
-    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
-  }
-  g_assert_cmpstr (step_error (window), !=, first);
+  KBC_TEST_WAIT_FOR (g_strcmp0 (step_error (window), first) != 0);
   g_assert_nonnull (strstr (step_error (window), "You can try again in 14:"));
   g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
 }
