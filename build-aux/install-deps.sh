@@ -7,13 +7,14 @@ packages=(
   meson ninja-build pkg-config gcc
   libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libfido2-dev libcbor-dev libqrencode-dev libsecret-1-dev libsqlite3-dev
-  libssl-dev libargon2-dev libpwquality-dev cracklib-runtime
+  libssl-dev libargon2-dev libpwquality-dev cracklib-runtime libpasswdqc-dev
   libevent-dev liboath-dev libmd4c-dev
   xvfb xauth gnome-keyring libsecret-tools dbus dbus-x11 gettext
   desktop-file-utils appstream-util appstream libxml2-utils libglib2.0-bin libgtk-4-bin
   librsvg2-common zbar-tools imagemagick clang-format fido2-tools
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
   ca-certificates json-glib-tools locales
+  at-spi2-core python3-gi gir1.2-atspi-2.0
   clang-14 libclang-rt-14-dev valgrind
 )
 

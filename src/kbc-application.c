@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "kbc-a11y.h"
 #include "kbc-notification.h"
 #include "kbc-stack.h"
 #include "kbc-toast.h"
@@ -35,10 +36,20 @@ struct _KbcApplication
   char *stack_id;
   char *stack_url;
   gboolean restore_started;
-  GHashTable *sent; /* desktop notification id → TRUE, until withdrawn */
+  gboolean restoring; /* the first restore has not answered yet */
+  GHashTable *sent;   /* desktop notification id → TRUE, until withdrawn */
 };
 
 G_DEFINE_FINAL_TYPE (KbcApplication, kbc_application, ADW_TYPE_APPLICATION)
+
+enum
+{
+  PROP_0,
+  PROP_STARTING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 add_toast (KbcApplication *self, const char *title)
@@ -74,11 +85,15 @@ warning_cb (KbcApplication *self, const char *message)
 static void
 restored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr (KbcApplication) self = user_data;
   g_autoptr (GError) error = NULL;
 
   /* The session's state and message say how it went. */
   if (!kbc_session_restore_finish (KBC_SESSION (source), result, &error) && error != NULL)
     g_debug ("No session restored: %s", error->message);
+
+  self->restoring = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARTING]);
 }
 
 static void
@@ -312,6 +327,7 @@ kbc_application_startup (GApplication *application)
   const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (kbc_application_parent_class)->startup (application);
+  kbc_a11y_install ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -334,8 +350,9 @@ kbc_application_activate (GApplication *application)
       const char *url = self->use_local ? NULL : self->stack_url;
 
       self->restore_started = TRUE;
+      self->restoring = TRUE;
       kbc_session_restore_async (self->session, stack_id, url, self->cancellable, restored_cb,
-                                 NULL);
+                                 g_object_ref (self));
     }
 
   if (window == NULL)
@@ -376,17 +393,41 @@ kbc_application_dispose (GObject *object)
 }
 
 static void
+kbc_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  KbcApplication *self = KBC_APPLICATION (object);
+
+  switch (prop_id)
+    {
+      case PROP_STARTING:
+        g_value_set_boolean (value, self->restoring);
+        break;
+
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kbc_application_class_init (KbcApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = kbc_application_dispose;
+  object_class->get_property = kbc_application_get_property;
 
   application_class->handle_local_options = kbc_application_handle_local_options;
   application_class->startup = kbc_application_startup;
   application_class->activate = kbc_application_activate;
   application_class->shutdown = kbc_application_shutdown;
+
+  /* TRUE until the first restore has answered: until then nobody knows yet
+   * whether the window shows the sign-in form or a session. */
+  properties[PROP_STARTING] =
+      g_param_spec_boolean ("starting", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -394,7 +435,8 @@ kbc_application_init (KbcApplication *self)
 {
   const GOptionEntry options[] = {
     { "local", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_ ("Sign in to the server on this computer, with the demo account the first time"), NULL },
+      N_ ("Choose the server on this computer, with the demo account filled in the first time"),
+      NULL },
     { "stack", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_ ("Sign in to the stack at URL, such as https://connection.keboola.com"), N_ ("URL") },
     { NULL }
@@ -445,6 +487,14 @@ kbc_application_get_stack (KbcApplication *self, const char **url)
   if (url != NULL)
     *url = self->stack_url;
   return self->stack_id;
+}
+
+gboolean
+kbc_application_get_starting (KbcApplication *self)
+{
+  g_return_val_if_fail (KBC_IS_APPLICATION (self), FALSE);
+
+  return self->restoring;
 }
 
 gboolean

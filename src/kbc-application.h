@@ -24,7 +24,9 @@ G_DECLARE_FINAL_TYPE (KbcApplication, kbc_application, KBC, APPLICATION, AdwAppl
 KbcApplication  *kbc_application_new                 (void);
 GSettings       *kbc_application_get_settings        (KbcApplication *self);
 KbcSession      *kbc_application_get_session         (KbcApplication *self);
-/* TRUE with `--local`: sign in against "This computer". */
+/* TRUE until the first restore has answered (the "starting" property). */
+gboolean         kbc_application_get_starting        (KbcApplication *self);
+/* TRUE with `--local`: the sign-in form chooses "This computer". */
 gboolean         kbc_application_get_use_local       (KbcApplication *self);
 /* With `--stack URL`: the stack's id (kbc-stack.h) and @url the address
  * given; NULL without. */

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-a11y.h"
 #include "kbc-auth-methods.h"
 #include "kbc-closures.h"
 #include "kbc-invitations.h"
@@ -146,8 +147,7 @@ add_button (GtkWidget *box,
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible_label, -1);
+  kbc_a11y_set_button_label (button, accessible_label);
   if (css_class != NULL)
     gtk_widget_add_css_class (button, css_class);
   gtk_box_append (GTK_BOX (box), button);
@@ -174,8 +174,7 @@ new_row (GtkWidget *box, const char *accessible_label)
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_focusable (row, FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible_label, -1);
+  kbc_a11y_set_row_label (row, accessible_label);
   return row;
 }
 

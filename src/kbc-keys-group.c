@@ -489,6 +489,19 @@ reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* GObject */
 
+/* libadwaita 1.2 keeps a group's list (its frame) when none of its rows
+ * is visible: a stray line under "No security keys yet". The list shows
+ * only while one of the rows does. */
+static void
+update_list_visibility (KbcKeysGroup *self)
+{
+  GtkWidget *list = gtk_widget_get_parent (GTK_WIDGET (self->expander_row));
+
+  if (GTK_IS_LIST_BOX (list))
+    gtk_widget_set_visible (list, gtk_widget_get_visible (GTK_WIDGET (self->expander_row)) ||
+                                      gtk_widget_get_visible (self->error_row));
+}
+
 static void
 kbc_keys_group_constructed (GObject *object)
 {
@@ -507,6 +520,11 @@ kbc_keys_group_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   rebuild_rows (self);
   update_actions (self);
+  g_signal_connect_object (self->expander_row, "notify::visible",
+                           G_CALLBACK (update_list_visibility), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->error_row, "notify::visible", G_CALLBACK (update_list_visibility),
+                           self, G_CONNECT_SWAPPED);
+  update_list_visibility (self);
   kbc_resource_ensure_loaded (KBC_RESOURCE (self->mfa));
 }
 

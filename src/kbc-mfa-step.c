@@ -52,7 +52,8 @@ struct _KbcMfaStep
   /* Owned */
   KbcSession *session;
   GCancellable *cancellable;
-  guint unlock_source;
+  guint unlock_source; /* every second while locked */
+  gint64 unlock_at;    /* monotonic, while locked */
 
   Method method;
   gboolean busy;
@@ -277,15 +278,51 @@ show_method (KbcMfaStep *self, Method method)
   gtk_widget_grab_focus (focus_target (self));
 }
 
+/* The lock and how long it still lasts, in place of the error. */
+static void
+show_lock (KbcMfaStep *self)
+{
+  gint64 left = (self->unlock_at - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_autofree char *message = NULL;
+
+  left = MAX (left, 1);
+  /* Translators: the code fields are locked; %d:%02d is minutes and seconds. */
+  message = g_strdup_printf (_ ("Too many attempts. You can try again in %d:%02d."),
+                             (int) (left / 60), (int) (left % 60));
+  show_error (self, message);
+}
+
+static void
+set_locked (KbcMfaStep *self, gboolean locked)
+{
+  self->locked = locked;
+  /* Insensitive while locked, the message saying why and until when. The
+   * focus goes first to Back: GTK 4.8 loses track of the focus of a
+   * focused entry made insensitive. */
+  if (locked && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->code_entry), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recovery_entry), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_entry), !locked);
+}
+
 static gboolean
 unlock_cb (gpointer user_data)
 {
   KbcMfaStep *self = user_data;
 
+  if (g_get_monotonic_time () < self->unlock_at)
+    {
+      show_lock (self);
+      return G_SOURCE_CONTINUE;
+    }
+
   self->unlock_source = 0;
-  self->locked = FALSE;
+  set_locked (self, FALSE);
   show_error (self, NULL);
   update_actions (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (focus_target (self));
 
   return G_SOURCE_REMOVE;
 }
@@ -308,13 +345,15 @@ handle_ticket_error (KbcMfaStep *self, const GError *error)
     {
       guint retry_after = kbc_api_error_get_retry_after (error);
 
-      /* The message says how long; Verify comes back when that is over. */
+      /* Locked, with a countdown; Verify comes back when it is over. */
       show_error (self, error->message);
       if (retry_after > 0)
         {
-          self->locked = TRUE;
+          self->unlock_at = g_get_monotonic_time () + retry_after * G_USEC_PER_SEC;
+          set_locked (self, TRUE);
+          show_lock (self);
           g_clear_handle_id (&self->unlock_source, g_source_remove);
-          self->unlock_source = g_timeout_add_seconds (retry_after, unlock_cb, self);
+          self->unlock_source = g_timeout_add_seconds (1, unlock_cb, self);
         }
       update_actions (self);
       return TRUE;
@@ -726,7 +765,7 @@ kbc_mfa_step_reset (KbcMfaStep *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->unlock_source, g_source_remove);
-  self->locked = FALSE;
+  set_locked (self, FALSE);
   self->expired = FALSE;
   self->busy = FALSE;
   self->key_waiting = FALSE;

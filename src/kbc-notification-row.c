@@ -6,6 +6,8 @@
 
 #include "kbc-notification-row.h"
 
+#include "kbc-a11y.h"
+
 #include <glib/gi18n.h>
 
 #include "kbc-time.h"
@@ -157,8 +159,7 @@ update (KbcNotificationRow *self)
 
       /* Translators: the accessible name of Open Project on a notification; %s is the project. */
       meta_project = g_strdup_printf (_ ("Open the project %s"), name != NULL ? name : "");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->project_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, meta_project, -1);
+      kbc_a11y_set_button_label (GTK_WIDGET (self->project_button), meta_project);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->project_button), "(xs)",
                                         kbc_notification_get_project_id (notification), "");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->project_button), "window.show-project");

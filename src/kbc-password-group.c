@@ -7,9 +7,22 @@
 #include "kbc-password-group.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kbc-error.h"
 #include "kbc-toast.h"
+
+/* The password policy's rules the form can check while the user types;
+ * the server checks them all again (and a dictionary) on Change Password. */
+#define MIN_PASSWORD_CHARS 12
+
+enum
+{
+  RULE_LENGTH,
+  RULE_NOT_EMAIL,
+  RULE_MATCH,
+  N_RULES
+};
 
 struct _KbcPasswordGroup
 {
@@ -20,6 +33,10 @@ struct _KbcPasswordGroup
   GtkLabel *current_caption;
   AdwPasswordEntryRow *new_row;
   GtkLabel *new_caption;
+  GtkWidget *rules_box;
+  GtkLevelBar *strength_bar;
+  GtkLabel *strength_label;
+  GtkWidget *rules[N_RULES]; /* a GtkLabel each, in rules_box */
   AdwPasswordEntryRow *confirm_row;
   GtkLabel *confirm_caption;
   GtkSpinner *spinner;
@@ -96,6 +113,109 @@ passwords_match (KbcPasswordGroup *self)
   return g_strcmp0 (get_text (self->new_row), get_text (self->confirm_row)) == 0;
 }
 
+/* TRUE when @password is, or contains, the account's email or its part
+ * before the @ (the server refuses both). */
+static gboolean
+contains_email (KbcPasswordGroup *self, const char *password)
+{
+  const char *email = self->account != NULL ? kbc_account_get_user_email (self->account) : NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *local = NULL;
+  char *at;
+
+  if (email == NULL || *email == '\0' || *password == '\0')
+    return FALSE;
+
+  folded = g_utf8_casefold (password, -1);
+  local = g_utf8_casefold (email, -1);
+  if (strstr (folded, local) != NULL)
+    return TRUE;
+  at = strchr (local, '@');
+  if (at != NULL)
+    *at = '\0';
+
+  return g_utf8_strlen (local, -1) >= 3 && strstr (folded, local) != NULL;
+}
+
+/* A rough estimate, 0 to 4, from the length and the kinds of characters. */
+static int
+estimate_strength (KbcPasswordGroup *self, const char *password)
+{
+  glong length = g_utf8_strlen (password, -1);
+  gboolean lower = FALSE, upper = FALSE, digit = FALSE, other = FALSE;
+  int kinds, score = 0;
+
+  for (const char *p = password; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      lower |= g_unichar_islower (c);
+      upper |= g_unichar_isupper (c);
+      digit |= g_unichar_isdigit (c);
+      other |= !g_unichar_isalnum (c);
+    }
+  kinds = lower + upper + digit + other;
+
+  if (length < MIN_PASSWORD_CHARS || contains_email (self, password))
+    return length >= 8 && kinds >= 3 ? 1 : 0;
+
+  score = 1;
+  if (length >= 16)
+    score++;
+  if (kinds >= 3)
+    score++;
+  if (length >= 20 || (kinds == 4 && length >= 14))
+    score++;
+
+  return MIN (score, 4);
+}
+
+static void
+set_rule (GtkWidget *rule, gboolean met)
+{
+  g_autofree char *text = NULL;
+
+  /* A mark a screen reader says too, not only a colour. */
+  text = g_strdup_printf ("%s %s", met ? "✓" : "✗",
+                          _ ((const char *) g_object_get_data (G_OBJECT (rule), "kbc-rule")));
+  gtk_label_set_label (GTK_LABEL (rule), text);
+  if (met)
+    {
+      gtk_widget_remove_css_class (rule, "dim-label");
+      gtk_widget_add_css_class (rule, "success");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (rule, "success");
+      gtk_widget_add_css_class (rule, "dim-label");
+    }
+}
+
+/* The rules and the strength, while a new password is typed. */
+static void
+update_rules (KbcPasswordGroup *self)
+{
+  const char *password = get_text (self->new_row);
+  const char *const words[] = { N_ ("Too weak"), N_ ("Weak"), N_ ("Fair"), N_ ("Good"),
+                                N_ ("Strong") };
+  g_autofree char *strength_text = NULL;
+  int strength;
+
+  gtk_widget_set_visible (self->rules_box, *password != '\0');
+  if (*password == '\0')
+    return;
+
+  set_rule (self->rules[RULE_LENGTH], g_utf8_strlen (password, -1) >= MIN_PASSWORD_CHARS);
+  set_rule (self->rules[RULE_NOT_EMAIL], !contains_email (self, password));
+  set_rule (self->rules[RULE_MATCH], passwords_match (self));
+
+  strength = estimate_strength (self, password);
+  gtk_level_bar_set_value (self->strength_bar, strength);
+  /* Translators: %s is how strong the new password looks: "Weak", "Good"… */
+  strength_text = g_strdup_printf (_ ("Strength: %s"), _ (words[strength]));
+  gtk_label_set_label (self->strength_label, strength_text);
+}
+
 static void
 update (KbcPasswordGroup *self)
 {
@@ -108,6 +228,8 @@ update (KbcPasswordGroup *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->confirm_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->confirm_row), "error");
+
+  update_rules (self);
 
   self->can_change = !self->busy && filled && !mismatch;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "password.change", self->can_change);
@@ -289,6 +411,9 @@ kbc_password_group_class_init (KbcPasswordGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, current_caption);
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, new_row);
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, new_caption);
+  gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, rules_box);
+  gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, strength_bar);
+  gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, strength_label);
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, confirm_caption);
   gtk_widget_class_bind_template_child (widget_class, KbcPasswordGroup, spinner);
@@ -302,7 +427,28 @@ kbc_password_group_class_init (KbcPasswordGroupClass *klass)
 static void
 kbc_password_group_init (KbcPasswordGroup *self)
 {
+  const char *const texts[N_RULES] = {
+    /* Translators: a rule for the new password, shown while it is typed. */
+    N_ ("At least 12 characters"),
+    /* Translators: a rule for the new password, shown while it is typed. */
+    N_ ("Not your email"),
+    /* Translators: a rule for the new password, shown while it is typed. */
+    N_ ("Both new passwords match"),
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < N_RULES; i++)
+    {
+      self->rules[i] = gtk_label_new (NULL);
+      g_object_set_data (G_OBJECT (self->rules[i]), "kbc-rule", (gpointer) texts[i]);
+      gtk_label_set_xalign (GTK_LABEL (self->rules[i]), 0);
+      gtk_label_set_wrap (GTK_LABEL (self->rules[i]), TRUE);
+      gtk_box_append (GTK_BOX (self->rules_box), self->rules[i]);
+    }
+  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_LOW, 1);
+  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_HIGH, 3);
+  gtk_level_bar_add_offset_value (self->strength_bar, GTK_LEVEL_BAR_OFFSET_FULL, 4);
 
   self->cancellable = g_cancellable_new ();
   gtk_label_set_label (self->new_caption, get_new_password_hint ());

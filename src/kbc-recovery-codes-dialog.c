@@ -152,22 +152,32 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Translators: %s is the path of the file the codes were saved to. */
   message = g_strdup_printf (_ ("Saved to %s"), name);
   kbc_toast_overlay_add_text (self->toast_overlay, message);
+  /* Saved is saved: Done needs no second word for it. */
+  gtk_check_button_set_active (self->confirm_check, TRUE);
 }
 
 static void
 on_chooser_response (GtkNativeDialog *chooser, int response, KbcRecoveryCodesDialog *self)
 {
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  char *text;
-  gsize len;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_clear_object (&self->chooser);
 
-  if (file == NULL)
-    return;
+  if (file != NULL)
+    kbc_recovery_codes_dialog_save_to_file (self, file);
+}
+
+void
+kbc_recovery_codes_dialog_save_to_file (KbcRecoveryCodesDialog *self, GFile *file)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  char *text;
+  gsize len;
+
+  g_return_if_fail (KBC_IS_RECOVERY_CODES_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
 
   text = codes_as_text (self, TRUE);
   len = strlen (text);

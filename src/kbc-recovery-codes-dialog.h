@@ -22,6 +22,10 @@ KbcRecoveryCodesDialog *kbc_recovery_codes_dialog_new           (GtkWindow      
                                                                  const char             *account_email);
 const char * const     *kbc_recovery_codes_dialog_get_codes     (KbcRecoveryCodesDialog *self);
 gboolean                kbc_recovery_codes_dialog_get_confirmed (KbcRecoveryCodesDialog *self);
+/* What Save to File does once a file is chosen: writes the codes (a private
+ * file) and, once written, counts them as saved (confirmed). */
+void                    kbc_recovery_codes_dialog_save_to_file  (KbcRecoveryCodesDialog *self,
+                                                                 GFile                  *file);
 
 /* clang-format on */
 

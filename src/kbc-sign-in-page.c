@@ -7,6 +7,7 @@
 #include "kbc-sign-in-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kbc-demo.h"
 #include "kbc-error.h"
@@ -95,6 +96,23 @@ uses_password (KbcSignInPage *self)
   return self->method == KBC_SIGN_IN_METHOD_PASSWORD;
 }
 
+/* Where the user types first: the first empty field of the form shown
+ * (the password when the email is filled in). */
+static void
+focus_first_empty (KbcSignInPage *self)
+{
+  GtkWidget *target;
+
+  if (!uses_password (self))
+    target = GTK_WIDGET (self->token_row);
+  else if (!is_filled (self->email_row))
+    target = GTK_WIDGET (self->email_row);
+  else
+    target = GTK_WIDGET (self->password_row);
+  gtk_widget_grab_focus (target);
+}
+
+
 static void
 update_actions (KbcSignInPage *self)
 {
@@ -159,10 +177,26 @@ get_stack_description (const KbcStackInfo *stack)
 }
 
 /* The list of stacks shows each one's URL or what it is under its name. */
+/* The mark follows the row's choice (its popover's list items do not say
+ * which one is chosen). */
 static void
-stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
+stack_item_update_check (GtkListItem *item)
 {
-  GtkWidget *box, *title, *subtitle;
+  AdwComboRow *stack_row = g_object_get_data (G_OBJECT (item), "kbc-stack-row");
+  GtkWidget *child = gtk_list_item_get_child (item);
+  gboolean chosen;
+
+  if (stack_row == NULL || child == NULL)
+    return;
+
+  chosen = gtk_list_item_get_position (item) == adw_combo_row_get_selected (stack_row);
+  gtk_widget_set_opacity (gtk_widget_get_last_child (child), chosen ? 1 : 0);
+}
+
+static void
+stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, KbcSignInPage *self)
+{
+  GtkWidget *row, *box, *title, *subtitle, *check;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   title = gtk_label_new (NULL);
@@ -173,13 +207,27 @@ stack_item_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (item, box);
+  gtk_widget_set_hexpand (box, TRUE);
+
+  /* The current choice has a check mark, as in AdwComboRow's own list. */
+  check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+  /* The list says which item is selected; the mark is only its picture. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_box_append (GTK_BOX (row), check);
+  gtk_list_item_set_child (item, row);
+  g_object_set_data (G_OBJECT (item), "kbc-stack-row", self->stack_row);
+  g_signal_connect_object (self->stack_row, "notify::selected",
+                           G_CALLBACK (stack_item_update_check), item, G_CONNECT_SWAPPED);
+  g_signal_connect (item, "notify::position", G_CALLBACK (stack_item_update_check), NULL);
 }
 
 static void
 stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
 {
-  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *box = gtk_widget_get_first_child (gtk_list_item_get_child (item));
   GtkWidget *title = gtk_widget_get_first_child (box);
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
   guint n_stacks;
@@ -191,6 +239,7 @@ stack_item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
 
   gtk_label_set_label (GTK_LABEL (title), _ (stacks[position].name));
   gtk_label_set_label (GTK_LABEL (subtitle), get_stack_description (&stacks[position]));
+  stack_item_update_check (item);
 }
 
 /* ---- how to sign in ---- */
@@ -320,6 +369,14 @@ open_web_activated (GtkWidget *widget, const char *action_name, GVariant *parame
   else if (stack_is (self, KBC_STACK_CUSTOM))
     url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
 
+  /* A bare host name, as signing in takes it. */
+  if (url != NULL && url[0] != '\0' && strstr (url, "://") == NULL)
+    {
+      g_autofree char *bare = g_steal_pointer (&url);
+
+      url = g_strconcat ("https://", bare, NULL);
+    }
+
   if (url == NULL || !g_str_has_prefix (url, "https://"))
     {
       show_message (self, _ ("Enter the stack’s https:// address first."), TRUE);
@@ -353,6 +410,10 @@ stack_row_selected_cb (KbcSignInPage *self)
 static void
 form_changed_cb (KbcSignInPage *self, GtkEditable *editable)
 {
+  /* The user acts on the form: an error about what was there is stale. */
+  if (!self->busy && gtk_widget_has_css_class (GTK_WIDGET (self->message_label), "error"))
+    show_message (self, NULL, FALSE);
+
   if (editable == GTK_EDITABLE (self->custom_url_row))
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->custom_url_row), "error");
@@ -395,10 +456,11 @@ signed_in (KbcSignInPage *self)
   show_message (self, NULL, FALSE);
 }
 
+/* The code step stays until the page is reset: going back to the password
+ * form now would show it on the way to the account. */
 static void
 mfa_signed_in_cb (KbcSignInPage *self)
 {
-  show_password_step (self);
   signed_in (self);
 }
 
@@ -509,14 +571,40 @@ submit_activated (GtkWidget *widget, const char *action_name, GVariant *paramete
                                      self->cancellable, sign_in_token_cb, self);
 }
 
+/* The card offers the seeded password only while it still works. */
+static void
+update_demo_card (KbcSignInPage *self)
+{
+  g_autofree char *demo = NULL;
+  g_autofree char *markup = NULL;
+
+  if (kbc_session_get_demo_password_works (self->session))
+    /* Translators: the demo account's email, then its password, on two lines. */
+    demo = g_strdup_printf (_ ("Email: %s\nPassword: %s"), KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
+  else
+    /* Translators: the demo account's email; its password was changed. */
+    demo = g_strdup_printf (_ ("Email: %s\nPassword: the one you set"), KBC_DEMO_EMAIL);
+  markup = g_markup_escape_text (demo, -1);
+  adw_action_row_set_subtitle (self->demo_row, markup);
+}
+
 static void
 use_demo_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   KbcSignInPage *self = KBC_SIGN_IN_PAGE (widget);
 
   gtk_editable_set_text (GTK_EDITABLE (self->email_row), KBC_DEMO_EMAIL);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), KBC_DEMO_PASSWORD);
-  gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+  if (kbc_session_get_demo_password_works (self->session))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), KBC_DEMO_PASSWORD);
+      gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+    }
+  else
+    {
+      /* Never a password that no longer works: the user types theirs. */
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+    }
 }
 
 static void
@@ -557,8 +645,6 @@ kbc_sign_in_page_constructed (GObject *object)
   g_autofree char *stack_id = NULL;
   g_autofree char *custom_url = NULL;
   g_autofree char *email = NULL;
-  g_autofree char *demo = NULL;
-  g_autofree char *demo_markup = NULL;
   g_autoptr (GtkListItemFactory) factory = NULL;
   const KbcStackInfo *stacks;
   GSettings *settings;
@@ -573,18 +659,17 @@ kbc_sign_in_page_constructed (GObject *object)
     gtk_string_list_append (self->stack_model, _ (stacks[i].name));
 
   factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (stack_item_setup_cb), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (stack_item_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (stack_item_bind_cb), NULL);
   adw_combo_row_set_list_factory (self->stack_row, factory);
 
-  /* Translators: the demo account's email, then its password, on two lines. */
-  demo = g_strdup_printf (_ ("Email: %s\nPassword: %s"), KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
-  demo_markup = g_markup_escape_text (demo, -1);
-  adw_action_row_set_subtitle (self->demo_row, demo_markup);
+  update_demo_card (self);
 
   settings = kbc_session_get_settings (self->session);
   if (settings != NULL)
     {
+      g_signal_connect_object (settings, "changed::demo-password-works",
+                               G_CALLBACK (update_demo_card), self, G_CONNECT_SWAPPED);
       stack_id = g_settings_get_string (settings, "last-stack");
       custom_url = g_settings_get_string (settings, "last-custom-url");
       email = g_settings_get_string (settings, "last-email");
@@ -660,8 +745,7 @@ kbc_sign_in_page_set_property (GObject *object,
         set_method (self, g_strcmp0 (g_value_get_string (value), "password") == 0
                               ? KBC_SIGN_IN_METHOD_PASSWORD
                               : KBC_SIGN_IN_METHOD_TOKEN);
-        gtk_widget_grab_focus (uses_password (self) ? GTK_WIDGET (self->email_row)
-                                                    : GTK_WIDGET (self->token_row));
+        focus_first_empty (self);
         break;
 
       default:
@@ -783,20 +867,18 @@ kbc_sign_in_page_reset (KbcSignInPage *self, const char *message)
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   show_message (self, message, FALSE);
+  focus_first_empty (self);
 }
 
 void
-kbc_sign_in_page_select_local (KbcSignInPage *self, gboolean sign_in_as_demo)
+kbc_sign_in_page_select_local (KbcSignInPage *self, gboolean fill_in_demo)
 {
   g_return_if_fail (KBC_IS_SIGN_IN_PAGE (self));
 
   adw_combo_row_set_selected (self->stack_row, kbc_stack_get_index (KBC_STACK_LOCAL));
 
-  if (sign_in_as_demo && !is_filled (self->email_row))
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.use-demo", NULL);
-      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
-    }
+  if (fill_in_demo && !is_filled (self->email_row))
+    gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.use-demo", NULL);
 }
 
 void

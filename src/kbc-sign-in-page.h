@@ -33,10 +33,11 @@ gboolean       kbc_sign_in_page_get_busy       (KbcSignInPage  *self);
 /* Back to a fresh form (the email stays) with @message, or none. */
 void           kbc_sign_in_page_reset          (KbcSignInPage  *self,
                                                 const char     *message);
-/* Chooses "This computer"; with @sign_in_as_demo and no email yet, signs in
- * with the demo account. */
+/* Chooses "This computer"; with @fill_in_demo and no email yet, fills in
+ * the demo account and puts the focus on Sign In (signing in stays the
+ * user's act). */
 void           kbc_sign_in_page_select_local   (KbcSignInPage  *self,
-                                                gboolean        sign_in_as_demo);
+                                                gboolean        fill_in_demo);
 /* Chooses the custom stack at @url. */
 void           kbc_sign_in_page_set_custom_url (KbcSignInPage  *self,
                                                 const char     *url);

@@ -29,6 +29,8 @@ struct _KbcTotpDialog
   KbcCodeEntry *code_entry;
   GtkLabel *code_error;
   GtkWidget *activate_button;
+  GtkWidget *activate_bar;
+  GtkScrolledWindow *scan_scroller;
   GtkWidget *activate_spinner;
   AdwStatusPage *error_page;
 
@@ -114,6 +116,9 @@ set_state (KbcTotpDialog *self, KbcTotpDialogState state)
         g_assert_not_reached ();
     }
 
+  gtk_widget_set_visible (self->activate_bar, state == KBC_TOTP_DIALOG_STATE_SCAN ||
+                                                  state == KBC_TOTP_DIALOG_STATE_ACTIVATING);
+
   /* Read-only rather than insensitive: GTK 4.8 loses track of the focus of
    * a focused entry made insensitive. */
   gtk_editable_set_editable (GTK_EDITABLE (self->code_entry), !activating);
@@ -127,12 +132,40 @@ set_state (KbcTotpDialog *self, KbcTotpDialogState state)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
+/* Once the error has its place (laid out in the frame after it is shown),
+ * scrolls the page so that all of it is in sight. */
+static gboolean
+scroll_to_error_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  KbcTotpDialog *self = KBC_TOTP_DIALOG (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scan_scroller);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->code_error)))
+    return G_SOURCE_REMOVE;
+  if (gtk_widget_get_height (GTK_WIDGET (self->code_error)) == 0)
+    return G_SOURCE_CONTINUE;
+
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->code_error), GTK_WIDGET (self->scan_scroller),
+                                 &bounds))
+    {
+      double below = bounds.origin.y + bounds.size.height -
+                     gtk_widget_get_height (GTK_WIDGET (self->scan_scroller));
+
+      if (below > 0)
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + below);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_code_error (KbcTotpDialog *self, const char *message)
 {
   gtk_label_set_text (self->code_error, message);
   gtk_widget_set_visible (GTK_WIDGET (self->code_error), message != NULL);
   kbc_code_entry_set_error (self->code_entry, message != NULL);
+  if (message != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_error_cb, NULL, NULL);
 }
 
 static void
@@ -403,6 +436,8 @@ kbc_totp_dialog_class_init (KbcTotpDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, code_entry);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, code_error);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_bar);
+  gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, scan_scroller);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, activate_spinner);
   gtk_widget_class_bind_template_child (widget_class, KbcTotpDialog, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_code_complete);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-a11y.h"
 #include "kbc-account-page.h"
 #include "kbc-invitations-page.h"
 #include "kbc-notifications-button.h"
@@ -106,8 +107,7 @@ update_count (GtkWidget *row, GParamSpec *pspec, GObject *page)
     /* Translators: a sidebar entry and how many items wait there, e.g. "Invitations, 2 pending". */
     accessible =
         g_strdup_printf (ngettext ("%s, %u pending", "%s, %u pending", count), title, count);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  accessible != NULL ? accessible : title, -1);
+  kbc_a11y_set_row_label (row, accessible != NULL ? accessible : title);
 }
 
 static GtkWidget *
@@ -127,7 +127,7 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name, 
   row = gtk_list_box_row_new ();
   gtk_widget_set_name (row, name);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  kbc_a11y_set_row_label (row, title);
 
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "count") != NULL)
     {
@@ -355,20 +355,42 @@ show_sidebar_activated (GtkWidget *widget, const char *action_name, GVariant *pa
 }
 
 static void
+show_view (KbcWindow *self, const char *name)
+{
+  gboolean busy = g_str_equal (name, "busy");
+
+  /* The spinner turns whenever its page is shown, and only then. */
+  if (busy)
+    gtk_spinner_set_spinning (self->busy_spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->view_stack, name);
+  if (!busy)
+    gtk_spinner_set_spinning (self->busy_spinner, FALSE);
+}
+
+static void
 show_busy (KbcWindow *self, const char *title)
 {
   adw_status_page_set_title (self->busy_page, title);
-  gtk_spinner_start (self->busy_spinner);
-  gtk_stack_set_visible_child_name (self->view_stack, "busy");
+  show_view (self, "busy");
 }
 
+static gboolean
+is_starting (KbcWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return KBC_IS_APPLICATION (app) && kbc_application_get_starting (KBC_APPLICATION (app));
+}
+
+/* One view at a time, each only while it is true: "start" (nothing yet)
+ * until the first restore knows whether there is a session, "busy" while
+ * one is being restored or signed out, then the sign-in form or the
+ * account. The view stack has no transition: a cross-fade would show the
+ * text of two pages over each other. */
 static void
 state_changed_cb (KbcWindow *self)
 {
   KbcSessionState state = kbc_session_get_state (self->session);
-
-  if (state != KBC_SESSION_STATE_RESTORING && state != KBC_SESSION_STATE_SIGNING_OUT)
-    gtk_spinner_stop (self->busy_spinner);
 
   switch (state)
     {
@@ -382,6 +404,10 @@ state_changed_cb (KbcWindow *self)
 
       case KBC_SESSION_STATE_SIGNED_OUT:
       case KBC_SESSION_STATE_EXPIRED:
+        /* The keyring is still being asked: no form to flash before the
+         * session it may hold. */
+        if (is_starting (self))
+          break;
         clear_pages (self);
         kbc_sign_in_page_reset (self->sign_in_page, kbc_session_get_message (self->session));
         if (self->use_local && !self->local_offered)
@@ -394,13 +420,13 @@ state_changed_cb (KbcWindow *self)
             self->local_offered = TRUE;
             kbc_sign_in_page_select_stack (self->sign_in_page, self->stack_id, self->stack_url);
           }
-        gtk_stack_set_visible_child_name (self->view_stack, "sign-in");
+        show_view (self, "sign-in");
         break;
 
       case KBC_SESSION_STATE_SIGNED_IN:
         if (self->account != kbc_session_get_account (self->session))
           build_pages (self, kbc_session_get_account (self->session));
-        gtk_stack_set_visible_child_name (self->view_stack, "main");
+        show_view (self, "main");
         break;
 
       default:
@@ -428,6 +454,8 @@ setup (KbcWindow *self, KbcApplication *app)
   g_object_bind_property (self->session, "account", self->account_bindings, "source",
                           G_BINDING_SYNC_CREATE);
   g_signal_group_set_target (self->session_signals, self->session);
+  g_signal_connect_object (app, "notify::starting", G_CALLBACK (state_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   state_changed_cb (self);
 }
 

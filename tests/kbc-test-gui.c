@@ -58,6 +58,7 @@ is_null (gpointer data)
 
 typedef struct
 {
+  KbcGuiAppFunc on_window;
   KbcGuiAppFunc func;
   gpointer data;
   KbcApplication *app;
@@ -95,11 +96,24 @@ activated_cb (GApplication *app, AppRun *run)
   g_idle_add_full (G_PRIORITY_DEFAULT, run_test_cb, run, NULL);
 }
 
+static void
+window_added_cb (GtkApplication *app, GtkWindow *window, AppRun *run)
+{
+  if (KBC_IS_WINDOW (window))
+    run->on_window (KBC_APPLICATION (app), KBC_WINDOW (window), run->data);
+}
+
 void
 kbc_gui_app_run (KbcGuiAppFunc func, gpointer data)
 {
+  kbc_gui_app_run_full (NULL, func, data);
+}
+
+void
+kbc_gui_app_run_full (KbcGuiAppFunc on_window, KbcGuiAppFunc func, gpointer data)
+{
   KbcApplication *app = kbc_application_new ();
-  AppRun run = { func, data, app, NULL, FALSE };
+  AppRun run = { on_window, func, data, app, NULL, FALSE };
   gpointer app_ptr = app;
   int status;
 
@@ -108,6 +122,8 @@ kbc_gui_app_run (KbcGuiAppFunc func, gpointer data)
    * for them (test-gui-notifications brings its own and turns them on). */
   g_settings_set_boolean (kbc_gui_get_settings (), "desktop-notifications", FALSE);
   g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), &run);
+  if (on_window != NULL)
+    g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &run);
 
   status = g_application_run (G_APPLICATION (app), 0, NULL);
   g_assert_cmpint (status, ==, 0);

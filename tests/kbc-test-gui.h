@@ -34,6 +34,12 @@ typedef void (*KbcGuiAppFunc) (KbcApplication *app,
  * window and checks that the window and the application are finalized. */
 void            kbc_gui_app_run          (KbcGuiAppFunc    func,
                                           gpointer         data);
+/* The same, calling @on_window with the KbcWindow as soon as it is added to
+ * the application: before it follows the session, so that a test sees
+ * every view it shows. */
+void            kbc_gui_app_run_full     (KbcGuiAppFunc    on_window,
+                                          KbcGuiAppFunc    func,
+                                          gpointer         data);
 void            kbc_gui_wait_view        (KbcWindow       *window,
                                           const char      *view);
 

@@ -594,6 +594,75 @@ kbc_test_response_string (KbcTestResponse *response, const char *member)
   return json_object_get_string_member (object, member);
 }
 
+GPid
+kbc_test_server_get_pid (KbcTestServer *self)
+{
+  const char *id = self->process != NULL ? g_subprocess_get_identifier (self->process) : NULL;
+
+  return id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+GBytes *
+kbc_test_raw_exchange (guint16 port,
+                       const char *from,
+                       const char *request,
+                       gsize len,
+                       guint quiet_ms,
+                       gboolean *closed)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) server = g_inet_socket_address_new (loopback, port);
+  g_autoptr (GByteArray) received = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  gsize sent = 0;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  if (from != NULL)
+    {
+      g_autoptr (GInetAddress) local = g_inet_address_new_from_string (from);
+      g_autoptr (GSocketAddress) local_address = g_inet_socket_address_new (local, 0);
+
+      g_assert_nonnull (local);
+      g_socket_bind (socket, local_address, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  g_socket_connect (socket, server, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The server may answer and close before it has read everything. */
+  while (sent < len)
+    {
+      gssize n = g_socket_send (socket, request + sent, len - sent, NULL, &error);
+
+      if (n < 0)
+        break;
+      sent += n;
+    }
+  g_clear_error (&error);
+
+  *closed = FALSE;
+  g_socket_set_timeout (socket, 0);
+  for (;;)
+    {
+      char buf[4096];
+      gssize n;
+
+      if (!g_socket_condition_timed_wait (socket, G_IO_IN, (gint64) quiet_ms * 1000, NULL, NULL))
+        break;
+      n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      if (n <= 0)
+        {
+          /* A reset after the answer is a close too. */
+          *closed = TRUE;
+          break;
+        }
+      g_byte_array_append (received, (const guint8 *) buf, n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&received));
+}
+
 static KbcTestResponse *
 request_valist (KbcTestServer *self,
                 const char *method,

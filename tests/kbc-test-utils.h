@@ -58,6 +58,21 @@ gint64         kbc_test_server_add_user   (KbcTestServer *self,
  * whose answer came is in it. The lines also go to the test's stderr. */
 char          *kbc_test_server_get_log    (KbcTestServer *self);
 
+/* The server process's id (e.g. for prlimit()); 0 when none runs. */
+GPid           kbc_test_server_get_pid    (KbcTestServer *self);
+
+/* Sends @request (@len bytes, raw HTTP) to 127.0.0.1:@port over a new
+ * connection from @from (a loopback address such as "127.0.0.2"; NULL: any)
+ * and returns every byte the server sent until it closed the connection
+ * or sent nothing for @quiet_ms; @closed says which. For what a client
+ * library would not send: malformed framing, huge headers. */
+GBytes        *kbc_test_raw_exchange      (guint16        port,
+                                           const char    *from,
+                                           const char    *request,
+                                           gsize          len,
+                                           guint          quiet_ms,
+                                           gboolean      *closed);
+
 /* Kills the server so tests can see a dead server; restart reuses the database
  * and the port when it is still free. */
 void           kbc_test_server_stop       (KbcTestServer *self);

@@ -570,6 +570,22 @@ test_closed (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (hostile_count (fixture->hostile, "close"), ==, 4);
 }
 
+/* A host name that does not resolve: the name was not found, not "check
+ * your connection". */
+static void
+test_unknown_host (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) failed = NULL;
+  g_autoptr (KbcClient) client = kbc_client_new ("https://no-such-stack.invalid", &error);
+
+  g_assert_no_error (error);
+  failed = request_error (client, "GET", "/manage/auth/methods");
+  g_assert_error (failed, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (failed->message, ==,
+                   "The server name no-such-stack.invalid was not found. Check the address.");
+}
+
 /* https:// to a server that speaks plain HTTP. */
 static void
 test_tls (Fixture *fixture, gconstpointer data)
@@ -642,6 +658,8 @@ main (int argc, char *argv[])
   ADD ("resource", test_resource);
 
 #undef ADD
+
+  g_test_add_func ("/kbc/client-errors/unknown-host", test_unknown_host);
 
   return g_test_run ();
 }

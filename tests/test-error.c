@@ -522,6 +522,9 @@ test_transport (void)
   g_autoptr (GError) g = kbc_api_error_new_transport (timed_out, "connection.keboola.com");
   g_autoptr (GError) h = kbc_api_error_new_transport (timed_out, NULL);
   g_autoptr (GError) i = kbc_api_error_new_transport (host_not_found, "example.invalid");
+  g_autoptr (GError) temporary = g_error_new_literal (
+      G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE, "Temporary failure in name resolution");
+  g_autoptr (GError) unresolved = kbc_api_error_new_transport (temporary, "conection.keboola.com");
   g_autoptr (GError) j = kbc_api_error_new_transport (not_tls, "connection.keboola.com");
   g_autoptr (GError) k = kbc_api_error_new_transport (tls, NULL);
 
@@ -547,6 +550,10 @@ test_transport (void)
   g_assert_error (i, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
   g_assert_cmpstr (i->message, ==,
                    "The server name example.invalid was not found. Check the address.");
+  /* A name that cannot be resolved is about the name, not the connection. */
+  g_assert_error (unresolved, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (unresolved->message, ==,
+                   "The server name conection.keboola.com was not found. Check the address.");
   g_assert_error (j, KBC_API_ERROR, KBC_API_ERROR_TLS);
   g_assert_cmpstr (j->message, ==,
                    "A secure connection to connection.keboola.com could not be made.");

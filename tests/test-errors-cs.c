@@ -42,6 +42,8 @@ static const Case cases[] = {
     "Heslo se nesmí číst stejně pozpátku." },
   { "dictionary", "Dictionary12", PASSWORD, "newPassword",
     "Heslo je založené na slovníkovém slově nebo je příliš jednoduché." },
+  { "common", "password1234", PASSWORD, "newPassword",
+    "Heslo patří mezi nejběžnější hesla. Zvolte méně zřejmé." },
   { "currentPasswordWrong", "Meadow-Quarry-Falcon-31", "Not-The-Password-00", "currentPassword",
     "Současné heslo není správné." },
 };

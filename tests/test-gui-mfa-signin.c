@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "kbc-account.h"
@@ -248,6 +249,99 @@ test_totp (Fixture *fixture, gconstpointer data)
   kbc_gui_app_run (totp_flow, fixture);
 }
 
+static const char *
+step_error (KbcWindow *window)
+{
+  return gtk_label_get_text (GTK_LABEL (step_child (window, "error_label")));
+}
+
+static void
+wrong_code_shows (KbcWindow *window, const char *code, const char *expected)
+{
+  gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), code);
+  kbc_test_wait_until (step_shows_error, window, "the wrong code refused");
+  g_assert_nonnull (strstr (step_error (window), expected));
+}
+
+/* Failed sign-ins of this client (127.0.0.1) at the account, as the
+ * server records them, made now. */
+static void
+add_failures (Fixture *fixture, guint n)
+{
+  g_autofree char *sql = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open (kbc_test_server_get_db (fixture->server), &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  for (guint i = 0; i < n; i++)
+    {
+      g_free (sql);
+      sql = g_strdup_printf ("INSERT INTO login_failures (email, address, at)"
+                             " VALUES (lower('%s'), '127.0.0.1', %" G_GINT64_FORMAT ")",
+                             EMAIL, g_get_real_time () / G_USEC_PER_SEC);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  sqlite3_close (db);
+}
+
+static gboolean
+shows_lock (gpointer data)
+{
+  KbcWindow *window = data;
+
+  return !kbc_mfa_step_get_busy (get_mfa_step (window)) &&
+         strstr (step_error (window), "You can try again in") != NULL;
+}
+
+/* The attempts left are exact, the account's limit included, and the
+ * lock shows with a countdown, the fields insensitive. */
+static void
+attempts_flow (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *right = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *first = NULL;
+
+  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
+  kbc_test_wait_until (at_mfa_step, window, "the MFA step");
+
+  right = kbc_totp_code_at_step (fixture->secret, fixture->secret_len, fixture->activated_step + 1);
+  wrong = g_strdup (right);
+  wrong[0] = wrong[0] == '9' ? '0' : wrong[0] + 1;
+  /* Seven failures of this client at the account since its right
+   * password, so the wrong codes are its 8th and 9th of the 10 free ones
+   * (the ticket alone would allow 5). */
+  add_failures (fixture, 7);
+  wrong_code_shows (window, wrong, "2 attempts left.");
+  wrong_code_shows (window, wrong, "1 attempt left.");
+
+  /* Ten more elsewhere from this client: past the free ones the waits
+   * double, and this many make the longest, 15 minutes; the right code
+   * meets the lock. */
+  add_failures (fixture, 10);
+  gtk_editable_set_text (GTK_EDITABLE (step_child (window, "code_entry")), right);
+  kbc_test_wait_until (shows_lock, window, "the lock");
+  g_assert_false (gtk_widget_is_sensitive (step_child (window, "code_entry")));
+  g_assert_false (gtk_widget_get_sensitive (step_child (window, "recovery_entry")));
+  g_assert_true (gtk_widget_is_sensitive (step_child (window, "back_button")));
+  kbc_gui_save_shot (GTK_WIDGET (window), "mfa-step-locked.png");
+
+  /* The countdown counts (its next tick may come late on a loaded machine). */
+  first = g_strdup (step_error (window));
+  KBC_TEST_WAIT_FOR (g_strcmp0 (step_error (window), first) != 0);
+  g_assert_nonnull (strstr (step_error (window), "You can try again in 14:"));
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+}
+
+static void
+test_attempts (Fixture *fixture, gconstpointer data)
+{
+  enable_totp (fixture);
+  kbc_gui_app_run (attempts_flow, fixture);
+}
+
 static void
 key_flow (KbcApplication *app, KbcWindow *window, gpointer data)
 {
@@ -322,6 +416,8 @@ main (int argc, char *argv[])
   kbc_soft_key_install_provider ();
 
   g_test_add ("/kbc/gui/mfa-signin/totp", Fixture, NULL, fixture_set_up, test_totp,
+              fixture_tear_down);
+  g_test_add ("/kbc/gui/mfa-signin/attempts", Fixture, NULL, fixture_set_up, test_attempts,
               fixture_tear_down);
   g_test_add ("/kbc/gui/mfa-signin/key", Fixture, NULL, fixture_set_up, test_key,
               fixture_tear_down);

@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "kbc-account.h"
 #include "kbc-code-entry.h"
@@ -174,6 +175,47 @@ stale_code (Fixture *fixture)
   return g_steal_pointer (&code);
 }
 
+/* TRUE when all of @widget is inside its window, and none of it under a
+ * toast of @overlay (toasts show over the overlay's child). */
+static gboolean
+in_sight (GtkWidget *widget, GtkWidget *overlay)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t bounds, overlay_bounds;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_compute_bounds (widget, root, &bounds) ||
+      !gtk_widget_compute_bounds (overlay, root, &overlay_bounds))
+    return FALSE;
+
+  return bounds.origin.x >= 0 && bounds.origin.y >= 0 &&
+         bounds.origin.x + bounds.size.width <= gtk_widget_get_width (root) &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (root) &&
+         !graphene_rect_intersection (&bounds, &overlay_bounds, NULL);
+}
+
+/* Outside the page that scrolls and the toasts' overlay, so that no size
+ * and no toast hides it; and in sight now, and at the smallest size when
+ * the window got it. */
+static void
+assert_in_sight_at_sizes (GtkWindow *dialog, GtkWidget *button, GtkWidget *overlay)
+{
+  int width, height;
+
+  g_assert_null (gtk_widget_get_ancestor (button, GTK_TYPE_SCROLLED_WINDOW));
+  g_assert_false (gtk_widget_is_ancestor (button, overlay));
+  kbc_gui_wait_drawn (GTK_WIDGET (dialog));
+  g_assert_true (in_sight (button, overlay));
+
+  gtk_window_get_default_size (dialog, &width, &height);
+  gtk_window_set_default_size (dialog, 360, 294);
+  kbc_gui_wait_drawn (GTK_WIDGET (dialog));
+  if (gtk_widget_get_height (GTK_WIDGET (dialog)) < height)
+    g_assert_true (in_sight (button, overlay));
+  gtk_window_set_default_size (dialog, width, height);
+  kbc_gui_wait_drawn (GTK_WIDGET (dialog));
+  g_assert_true (in_sight (button, overlay));
+}
+
 static void
 enable_totp (Fixture *fixture, KbcMfa *mfa)
 {
@@ -187,6 +229,10 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   KbcRecoveryCodesDialog *recovery;
   GtkWidget *dialog_widget;
   GtkWidget *recovery_widget;
+  GtkWidget *done_button;
+  g_autofree char *saved_path = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr (GFile) saved_file = NULL;
   GtkLabel *code_error;
   KbcCodeEntry *code_entry;
   GdkPaintable *paintable;
@@ -272,6 +318,11 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   g_assert_true (label_shows (code_error, wrong_code_message));
   g_assert_true (kbc_code_entry_get_error (code_entry));
   g_assert_null (kbc_code_entry_get_code (code_entry));
+  /* The error does not push Activate out of sight, at any size. */
+  assert_in_sight_at_sizes (
+      GTK_WINDOW (dialog), kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "activate_button"),
+      kbc_gui_template_child (dialog, KBC_TYPE_TOTP_DIALOG, "toast_overlay"));
+  kbc_gui_save_shot (GTK_WIDGET (dialog), "totp-wrong-code.png");
 
   /* Letters are not digits: typing them changes nothing. */
   gtk_editable_set_text (GTK_EDITABLE (code_entry), "12ab");
@@ -295,8 +346,25 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   g_assert_nonnull (recovery_widget);
   g_assert_true (gtk_widget_get_visible (recovery_widget));
   g_assert_false (gtk_window_get_deletable (GTK_WINDOW (recovery)));
-  gtk_check_button_set_active (
-      kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check"), TRUE);
+  /* Copy's toast never covers Done; saving to a file counts as saved. */
+  done_button = kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "done_button");
+  g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.copy", NULL));
+  assert_in_sight_at_sizes (
+      GTK_WINDOW (recovery), done_button,
+      kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "toast_overlay"));
+  g_assert_false (kbc_recovery_codes_dialog_get_confirmed (recovery));
+  saved_path = g_build_filename (g_get_tmp_dir (), "kbc-test-recovery-codes-XXXXXX", NULL);
+  g_close (g_mkstemp (saved_path), NULL);
+  saved_file = g_file_new_for_path (saved_path);
+  kbc_recovery_codes_dialog_save_to_file (recovery, saved_file);
+  KBC_TEST_WAIT_FOR (kbc_recovery_codes_dialog_get_confirmed (recovery));
+  g_assert_true (g_file_get_contents (saved_path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, codes[0]));
+  g_assert_true (
+      in_sight (done_button, kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG,
+                                                     "toast_overlay")));
+  kbc_gui_save_shot (recovery_widget, "recovery-codes-saved.png");
+  g_unlink (saved_path);
   g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.done", NULL));
   KBC_TEST_WAIT_FOR (is_destroyed (&recovery_widget));
 

@@ -10,6 +10,7 @@
 #include "kbc-account-page.h"
 #include "kbc-auth-methods.h"
 #include "kbc-profile-group.h"
+#include "kbc-sign-in-page.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
 
@@ -88,7 +89,16 @@ edit_name (KbcApplication *app, KbcWindow *window, gpointer data)
       ==, "Pavla Nová");
   kbc_gui_save_shot (GTK_WIDGET (window), "profile.png");
 
+  /* Back at the form, the email is remembered: the user types the password. */
   kbc_gui_sign_out (window);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+    GtkWidget *password = kbc_gui_template_child (kbc_window_get_sign_in_page (window),
+                                                  KBC_TYPE_SIGN_IN_PAGE, "password_row");
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == password || gtk_widget_is_ancestor (focus, password));
+  }
 }
 
 static void

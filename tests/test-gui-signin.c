@@ -15,6 +15,7 @@
 #include "kbc-demo.h"
 #include "kbc-error.h"
 #include "kbc-password-group.h"
+#include "kbc-stack.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
 
@@ -171,6 +172,29 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), EMAIL));
   g_assert_true (kbc_gui_has_label (kbc_window_get_page (window, "account"), NAME));
 
+  /* The rules and the strength show while typing. */
+  {
+    GtkWidget *rules_box = get_password_child (window, "rules_box");
+    GtkWidget *strength = get_password_child (window, "strength_label");
+
+    g_assert_false (gtk_widget_get_visible (rules_box));
+    fill_password_form (window, PASSWORD, "short", "");
+    g_assert_true (gtk_widget_get_visible (rules_box));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Not your email"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ Both new passwords match"));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (strength)), ==, "Strength: Too weak");
+    fill_password_form (window, PASSWORD, "petra-" EMAIL "-long", "");
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✗ Not your email"));
+    fill_password_form (window, PASSWORD, NEW_PASSWORD, NEW_PASSWORD);
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ At least 12 characters"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Not your email"));
+    g_assert_true (kbc_gui_has_label (rules_box, "✓ Both new passwords match"));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (strength)), !=, "Strength: Too weak");
+    kbc_gui_save_shot (kbc_window_get_page (window, "account"), "password-rules.png");
+  }
+
   /* The button waits for three fields and a matching confirmation. */
   change_button = get_password_child (window, "change_button");
   fill_password_form (window, PASSWORD, NEW_PASSWORD, "");
@@ -270,6 +294,8 @@ wrong_then_right_password (KbcApplication *app, KbcWindow *window, gpointer data
    * Sign In button is the window's default widget. */
   password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
   gtk_editable_set_text (GTK_EDITABLE (password_row), PASSWORD);
+  /* Editing answers the error: it does not stay over the new attempt. */
+  g_assert_null (kbc_sign_in_page_get_message (page));
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window)) ==
                  kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "sign_in_button"));
   /* What the Enter key binding of the text field emits. */
@@ -396,9 +422,34 @@ local_demo_sign_in (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   char **first_url = data;
 
-  /* "This computer" with the demo account, as `kbc-account --local` does it. */
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+  GtkWidget *sign_in_button = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "sign_in_button");
+  GtkWidget *email_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  GtkWidget *password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
+  AdwComboRow *stack_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "stack_row");
+
+  /* "This computer" with the demo account filled in, as `kbc-account
+   * --local` does it on a first run; signing in is the user's act. */
   kbc_gui_wait_view (window, "sign-in");
-  kbc_sign_in_page_select_local (kbc_window_get_sign_in_page (window), TRUE);
+  kbc_sign_in_page_select_local (page, TRUE);
+  g_assert_cmpuint (adw_combo_row_get_selected (stack_row), ==,
+                    kbc_stack_get_index (KBC_STACK_LOCAL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (email_row)), ==, KBC_DEMO_EMAIL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, KBC_DEMO_PASSWORD);
+  g_assert_true (gtk_widget_has_focus (sign_in_button));
+  g_assert_false (kbc_sign_in_page_get_busy (page));
+  /* Nothing happens by itself meanwhile. */
+  {
+    gint64 until = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+
+    KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
+  }
+  g_assert_cmpstr (kbc_window_get_view (window), ==, "sign-in");
+  g_assert_false (kbc_sign_in_page_get_busy (page));
+  g_assert_null (kbc_session_get_account (kbc_application_get_session (app)));
+
+  KBC_TEST_WAIT_FOR (gtk_widget_is_sensitive (sign_in_button));
+  g_assert_true (gtk_widget_activate (sign_in_button));
   kbc_gui_wait_view (window, "main");
   g_assert_cmpstr (
       kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,
@@ -422,8 +473,31 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
       kbc_account_get_user_email (kbc_session_get_account (kbc_application_get_session (app))), ==,
       KBC_DEMO_EMAIL);
 
-  kbc_gui_sign_out (window);
-  g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
+  /* The demo's password changed: the card no longer offers the seeded one. */
+  {
+    KbcAccount *account = kbc_session_get_account (kbc_application_get_session (app));
+    KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+    GtkWidget *password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
+    AdwActionRow *demo_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "demo_row");
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (kbc_session_get_demo_password_works (kbc_application_get_session (app)));
+    kbc_account_change_password_async (account, KBC_DEMO_PASSWORD, "Quiet-Orchard-Beacon-77", NULL,
+                                       kbc_test_on_done, &result);
+    g_assert_true (
+        kbc_account_change_password_finish (account, kbc_test_wait_for (&result), &error));
+    g_assert_no_error (error);
+    g_assert_false (kbc_session_get_demo_password_works (kbc_application_get_session (app)));
+
+    kbc_gui_sign_out (window);
+    g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
+    g_assert_null (strstr (adw_action_row_get_subtitle (demo_row), KBC_DEMO_PASSWORD));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.use-demo", NULL));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
+    g_assert_true (gtk_widget_has_focus (password_row) ||
+                   gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), password_row));
+  }
 }
 
 static gboolean

@@ -656,12 +656,14 @@ test_shared_rate_limit (Fixture *fixture, gconstpointer data)
 
   enable_totp (fixture);
 
+  /* The ticket first: a right password forgives the client's failures
+   * before it. */
+  ticket = login_ticket (fixture);
   for (guint i = 0; i < 8; i++)
     {
       g_autoptr (KbcTestResponse) response = post_login (fixture, WRONG_PW);
       assert_error (response, 401, NULL, NULL);
     }
-  ticket = login_ticket (fixture);
 
   step = safe_step ();
   wrong = wrong_code (fixture, step);
@@ -669,6 +671,10 @@ test_shared_rate_limit (Fixture *fixture, gconstpointer data)
     {
       g_autoptr (KbcTestResponse) response = login_mfa (fixture, ticket, "totp", wrong);
       assert_error (response, 401, "invalidAuthenticationCode", NULL);
+      /* The count is exact: the account's limit comes before the ticket's. */
+      g_assert_cmpint (
+          json_object_get_int_member (kbc_test_response_object (response), "remainingAttempts"), ==,
+          1 - i);
     }
 
   /* Ten failures of either kind: the right code is refused too. */

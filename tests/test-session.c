@@ -297,6 +297,22 @@ test_restore_nothing (Fixture *fixture, gconstpointer data)
   g_assert_null (kbc_session_get_message (session));
 }
 
+/* An email remembered but no token in the keyring (signed out last time):
+ * still no "restoring", since there is nothing to restore. */
+static void
+test_restore_signed_out (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_settings_set_string (fixture->settings, "last-email", EMAIL);
+  session = watched_session (fixture);
+  g_assert_false (restore (session, &error));
+  g_assert_no_error (error);
+  assert_states (fixture, "");
+  g_assert_cmpint (kbc_session_get_state (session), ==, KBC_SESSION_STATE_SIGNED_OUT);
+}
+
 /* A saved token the server no longer accepts: expired, and the keyring
  * forgets it. */
 static void
@@ -547,6 +563,7 @@ main (int argc, char **argv)
   ADD ("cancel", test_cancel);
   ADD ("restore", test_restore);
   ADD ("restore-nothing", test_restore_nothing);
+  ADD ("restore-signed-out", test_restore_signed_out);
   ADD ("restore-revoked", test_restore_revoked);
   ADD ("expired", test_expired);
   ADD ("sign-out", test_sign_out);

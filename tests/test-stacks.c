@@ -305,6 +305,20 @@ test_keboola_stack (void)
   g_assert_cmpstr (kbc_stack_find_by_url ("https://connection.example.com"), ==, KBC_STACK_CUSTOM);
 }
 
+/* A bare host typed as a custom stack is its https:// address; a name that
+ * does not resolve says so. */
+static void
+test_bare_host (void)
+{
+  g_autoptr (KbcSession) session = kbc_session_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  probe (session, KBC_STACK_CUSTOM, "  no-such-stack.invalid ", &error);
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (error->message, ==,
+                   "The server name no-such-stack.invalid was not found. Check the address.");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -317,6 +331,7 @@ main (int argc, char *argv[])
   g_test_add ("/kbc/stacks/bad-tokens", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
               test_bad_tokens, fixture_tear_down);
   g_test_add_func ("/kbc/stacks/keboola-stack", test_keboola_stack);
+  g_test_add_func ("/kbc/stacks/bare-host", test_bare_host);
 
   return g_test_run ();
 }

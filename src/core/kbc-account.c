@@ -78,6 +78,7 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   SESSION_EXPIRED,
+  PASSWORD_CHANGED,
   N_SIGNALS
 };
 
@@ -314,6 +315,14 @@ kbc_account_class_init (KbcAccountClass *klass)
    */
   signals[SESSION_EXPIRED] = g_signal_new ("session-expired", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * KbcAccount::password-changed:
+   *
+   * The server accepted a new password for the account.
+   */
+  signals[PASSWORD_CHANGED] = g_signal_new ("password-changed", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -789,6 +798,7 @@ on_change_password_response (GObject *source, GAsyncResult *result, gpointer use
       return;
     }
 
+  g_signal_emit (g_task_get_source_object (task), signals[PASSWORD_CHANGED], 0);
   g_task_return_boolean (task, TRUE);
 }
 

@@ -409,6 +409,7 @@ translate_field (const char *key, const char *code, const char *message)
     { "name", "blank", N_ ("Enter your name.") },
     { "name", "tooLong", N_ ("The name is too long. Use at most 255 characters.") },
     { "name", "invalidCharacters", N_ ("The name must be a single line of text.") },
+    { NULL, "invalidCharacters", N_ ("The value contains characters that are not allowed.") },
     { NULL, "required", N_ ("This value must not be empty.") },
     { NULL, "blank", N_ ("This value must not be empty.") },
   };
@@ -745,7 +746,9 @@ kbc_api_error_new_from_response (guint status,
 static gboolean
 is_host_not_found (const GError *error)
 {
-  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
+  /* Any failure to resolve the name (a temporary one included, which is
+   * what a mistyped name gets from some resolvers) is about the name. */
+  return error->domain == G_RESOLVER_ERROR ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND);
 }
 

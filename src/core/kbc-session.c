@@ -7,6 +7,7 @@
 #include "kbc-session.h"
 
 #include "kbc-auth-methods.h"
+#include "kbc-demo.h"
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-keyring.h"
@@ -130,6 +131,31 @@ set_stack_id (KbcSession *self, const char *stack_id)
 
 static void on_session_expired (KbcSession *self, KbcAccount *account);
 
+/* ---- the demo account's seeded password ---- */
+
+static gboolean
+is_demo (const char *stack_id, const char *email)
+{
+  return g_strcmp0 (stack_id, KBC_STACK_LOCAL) == 0 && email != NULL &&
+         g_ascii_strcasecmp (email, KBC_DEMO_EMAIL) == 0;
+}
+
+static void
+set_demo_password_works (KbcSession *self, gboolean works)
+{
+  if (self->settings != NULL &&
+      g_settings_get_boolean (self->settings, "demo-password-works") != works)
+    g_settings_set_boolean (self->settings, "demo-password-works", works);
+}
+
+/* The demo account's password changed from here: the seeded one is gone. */
+static void
+on_password_changed (KbcSession *self, KbcAccount *account)
+{
+  if (account == self->account && is_demo (self->stack_id, kbc_account_get_user_email (account)))
+    set_demo_password_works (self, FALSE);
+}
+
 static void
 set_account (KbcSession *self, KbcAccount *account)
 {
@@ -137,11 +163,18 @@ set_account (KbcSession *self, KbcAccount *account)
     return;
 
   if (self->account != NULL)
-    g_signal_handlers_disconnect_by_func (self->account, on_session_expired, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->account, on_session_expired, self);
+      g_signal_handlers_disconnect_by_func (self->account, on_password_changed, self);
+    }
   g_set_object (&self->account, account);
   if (self->account != NULL)
-    g_signal_connect_object (self->account, "session-expired", G_CALLBACK (on_session_expired),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->account, "session-expired", G_CALLBACK (on_session_expired),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->account, "password-changed", G_CALLBACK (on_password_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
@@ -539,6 +572,13 @@ resolve_stack (KbcSession *self,
                                       _ ("No server address was given.")));
           return;
         }
+      /* A bare host name ("connection.example.com") means its https:// address. */
+      if (strstr (url, "://") == NULL)
+        {
+          g_autofree char *bare = g_steal_pointer (&url);
+
+          url = g_strconcat ("https://", bare, NULL);
+        }
       ready (self, task, url, NULL);
       return;
     }
@@ -554,6 +594,7 @@ typedef struct
   char *email;
   char *password;
   KbcAccount *account;
+  gboolean demo_password; /* the demo account with its seeded password */
 } SignIn;
 
 static void
@@ -656,10 +697,16 @@ on_login_response (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           g_free (error->message);
           error->message = g_strdup (_ ("The email or password is incorrect."));
+          if (sign_in->demo_password)
+            set_demo_password_works (self, FALSE);
         }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  /* The seeded password works (again: a new database). */
+  if (sign_in->demo_password)
+    set_demo_password_works (self, TRUE);
 
   object = kbc_json_object (node);
   if (g_strcmp0 (kbc_json_get_string (object, "status"), "mfa-required") != 0)
@@ -753,6 +800,8 @@ on_methods_for_login (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   body = kbc_json_build_object ("email", sign_in->email, "password", sign_in->password, NULL);
+  sign_in->demo_password = is_demo (sign_in->stack_id, sign_in->email) &&
+                           g_strcmp0 (sign_in->password, KBC_DEMO_PASSWORD) == 0;
   free_secret (g_steal_pointer (&sign_in->password));
   kbc_client_request_async (kbc_account_get_client (sign_in->account), "POST", "/manage/auth/login",
                             body, cancellable, on_login_response, g_steal_pointer (&task));
@@ -1389,6 +1438,8 @@ on_restore_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Only now is there a session to restore. */
+  set_state (self, KBC_SESSION_STATE_RESTORING);
   resolve_stack (self, g_steal_pointer (&task), restore->stack_id, restore->url, restore_verify);
 }
 
@@ -1444,7 +1495,6 @@ kbc_session_restore_async (KbcSession *self,
 
   restore->keyring_key = g_strdup (kbc_stack_get_keyring_key (stack->id, restore->url));
   set_stack_id (self, stack->id);
-  set_state (self, KBC_SESSION_STATE_RESTORING);
   kbc_keyring_lookup_async (restore->keyring_key, restore->email, cancellable, on_restore_looked_up,
                             g_steal_pointer (&task));
 }
@@ -1573,4 +1623,12 @@ kbc_session_sign_out_finish (KbcSession *self, GAsyncResult *result, GError **er
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+kbc_session_get_demo_password_works (KbcSession *self)
+{
+  g_return_val_if_fail (KBC_IS_SESSION (self), TRUE);
+
+  return self->settings == NULL || g_settings_get_boolean (self->settings, "demo-password-works");
 }

@@ -151,13 +151,18 @@ void                kbc_session_sign_in_key_async   (KbcSession        *self,
 gboolean            kbc_session_sign_in_key_finish  (KbcSession        *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+/* FALSE once the demo account of "This computer" refused its seeded
+ * password (KBC_DEMO_PASSWORD) or had its password changed through this
+ * session (the demo-password-works setting); TRUE again after the seeded
+ * password signs in. A sign-in form offers the password only while TRUE. */
+gboolean            kbc_session_get_demo_password_works (KbcSession     *self);
 /* Forgets a sign-in waiting for its second step. */
 void                kbc_session_cancel_sign_in   (KbcSession           *self);
 
 /* Looks up the session saved for @stack_id (NULL: the last stack used; @url
  * is the custom stack's address, NULL for the last one used) and verifies
- * it. The state is "restoring" only while there is one to check;
- * without one it stays "signed-out" and the result is FALSE with no error.
+ * it. The state is "restoring" only once a saved token was found, while it
+ * is checked; without one it stays "signed-out" and the result is FALSE with no error.
  * A saved token the server no longer accepts is removed from the keyring
  * and the state becomes "expired". Other failures leave the state
  * "signed-out" with the reason in message (and in @error). */

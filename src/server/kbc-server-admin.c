@@ -71,6 +71,7 @@ static struct
   int ticket_lifetime;
   gboolean quiet;
   gboolean published_only;
+  char *rp_id;
 } opts;
 
 /* One line on standard error, whatever the message holds. */
@@ -84,7 +85,10 @@ static int G_GNUC_PRINTF (2, 3) fail (int status, const char *format, ...)
   va_end (args);
 
   g_strdelimit (message, "\r\n", ' ');
-  fprintf (stderr, PROGRAM ": %s\n", message);
+  {
+    g_autofree char *escaped = kbc_server_log_escape (message);
+    fprintf (stderr, PROGRAM ": %s\n", escaped);
+  }
   return status;
 }
 
@@ -253,6 +257,29 @@ parse_listen (const char *listen, char **host, guint16 *port)
   return TRUE;
 }
 
+/* A WebAuthn relying party id: a host name, lower case. */
+static gboolean
+check_rp_id (const char *rp_id)
+{
+  if (*rp_id == '\0' || strlen (rp_id) > 253 || g_hostname_is_ip_address (rp_id) ||
+      rp_id[0] == '.' || rp_id[0] == '-' || g_str_has_suffix (rp_id, "."))
+    return FALSE;
+  for (const char *p = rp_id; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (host);
+
+  if (address == NULL)
+    return g_ascii_strcasecmp (host, "localhost") == 0;
+  return g_inet_address_get_is_loopback (address);
+}
+
 static int
 cmd_serve (Input *input)
 {
@@ -273,10 +300,21 @@ cmd_serve (Input *input)
     return fail (EXIT_USAGE, "--ticket-lifetime: between 1 and %d seconds",
                  KBC_SERVER_TICKET_LIFETIME);
 
+  if (opts.rp_id != NULL && !check_rp_id (opts.rp_id))
+    return fail (EXIT_USAGE, "--rp-id: a host name, e.g. connection.example.com");
+  if (opts.rp_id == NULL && !is_loopback_host (host))
+    return fail (EXIT_USAGE,
+                 "--rp-id: required when listening on %s (security keys are registered for a "
+                 "host name, the one clients call)",
+                 host);
+  if (!kbc_password_load_common (&error))
+    return fail (EXIT_BAD_INPUT, "%s", error->message);
+
   store = open_store (&status);
   if (store == NULL)
     return status;
 
+  config.rp_id = opts.rp_id != NULL ? opts.rp_id : "localhost";
   config.session_lifetime = opts.session_lifetime;
   config.ticket_lifetime = opts.ticket_lifetime;
   config.quiet = opts.quiet;
@@ -690,6 +728,11 @@ cmd_user_add (Input *input)
   password = g_steal_pointer (&input->text);
   if (password == NULL)
     return fail (EXIT_BAD_INPUT, "password: The password is longer than 1024 bytes");
+  if (!kbc_password_load_common (&error))
+    {
+      free_secret (password);
+      return fail (EXIT_BAD_INPUT, "%s", error->message);
+    }
   problems = kbc_password_check_policy (password, email, NULL);
   if (problems->len > 0)
     {
@@ -1448,6 +1491,10 @@ static const GOptionEntry serve_entries[] = {
   { "ticket-lifetime", 0, 0, G_OPTION_ARG_INT, &opts.ticket_lifetime,
     "Seconds a sign-in waits for its MFA code (may only shorten the default 300)", "SECONDS" },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opts.quiet, "Do not log requests", NULL },
+  { "rp-id", 0, 0, G_OPTION_ARG_STRING, &opts.rp_id,
+    "The WebAuthn relying party id: the host name clients call (default localhost, which only "
+    "a loopback address may use)",
+    "HOST" },
   { "published-only", 0, 0, G_OPTION_ARG_NONE, &opts.published_only,
     "Serve only what Keboola's API reference publishes, as a real stack does: no password "
     "sign-in, MFA, password, personal tokens list or notifications (404)",
@@ -1653,6 +1700,7 @@ clear_opts (void)
 {
   g_clear_pointer (&opts.db, g_free);
   g_clear_pointer (&opts.listen, g_free);
+  g_clear_pointer (&opts.rp_id, g_free);
   g_clear_pointer (&opts.port_file, g_free);
   g_clear_pointer (&opts.email, g_free);
   g_clear_pointer (&opts.name, g_free);
@@ -1675,6 +1723,27 @@ clear_opts (void)
   g_clear_pointer (&opts.value, g_free);
 }
 
+/* Every message is one line of plain text, whatever a client put in a
+ * value it holds: control characters are escaped (\xHH). */
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
+{
+  g_autofree GLogField *copy = g_memdup2 (fields, n_fields * sizeof *fields);
+  g_autofree char *escaped = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (copy[i].key, "MESSAGE") && escaped == NULL)
+      {
+        g_autofree char *text = copy[i].length < 0 ? g_strdup (copy[i].value)
+                                                   : g_strndup (copy[i].value, copy[i].length);
+
+        escaped = kbc_server_log_escape (text);
+        copy[i].value = escaped;
+        copy[i].length = -1;
+      }
+  return g_log_writer_default (level, copy, n_fields, data);
+}
+
 int
 kbc_server_main (int argc, char **argv)
 {
@@ -1693,6 +1762,10 @@ kbc_server_main (int argc, char **argv)
   /* Standard output is for results (an id, a token, the address served);
    * the request log and every other message go to standard error. */
   g_log_writer_default_set_use_stderr (TRUE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  /* A write over the file size limit (a full disk's kin) is an error for
+   * SQLite to report, not a signal that ends the process. */
+  signal (SIGXFSZ, SIG_IGN);
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
       g_str_equal (argv[1], "help"))

@@ -20,58 +20,137 @@
 
 /* ---- the rate limit ---- */
 
-gboolean
-kbc_auth_check_begin (KbcRequest *request, const char *email)
+/* Seconds still to wait after @count failures, the newest at @newest, when
+ * @free of them cost nothing: 2 s after the last free one (times are whole
+ * seconds: 1 s could be gone at once), doubling with each failure after
+ * it, up to KBC_AUTH_MAX_DELAY. */
+static gint64
+backoff_wait (guint count, guint free, gint64 newest, gint64 now)
 {
-  KbcServer *server = request->server;
+  gint64 delay;
+
+  if (count < free)
+    return 0;
+  delay = (gint64) 2 << MIN (count - free, 20u);
+  return MIN (delay, KBC_AUTH_MAX_DELAY) - (now - newest);
+}
+
+/* 503: without a record of the attempt, no credential is checked, so the
+ * answer cannot tell whether it was right. */
+static void
+reply_unavailable (KbcRequest *request, const GError *error)
+{
+  g_message ("a credential check was refused: the attempt cannot be recorded (%s)",
+             error != NULL ? error->message : "unknown error");
+  kbc_request_set_header (request, "Retry-After", "30");
+  kbc_request_reply_error (request, 503, "serviceUnavailable",
+                           "Credentials cannot be checked right now. Please try again later.",
+                           NULL);
+}
+
+gboolean
+kbc_auth_check_begin (KbcRequest *request, const char *key)
+{
+  KbcStore *store = request->server->store;
+  const char *client = kbc_request_get_client (request);
   g_autoptr (GError) error = NULL;
-  g_autofree char *key = g_ascii_strdown (email, -1);
-  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (server->checks_in_flight, key));
-  guint failures = 0;
-  gint64 oldest = 0;
+  guint from_client = 0;
+  guint from_all = 0;
+  gint64 client_newest = 0;
+  gint64 all_newest = 0;
+  gint64 wait;
+  gint64 id;
 
-  if (!kbc_store_failure_count (server->store, key, request->now - KBC_AUTH_WINDOW, &failures,
-                                &oldest, &error))
+  g_return_val_if_fail (request->check_failure_id == 0, FALSE);
+
+  /* Bounded before anything is queued: a flood from one client, or at one
+   * account, waits its turn without taking everyone's. */
+  if (kbc_request_hold_check (request, key) != KBC_CHECK_HELD)
     {
-      kbc_request_reply_internal (request, error);
+      kbc_request_reply_too_many (request, 1);
       return FALSE;
     }
 
-  /* Checks still hashing count as failures until they are known not to be,
-   * so parallel guesses cannot slip past the limit. */
-  if (failures + in_flight >= KBC_AUTH_MAX_FAILURES)
+  /* Counted and recorded in one write transaction, so that two processes
+   * on the database cannot both take the last attempt. */
+  if (!kbc_store_begin (store, &error) ||
+      !kbc_store_failure_count (store, key, client, request->now - KBC_AUTH_WINDOW, &from_client,
+                                NULL, &client_newest, &error) ||
+      !kbc_store_failure_count (store, key, NULL, request->now - KBC_AUTH_ACCOUNT_WINDOW, &from_all,
+                                NULL, &all_newest, &error))
     {
-      gint64 retry = failures > 0 ? oldest + KBC_AUTH_WINDOW - request->now : 1;
-      kbc_request_reply_too_many (request, CLAMP (retry, 1, KBC_AUTH_WINDOW));
+      kbc_store_rollback (store);
+      kbc_request_release_check (request);
+      reply_unavailable (request, error);
       return FALSE;
     }
 
-  g_hash_table_replace (server->checks_in_flight, g_steal_pointer (&key),
-                        GUINT_TO_POINTER (in_flight + 1));
+  wait = MAX (backoff_wait (from_client, KBC_AUTH_MAX_FAILURES, client_newest, request->now),
+              backoff_wait (from_all, KBC_AUTH_ACCOUNT_MAX_FAILURES, all_newest, request->now));
+  if (wait > 0)
+    {
+      kbc_store_rollback (store);
+      kbc_request_release_check (request);
+      kbc_request_reply_too_many (request, CLAMP (wait, 1, KBC_AUTH_MAX_DELAY));
+      return FALSE;
+    }
+
+  /* Counted as a failure before it is checked, and forgotten only when it
+   * passes: checks in flight count (here and in any other process on the
+   * database), and a check that cannot be recorded is not made. */
+  id = kbc_store_failure_add (store, key, client, request->now, &error);
+  if (id == 0 || !kbc_store_commit (store, &error))
+    {
+      kbc_store_rollback (store);
+      kbc_request_release_check (request);
+      reply_unavailable (request, error);
+      return FALSE;
+    }
+  request->check_failure_id = id;
+  return TRUE;
+}
+
+gboolean
+kbc_auth_check_passed (KbcRequest *request)
+{
+  KbcStore *store = request->server->store;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (request->check_key != NULL, FALSE);
+
+  /* The client's earlier failures at this account are forgiven. */
+  ok =
+      kbc_store_failure_remove (store, request->check_failure_id, &error) &&
+      kbc_store_failure_clear (store, request->check_key, kbc_request_get_client (request), &error);
+  request->check_failure_id = 0;
+  kbc_request_release_check (request);
+  if (!ok)
+    {
+      reply_unavailable (request, error);
+      return FALSE;
+    }
   return TRUE;
 }
 
 void
-kbc_auth_check_end (KbcServer *server, const char *email)
+kbc_auth_check_failed (KbcRequest *request)
 {
-  g_autofree char *key = g_ascii_strdown (email, -1);
-  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (server->checks_in_flight, key));
-
-  if (in_flight <= 1)
-    g_hash_table_remove (server->checks_in_flight, key);
-  else
-    g_hash_table_replace (server->checks_in_flight, g_steal_pointer (&key),
-                          GUINT_TO_POINTER (in_flight - 1));
+  /* The failure was recorded when the check began. */
+  request->check_failure_id = 0;
+  kbc_request_release_check (request);
 }
 
 void
-kbc_auth_check_end_failed (KbcServer *server, const char *email, gint64 now)
+kbc_auth_check_cancel (KbcRequest *request)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!kbc_store_failure_add (server->store, email, now, &error))
-    g_warning ("cannot record a failed sign-in: %s", error->message);
-  kbc_auth_check_end (server, email);
+  if (request->check_failure_id != 0 &&
+      !kbc_store_failure_remove (request->server->store, request->check_failure_id, &error))
+    g_message ("a check that was not made stays counted: %s", error->message);
+  request->check_failure_id = 0;
+  kbc_request_release_check (request);
 }
 
 /* ---- tokens ---- */
@@ -153,7 +232,7 @@ kbc_auth_token_json (KbcServer *server,
                      gint64 now)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  gboolean expired = token->expires > 0 && token->expires <= now;
+  gboolean expired = kbc_token_is_expired (token, now);
 
   json_builder_begin_object (builder);
   if (token_string != NULL)
@@ -291,11 +370,12 @@ login_checked (gpointer data)
 
   if (!job->verified || login->user_id == 0)
     {
-      kbc_auth_check_end_failed (server, login->email, request->now);
+      kbc_auth_check_failed (request);
       kbc_request_reply_error (request, 401, "invalidCredentials", WRONG_CREDENTIALS, NULL);
       return;
     }
-  kbc_auth_check_end (server, login->email);
+  if (!kbc_auth_check_passed (request))
+    return;
 
   user = kbc_store_user_by_id (server->store, login->user_id, &error);
   if (user == NULL)
@@ -338,7 +418,7 @@ login (KbcRequest *request)
   user = kbc_store_user_by_email (request->server->store, email, &error);
   if (error != NULL)
     {
-      kbc_auth_check_end (request->server, email);
+      kbc_auth_check_cancel (request);
       kbc_request_reply_internal (request, error);
       return;
     }
@@ -419,10 +499,13 @@ password_checked (gpointer data)
   g_autoptr (GError) error = NULL;
 
   if (job->verified)
-    kbc_auth_check_end (server, request->user->email);
+    {
+      if (!kbc_auth_check_passed (request))
+        return;
+    }
   else
     {
-      kbc_auth_check_end_failed (server, request->user->email, request->now);
+      kbc_auth_check_failed (request);
       kbc_field_errors_add (errors, "currentPassword", "currentPasswordWrong",
                             "The current password is not correct.");
     }
@@ -446,6 +529,9 @@ password_checked (gpointer data)
       !kbc_store_user_set_password (server->store, request->user->id, job->new_hash, &error) ||
       !kbc_store_sessions_revoke_others (server->store, request->user->id, request->token->id,
                                          &error) ||
+      /* A sign-in waiting for its second factor began with the old
+       * password: it ends too. */
+      !kbc_store_ticket_delete_user (server->store, request->user->id, &error) ||
       !kbc_server_notify_security (
           server->store, request->user->id, request->now, KBC_SECURITY_EVENT_PASSWORD_CHANGED,
           "Your password was changed",

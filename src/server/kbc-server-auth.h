@@ -10,24 +10,36 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
-/* Failed credential checks (passwords, sign-in codes) allowed per account
- * within the window before 429. */
-#define KBC_AUTH_MAX_FAILURES 10
-#define KBC_AUTH_WINDOW       (15 * 60)
+/* The rate limit of credential checks (passwords, sign-in codes, TOTP
+ * activation, promo codes), counted in the database per key (an account's
+ * email, or e.g. "promo-code:<user id>") and client address: that many
+ * failures within the window cost nothing, then each attempt waits after
+ * the newest failure, 2 s and doubling with each failure more (2 s, 4 s,
+ * 8 s, … up to KBC_AUTH_MAX_DELAY): a backoff, not a lock. Failures
+ * from every address together get the same beyond
+ * KBC_AUTH_ACCOUNT_MAX_FAILURES within KBC_AUTH_ACCOUNT_WINDOW, so that a
+ * guess spread over many addresses is bounded too. A check that passes
+ * forgets its client's failures at that key. */
+#define KBC_AUTH_MAX_FAILURES         10
+#define KBC_AUTH_WINDOW               (24 * 3600)
+#define KBC_AUTH_MAX_DELAY            (15 * 60)
+#define KBC_AUTH_ACCOUNT_MAX_FAILURES 100
+#define KBC_AUTH_ACCOUNT_WINDOW       (15 * 60)
 
 void        kbc_server_auth_register    (KbcServer   *server);
 
-/* The sign-in rate limit, shared by every credential check of an account.
- * begin: replies 429 (or 500) and returns FALSE when the account has no
- * attempts left; otherwise counts one check in flight, which end() (or
- * end_failed(), which also records the failure) must close. */
+/* begin: replies 429 (the limit, or the bounds on checks in flight of
+ * kbc_request_hold_check()) or 503 (the attempt cannot be recorded: the
+ * limit fails closed) and returns FALSE; otherwise records the attempt as
+ * a failure and holds it open. Exactly one of passed (which forgets the
+ * client's failures, and itself replies 503 and returns FALSE when it
+ * cannot), failed (the failure stays) or cancel (no check was made) must
+ * close it. */
 gboolean    kbc_auth_check_begin        (KbcRequest  *request,
-                                         const char  *email);
-void        kbc_auth_check_end          (KbcServer   *server,
-                                         const char  *email);
-void        kbc_auth_check_end_failed   (KbcServer   *server,
-                                         const char  *email,
-                                         gint64       now);
+                                         const char  *key);
+gboolean    kbc_auth_check_passed       (KbcRequest  *request);
+void        kbc_auth_check_failed       (KbcRequest  *request);
+void        kbc_auth_check_cancel       (KbcRequest  *request);
 
 /* Creates a token of @type (KBC_TOKEN_TYPE_SESSION or _ADMIN, a personal
  * token) for @user_id, expiring at @expires; returns the token string,

@@ -34,6 +34,13 @@ G_BEGIN_DECLS
 #define KBC_SERVER_HASH_THREADS      2
 /* Jobs waiting for a hash thread before new ones get 503 (≈ 3 s of work). */
 #define KBC_SERVER_MAX_QUEUED_HASHES 32
+/* Of those, the last ones are kept for clients with no check in flight, so
+ * that clients who flood (within their own bounds) cannot fill the queue. */
+#define KBC_SERVER_RESERVED_HASHES   8
+/* Credential checks in flight (hashing or queued) per client address and
+ * per account; more get 429 with Retry-After before any work is queued. */
+#define KBC_SERVER_MAX_CHECKS_PER_CLIENT  4
+#define KBC_SERVER_MAX_CHECKS_PER_ACCOUNT 4
 
 typedef struct
 {
@@ -42,6 +49,7 @@ typedef struct
   guint  hash_threads;
   gboolean quiet;           /* no request log */
   gboolean published_only;  /* only the routes of kbc-server-published.h */
+  const char *rp_id;        /* the WebAuthn relying party id; NULL: "localhost" */
 } KbcServerConfig;
 
 typedef struct _KbcServer  KbcServer;
@@ -75,6 +83,8 @@ struct _KbcServer
   KbcWorkerPool              *pool;
   GArray                     *routes;   /* KbcRoute */
   GHashTable                 *checks_in_flight; /* lower-case email → count */
+  GHashTable                 *clients_in_flight; /* client address → count */
+  char                       *rp_id;
   /* NULL until the keys module registers: "u2f" is not offered then. */
   KbcKeyOptionsFunc           key_options;
   KbcKeyVerifyFunc            key_verify;
@@ -115,6 +125,10 @@ struct _KbcRequest
   gint64                 start_us;
   gpointer               data;    /* for the handler */
   GDestroyNotify         data_free;
+  char                  *client;  /* kbc_request_get_client(), once asked */
+  /* The credential check in flight (kbc-server-auth.h), if any. */
+  char                  *check_key;
+  gint64                 check_failure_id;
 };
 
 KbcServer  *kbc_server_new             (KbcStore              *store,
@@ -143,6 +157,30 @@ void        kbc_server_push_work       (KbcServer             *self,
 
 const char *kbc_request_param          (KbcRequest            *self,
                                         guint                  index);
+/* The peer's address as text ("127.0.0.2", "::1"); NULL when unknown. */
+char       *kbc_request_dup_peer_address (KbcRequest          *self);
+/* Who the client is for the limits: its IPv4 address, or the /64 of its
+ * IPv6 address (one host has the whole /64); "unknown" when there is none. */
+const char *kbc_request_get_client     (KbcRequest            *self);
+/* Counts a credential check of the account @key in flight for the
+ * request's client, until kbc_request_release_check() (or the request's
+ * end): the bounds on hashing work per client and per account, before any
+ * is queued. Refused when the client or the account has
+ * KBC_SERVER_MAX_CHECKS_PER_* in flight, or when only the reserve of the
+ * queue is left and the client already has a check in flight. */
+typedef enum
+{
+  KBC_CHECK_HELD,
+  KBC_CHECK_REFUSED_CLIENT,
+  KBC_CHECK_REFUSED_ACCOUNT,
+} KbcCheckRefusal;
+
+KbcCheckRefusal kbc_request_hold_check (KbcRequest            *self,
+                                        const char            *key);
+void        kbc_request_release_check  (KbcRequest            *self);
+/* @text with every control character (C0, DEL, C1), and every character
+ * that is not valid UTF-8, shown as \xHH: safe for one log line. */
+char       *kbc_server_log_escape      (const char            *text);
 const char *kbc_request_get_header     (KbcRequest            *self,
                                         const char            *name);
 void        kbc_request_set_header     (KbcRequest            *self,

@@ -18,9 +18,10 @@
  * The challenges live in the database rather than in memory so that the
  * operator commands (and the tests' `challenge expire`) see them.
  *
- * The relying party is the Host the client called (see
- * kbc_keys_request_rp_id()); a key registered through one host name does not
- * sign for another, as in a browser.
+ * The relying party id is the server's configuration (serve --rp-id,
+ * "localhost" on a loopback address), never the Host header (see
+ * kbc_keys_request_rp_id()); a key registered for one rp id does not sign
+ * for another, as in a browser.
  *
  * The devices routes list, rename and remove the keys. Removing one needs
  * the password; removing the last factor turns MFA off, and with it the
@@ -42,71 +43,22 @@
 #define USER_HANDLE_CONTEXT "kbc-webauthn-user-handle:"
 #define NOT_FOUND \
   "The security key registration was not found or was already used. Please start again."
-#define EXPIRED         "The security key registration has expired. Please start again."
-#define ALREADY         "This security key is already registered."
-#define TOO_MANY        "You cannot register more than 20 security keys."
-#define BAD_HOST        "The request has no valid Host header."
-#define NOT_REGISTERED  "The security key is not registered for this account."
-#define NO_CHALLENGE    "The security key request is unknown or was already used."
-#define MAX_HOST_LENGTH 253
+#define EXPIRED        "The security key registration has expired. Please start again."
+#define ALREADY        "This security key is already registered."
+#define TOO_MANY       "You cannot register more than 20 security keys."
+#define BAD_HOST       "The request has no valid Host header."
+#define NOT_REGISTERED "The security key is not registered for this account."
+#define NO_CHALLENGE   "The security key request is unknown or was already used."
 
 /* ---- the relying party ---- */
 
-static gboolean
-is_port (const char *text)
-{
-  if (*text == '\0' || strlen (text) > 5)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
-/* "host", "host:port", "[v6]" or "[v6]:port" → the host (with brackets for
- * IPv6); NULL for anything else. */
-static char *
-host_of (const char *header)
-{
-  const char *end;
-  const char *colon;
-  g_autofree char *host = NULL;
-
-  if (header == NULL || *header == '\0' || strlen (header) > MAX_HOST_LENGTH + 8)
-    return NULL;
-
-  if (header[0] == '[')
-    {
-      end = strchr (header, ']');
-      if (end == NULL || end == header + 1 || (end[1] != '\0' && end[1] != ':') ||
-          (end[1] == ':' && !is_port (end + 2)))
-        return NULL;
-      for (const char *p = header + 1; p < end; p++)
-        if (!g_ascii_isxdigit (*p) && *p != ':' && *p != '.')
-          return NULL;
-      return g_strndup (header, end - header + 1);
-    }
-
-  colon = strchr (header, ':');
-  if (colon != NULL && !is_port (colon + 1))
-    return NULL;
-  host = colon != NULL ? g_strndup (header, colon - header) : g_strdup (header);
-  if (*host == '\0' || strlen (host) > MAX_HOST_LENGTH)
-    return NULL;
-  for (const char *p = host; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return NULL;
-  return g_steal_pointer (&host);
-}
-
+/* The configured one (serve --rp-id), never the Host header a client
+ * sent: the options and their verification name the same relying party
+ * whatever a client claims to have called. */
 char *
 kbc_keys_request_rp_id (KbcRequest *request)
 {
-  g_autofree char *host = host_of (kbc_request_get_header (request, "Host"));
-
-  if (host == NULL)
-    return NULL;
-  return kbc_server_webauthn_rp_id_for_host (host);
+  return g_strdup (request->server->rp_id);
 }
 
 /* ---- small pieces ---- */

@@ -19,9 +19,9 @@ G_BEGIN_DECLS
  * key_options and key_verify for the MFA sign-in step. */
 void      kbc_server_keys_register  (KbcServer   *server);
 
-/* The relying party id for @request: the host of its Host header in lower
- * case, or "localhost" for an IP address (kbc_server_webauthn_rp_id_for_host).
- * NULL when the header is missing or is not a host[:port]. */
+/* The relying party id for @request: the server's (serve --rp-id), the
+ * same for the options and their verification; never from the Host
+ * header. */
 char     *kbc_keys_request_rp_id    (KbcRequest  *request);
 
 /* A device object {id, name, type, created, lastUsed, aaguid, format}, as the

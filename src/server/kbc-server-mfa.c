@@ -176,13 +176,14 @@ reauth_checked (gpointer data)
     {
       g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
-      kbc_auth_check_end_failed (request->server, request->user->email, request->now);
+      kbc_auth_check_failed (request);
       kbc_field_errors_add (errors, "currentPassword", "currentPasswordWrong", WRONG_PASSWORD);
       kbc_request_reply_error (request, 400, "validationFailed", WRONG_PASSWORD, errors);
       return;
     }
 
-  kbc_auth_check_end (request->server, request->user->email);
+  if (!kbc_auth_check_passed (request))
+    return;
   done (request);
 }
 
@@ -379,9 +380,14 @@ totp_activate (KbcRequest *request)
       return;
     }
 
+  /* A code is a credential: guesses count like sign-in failures. */
+  if (!kbc_auth_check_begin (request, request->user->email))
+    return;
+
   secret = open_secret (store, row, &secret_len);
   if (secret == NULL)
     {
+      kbc_auth_check_cancel (request);
       kbc_request_reply_internal (request, NULL);
       return;
     }
@@ -391,9 +397,12 @@ totp_activate (KbcRequest *request)
 
   if (!valid)
     {
+      kbc_auth_check_failed (request);
       reply_wrong_code (request, 400, "code");
       return;
     }
+  if (!kbc_auth_check_passed (request))
+    return;
 
   codes = generate_recovery_codes (&rows);
   if (!kbc_store_begin (store, &error) ||
@@ -643,12 +652,30 @@ reply_login_failed (KbcRequest *request,
   guint attempts;
   guint remaining;
 
-  kbc_auth_check_end_failed (server, user->email, request->now);
+  kbc_auth_check_failed (request);
 
   attempts = kbc_store_ticket_fail (server->store, ticket->id, &error);
   if (attempts >= KBC_MFA_TICKET_ATTEMPTS)
     kbc_store_ticket_delete (server->store, ticket->id, NULL);
   remaining = attempts >= KBC_MFA_TICKET_ATTEMPTS ? 0 : KBC_MFA_TICKET_ATTEMPTS - attempts;
+
+  /* The account's sign-in limit may end the tries sooner than the ticket:
+   * the count is of the wrong answers still taken before either refuses. */
+  {
+    g_autofree char *email_key = g_ascii_strdown (user->email, -1);
+    g_autoptr (GError) count_error = NULL;
+    guint failures = 0;
+
+    /* The free attempts of this client at this account (then the limit
+     * makes each wait, see kbc_auth_check_begin()). */
+    if (kbc_store_failure_count (server->store, email_key, kbc_request_get_client (request),
+                                 request->now - KBC_AUTH_WINDOW, &failures, NULL, NULL,
+                                 &count_error))
+      remaining =
+          MIN (remaining, failures >= KBC_AUTH_MAX_FAILURES ? 0 : KBC_AUTH_MAX_FAILURES - failures);
+    else
+      g_warning ("cannot count failed sign-ins: %s", count_error->message);
+  }
 
   json_object_set_int_member (extra, "remainingAttempts", remaining);
   if (renew_u2f && remaining > 0 && server->key_options != NULL)
@@ -678,7 +705,8 @@ reply_login_code_failed (KbcRequest *request,
 static void
 login_succeeded (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
 {
-  kbc_auth_check_end (request->server, user->email);
+  if (!kbc_auth_check_passed (request))
+    return;
   kbc_store_ticket_delete (request->server->store, ticket->id, NULL);
   kbc_auth_reply_session (request, user);
 }
@@ -699,7 +727,7 @@ login_totp (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket, const ch
   row = kbc_store_totp_get (store, user->id, &error);
   if (row == NULL || !row->enabled)
     {
-      kbc_auth_check_end (request->server, user->email);
+      kbc_auth_check_cancel (request);
       if (error != NULL)
         kbc_request_reply_internal (request, error);
       else
@@ -711,7 +739,7 @@ login_totp (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket, const ch
   secret = open_secret (store, row, &secret_len);
   if (secret == NULL)
     {
-      kbc_auth_check_end (request->server, user->email);
+      kbc_auth_check_cancel (request);
       kbc_request_reply_internal (request, NULL);
       return;
     }
@@ -732,7 +760,7 @@ login_totp (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket, const ch
     {
       if (error != NULL)
         {
-          kbc_auth_check_end (request->server, user->email);
+          kbc_auth_check_cancel (request);
           kbc_request_reply_internal (request, error);
           return;
         }
@@ -764,7 +792,7 @@ login_recovery (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket, cons
     code_id = 0;
   if (error != NULL)
     {
-      kbc_auth_check_end (request->server, user->email);
+      kbc_auth_check_cancel (request);
       kbc_request_reply_internal (request, error);
       return;
     }
@@ -790,7 +818,7 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
     {
       g_autoptr (KbcFieldErrors) errors = kbc_field_errors_new ();
 
-      kbc_auth_check_end (request->server, user->email);
+      kbc_auth_check_cancel (request);
       kbc_field_errors_add (errors, "credential", NULL, "This value should be of type object.");
       kbc_request_reply_invalid (request, errors);
       return;
@@ -800,7 +828,7 @@ login_u2f (KbcRequest *request, KbcUser *user, KbcLoginTicket *ticket)
     {
       if (error == NULL || error->domain != KBC_SERVER_WEBAUTHN_ERROR)
         {
-          kbc_auth_check_end (request->server, user->email);
+          kbc_auth_check_cancel (request);
           kbc_request_reply_internal (request, error);
           return;
         }

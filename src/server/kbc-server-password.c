@@ -10,6 +10,8 @@
 
 #include <argon2.h>
 #include <event2/thread.h>
+#include <gio/gio.h>
+#include <passwdqc.h>
 #include <pwquality.h>
 #include <string.h>
 
@@ -66,6 +68,152 @@ kbc_password_warm_up (gpointer unused)
   kbc_password_verify (NULL, "");
 }
 
+/* ---- common passwords ---- */
+
+/* The denylist, read once (kbc_password_load_common()) and only read
+ * afterwards, from any thread. */
+static GHashTable *common_passwords;
+static GMutex common_lock;
+
+const char *
+kbc_password_common_file (void)
+{
+  const char *path = g_getenv ("KBC_COMMON_PASSWORDS");
+
+  return path != NULL && *path != '\0' ? path : KBC_COMMON_PASSWORDS_FILE;
+}
+
+gboolean
+kbc_password_load_common (GError **error)
+{
+  g_autoptr (GMappedFile) file = NULL;
+  g_autoptr (GHashTable) table = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *path = kbc_password_common_file ();
+  const char *data;
+  const char *end;
+  gboolean loaded;
+
+  g_mutex_lock (&common_lock);
+  loaded = common_passwords != NULL;
+  g_mutex_unlock (&common_lock);
+  if (loaded)
+    return TRUE;
+
+  file = g_mapped_file_new (path, FALSE, &local_error);
+  if (file == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "the list of common passwords cannot be read (%s); new passwords cannot be "
+                   "checked without it (KBC_COMMON_PASSWORDS names another file)",
+                   local_error->message);
+      return FALSE;
+    }
+
+  /* One password a line, lower case, most common first; "#" starts a
+   * comment line. */
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data = g_mapped_file_get_contents (file);
+  end = data + g_mapped_file_get_length (file);
+  while (data < end)
+    {
+      const char *newline = memchr (data, '\n', end - data);
+      const char *line_end = newline != NULL ? newline : end;
+
+      if (line_end > data && *data != '#')
+        g_hash_table_add (table, g_ascii_strdown (data, line_end - data));
+      data = line_end + 1;
+    }
+  if (g_hash_table_size (table) < 10000)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the list of common passwords %s has %u entries, fewer than 10,000", path,
+                   g_hash_table_size (table));
+      return FALSE;
+    }
+
+  g_mutex_lock (&common_lock);
+  if (common_passwords == NULL)
+    common_passwords = g_steal_pointer (&table);
+  g_mutex_unlock (&common_lock);
+  return TRUE;
+}
+
+static gboolean
+is_listed (const char *candidate)
+{
+  return *candidate != '\0' && g_hash_table_contains (common_passwords, candidate);
+}
+
+/* One unit repeated ("passwordpassword", "abcabcabc") → the unit. */
+static char *
+unrepeat (const char *text)
+{
+  gsize len = strlen (text);
+
+  for (gsize unit = 1; unit <= len / 2; unit++)
+    {
+      gboolean repeats = len % unit == 0;
+
+      for (gsize i = unit; repeats && i < len; i++)
+        repeats = text[i] == text[i - unit];
+      if (repeats)
+        return g_strndup (text, unit);
+    }
+  return g_strdup (text);
+}
+
+/* Whether @password is on the denylist: compared in lower case, with
+ * trailing digits and symbols stripped ("Welcome2024!" is "welcome"), a
+ * repeated word taken once, with the usual letter substitutions undone
+ * ("p@ssw0rd"), and with the separators taken out. */
+static gboolean
+is_common (const char *password)
+{
+  static const char *const leet_from = "@4310$5!7";
+  static const char *const leet_to[] = { "aaeiossit", "aaelossit" };
+  g_autofree char *lower = g_ascii_strdown (password, -1);
+  gsize len = strlen (lower);
+  gboolean found = FALSE;
+
+  while (len > 0 && !g_ascii_isalpha (lower[len - 1]) && (guchar) lower[len - 1] < 0x80)
+    lower[--len] = '\0';
+
+  for (guint round = 0; round < 3 && !found; round++)
+    {
+      g_autofree char *variant = g_strdup (lower);
+      g_autofree char *unit = NULL;
+
+      /* Round 0 as typed; rounds 1 and 2 with "1" as "i" and as "l". */
+      if (round > 0)
+        for (char *p = variant; *p != '\0'; p++)
+          {
+            const char *at = strchr (leet_from, *p);
+
+            if (at != NULL)
+              *p = leet_to[round - 1][at - leet_from];
+          }
+      unit = unrepeat (variant);
+      found = is_listed (variant) || is_listed (unit);
+      /* "pass-word", "football!football": the separators taken out. */
+      if (!found)
+        {
+          g_autofree char *bare = g_strdup (variant);
+          g_autofree char *bare_unit = NULL;
+          char *out = bare;
+
+          for (const char *p = variant; *p != '\0'; p++)
+            if (g_ascii_isalnum (*p) || (guchar) *p >= 0x80)
+              *out++ = *p;
+          *out = '\0';
+          bare_unit = unrepeat (bare);
+          found = is_listed (bare) || is_listed (bare_unit);
+        }
+    }
+  explicit_bzero (lower, strlen (lower));
+  return found;
+}
+
 /* ---- policy ---- */
 
 static GMutex pwquality_lock;
@@ -87,6 +235,27 @@ get_pwquality (void)
       pwquality_set_int_value (settings, PWQ_SETTING_USER_CHECK, 1);
     }
   return settings;
+}
+
+static passwdqc_params_qc_t *
+get_passwdqc (void)
+{
+  static passwdqc_params_t params;
+  static gboolean ready;
+
+  /* Called with pwquality_lock held. */
+  if (!ready)
+    {
+      static const char *const args[] = { "min=12,12,12,12,12", "max=1024", "passphrase=3",
+                                          "match=4", "similar=deny" };
+      char *reason = NULL;
+
+      passwdqc_params_reset (&params);
+      if (passwdqc_params_parse (&params, &reason, G_N_ELEMENTS (args), args) != 0)
+        g_error ("passwdqc: %s", reason);
+      ready = TRUE;
+    }
+  return &params.qc;
 }
 
 /* The names of the libpwquality rules that the settings above check.
@@ -185,6 +354,36 @@ kbc_password_check_policy (const char *password, const char *email, const char *
                       "The password contains the email address or a part of it");
         }
     }
+
+  /* ASVS 2.1.7: not one of the passwords people choose most. */
+  if (!kbc_password_load_common (NULL))
+    add_unique (problems, "common", "The list of common passwords cannot be read");
+  else if (is_common (password))
+    add_unique (problems, "common", "The password is one of the most common passwords");
+
+  g_mutex_lock (&pwquality_lock);
+  {
+    /* passwdqc knows words behind substitutions and common sequences;
+     * length is our rule (min 12 for every kind of password). */
+    const char *reason = passwdqc_check (get_passwdqc (), password, old_password, NULL);
+
+    if (reason != NULL && (strstr (reason, "based on") != NULL ||
+                           strstr (reason, "not enough different characters") != NULL))
+      {
+        gboolean listed = FALSE;
+
+        for (guint i = 0; i < problems->len; i++)
+          listed = listed ||
+                   g_strcmp0 (g_array_index (problems, KbcPasswordProblem, i).code, "common") == 0;
+        if (!listed)
+          {
+            g_autofree char *message = g_strdup_printf ("The password is %s", reason);
+
+            add_unique (problems, "common", message);
+          }
+      }
+  }
+  g_mutex_unlock (&pwquality_lock);
 
   g_mutex_lock (&pwquality_lock);
   {

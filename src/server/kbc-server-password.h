@@ -30,6 +30,12 @@ gboolean   kbc_password_verify        (const char  *encoded,
 /* Computes the dummy hash of kbc_password_verify() now (a KbcWorkFunc for
  * the pool at start-up), so the first unknown email costs no extra hash. */
 void       kbc_password_warm_up       (gpointer     unused);
+/* The denylist of common passwords (KBC_COMMON_PASSWORDS, or the installed
+ * KBC_COMMON_PASSWORDS_FILE): loaded once; `serve` and `user add` refuse to
+ * start without it. */
+const char *kbc_password_common_file  (void);
+gboolean   kbc_password_load_common   (GError     **error);
+
 /* A rule a new password breaks: @code is a stable name of the rule for the
  * app to match on ("tooShort", "containsEmail", "dictionary", …; NULL for a
  * rule without one), @message the English text. */
@@ -41,8 +47,11 @@ typedef struct
 
 /* Rules a new password breaks, as a GArray of KbcPasswordProblem (empty when
  * none): at least KBC_PASSWORD_MIN_CHARS characters, not containing the
- * account's email or its local part, and libpwquality's checks (cracklib
- * dictionary, palindromes, similarity to @old_password, which may be NULL).
+ * account's email or its local part, not a common password ("common": the
+ * denylist, matched in lower case without trailing digits and symbols,
+ * and passwdqc's words behind substitutions and common sequences), and
+ * libpwquality's checks (cracklib dictionary, palindromes, similarity to
+ * @old_password, which may be NULL).
  * Thread-safe. */
 GArray    *kbc_password_check_policy  (const char  *password,
                                        const char  *email,

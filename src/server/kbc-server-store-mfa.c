@@ -604,6 +604,15 @@ kbc_store_ticket_fail (KbcStore *self, gint64 ticket_id, GError **error)
 }
 
 gboolean
+kbc_store_ticket_delete_user (KbcStore *self, gint64 user_id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM login_tickets WHERE user_id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
 kbc_store_ticket_delete (KbcStore *self, gint64 ticket_id, GError **error)
 {
   g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM login_tickets WHERE id = ?1");

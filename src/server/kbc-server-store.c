@@ -284,6 +284,13 @@ static const char *const migrations[] = {
   "  project_id      INTEGER REFERENCES projects (id) ON DELETE SET NULL"
   ");"
   "CREATE INDEX promo_codes_user ON promo_codes (used_by, used_at DESC);",
+
+  /* 7: server hardening (issue 11). A failed credential check is counted
+   * per account and client address, so that the owner on another address is
+   * not locked out; rows from before have no address and count for the
+   * account only. */
+  "ALTER TABLE login_failures ADD COLUMN address TEXT;"
+  "CREATE INDEX login_failures_address ON login_failures (email, address, at);",
 };
 
 static gboolean
@@ -321,9 +328,14 @@ read_user_version (KbcStore *self)
   return -1;
 }
 
+static gboolean ensure_key_file (KbcStore *self, const char *key_path, GError **error);
+static gboolean read_key_file (KbcStore *self, const char *key_path, GError **error);
+
 static gboolean
 migrate (KbcStore *self, GError **error)
 {
+  g_autofree char *key_path = g_strconcat (self->path, ".key", NULL);
+  g_autofree char *probe = NULL;
   int version;
   int latest = G_N_ELEMENTS (migrations);
 
@@ -338,6 +350,17 @@ migrate (KbcStore *self, GError **error)
       g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_FAILED,
                    "database schema version %d is not one this server knows (1–%d)", version,
                    latest);
+      return FALSE;
+    }
+
+  /* A fresh database gets a fresh key, made while the write lock keeps any
+   * other process from seeing the schema without it. A database with a
+   * schema already has secrets sealed with its key: a missing key file is
+   * an error, never a silent new key. */
+  if (!(version == 0 ? ensure_key_file (self, key_path, error)
+                     : read_key_file (self, key_path, error)))
+    {
+      kbc_store_rollback (self);
       return FALSE;
     }
 
@@ -360,8 +383,13 @@ migrate (KbcStore *self, GError **error)
         }
     }
 
-  if (!exec_sql (self, "COMMIT", error))
+  /* Written even when nothing changed: a database this process cannot
+   * write (a read-only file, a full disk) fails here, at start, rather
+   * than at the first failed sign-in it should have counted. */
+  probe = g_strdup_printf ("PRAGMA user_version = %d", latest);
+  if (!exec_sql (self, probe, error) || !exec_sql (self, "COMMIT", error))
     {
+      g_prefix_error (error, "the database cannot be written: ");
       kbc_store_rollback (self);
       return FALSE;
     }
@@ -378,6 +406,14 @@ read_key_file (KbcStore *self, const char *key_path, GError **error)
   int fd;
 
   fd = open (key_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT)
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_KEY,
+                   "the key file %s is missing; TOTP secrets cannot be read. Restore it from "
+                   "the backup of the database it belongs to",
+                   key_path);
+      return FALSE;
+    }
   if (fd < 0)
     {
       int saved = errno;
@@ -386,8 +422,15 @@ read_key_file (KbcStore *self, const char *key_path, GError **error)
       return FALSE;
     }
 
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) != 0 ||
-      st.st_size != KEY_SIZE)
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 077) != 0)
+    {
+      close (fd);
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_KEY,
+                   "the key file %s can be read by others (mode %04o); run: chmod 600 %s", key_path,
+                   (unsigned) (st.st_mode & 07777), key_path);
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size != KEY_SIZE)
     {
       close (fd);
       g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_KEY,
@@ -461,14 +504,51 @@ ensure_key_file (KbcStore *self, const char *key_path, GError **error)
   return read_key_file (self, key_path, error);
 }
 
+/* The database and its -wal and -shm files hold credentials: an existing
+ * one that others can read is refused, with the command that fixes it. */
+static gboolean
+check_private (const char *path, GError **error)
+{
+  struct stat st;
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE; /* missing: created 0600 */
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_FAILED, "%s is not a regular file",
+                   path);
+      return FALSE;
+    }
+  if ((st.st_mode & 077) != 0)
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_FAILED,
+                   "the database file %s can be read by others (mode %04o); run: chmod 600 %s",
+                   path, (unsigned) (st.st_mode & 07777), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 KbcStore *
 kbc_store_open (const char *path, GError **error)
 {
   g_autoptr (KbcStore) self = NULL;
-  g_autofree char *key_path = NULL;
+  g_autoptr (GError) local_error = NULL;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  {
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+        if (!check_private (file, error))
+          return NULL;
+      }
+  }
 
   self = g_new0 (KbcStore, 1);
   self->path = g_strdup (path);
@@ -490,27 +570,36 @@ kbc_store_open (const char *path, GError **error)
       return NULL;
     }
 
+  /* SQLite opens a file it may not write read-only, without a word. */
+  if (sqlite3_db_readonly (self->db, "main") != 0)
+    {
+      g_set_error (error, KBC_STORE_ERROR, KBC_STORE_ERROR_FAILED,
+                   "the database %s cannot be written (a read-only file or file system)", path);
+      return NULL;
+    }
+
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, 1);
 
-  if (!exec_sql (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec_sql (self, "PRAGMA foreign_keys = ON", error) ||
-      !exec_sql (self, "PRAGMA synchronous = NORMAL", error) ||
-      !exec_sql (self, "PRAGMA secure_delete = ON", error))
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL", &local_error) ||
+      !exec_sql (self, "PRAGMA foreign_keys = ON", &local_error) ||
+      !exec_sql (self, "PRAGMA synchronous = NORMAL", &local_error) ||
+      !exec_sql (self, "PRAGMA secure_delete = ON", &local_error) || !migrate (self, &local_error))
     {
-      g_prefix_error (error, "%s: ", path);
+      int code = sqlite3_extended_errcode (self->db) & 0xff;
+
+      /* The key file's messages name their file. */
+      if (!g_error_matches (local_error, KBC_STORE_ERROR, KBC_STORE_ERROR_KEY))
+        {
+          if (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_READONLY ||
+              code == SQLITE_CANTOPEN)
+            g_prefix_error (&local_error, "the database %s cannot be written: ", path);
+          else
+            g_prefix_error (&local_error, "%s: ", path);
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-
-  if (!migrate (self, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return NULL;
-    }
-
-  key_path = g_strconcat (path, ".key", NULL);
-  if (!ensure_key_file (self, key_path, error))
-    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -755,6 +844,17 @@ kbc_store_user_set_name (KbcStore *self, gint64 user_id, const char *name, GErro
 }
 
 /* ---- tokens ---- */
+
+gboolean
+kbc_token_is_expired (const KbcToken *token, gint64 now)
+{
+  gint64 used = token->last_used > 0 ? token->last_used : token->created;
+
+  if (token->expires > 0 && token->expires <= now)
+    return TRUE;
+  return g_strcmp0 (token->type, KBC_TOKEN_TYPE_SESSION) == 0 &&
+         used + KBC_TOKEN_SESSION_IDLE <= now;
+}
 
 void
 kbc_token_free (KbcToken *token)
@@ -1065,53 +1165,82 @@ kbc_store_sessions_revoke_others (KbcStore *self, gint64 user_id, gint64 keep_id
 
 /* ---- failures ---- */
 
-gboolean
-kbc_store_failure_add (KbcStore *self, const char *email, gint64 now, GError **error)
+gint64
+kbc_store_failure_add (KbcStore *self,
+                       const char *key,
+                       const char *address,
+                       gint64 now,
+                       GError **error)
 {
-  g_autoptr (KbcStmt) stmt =
-      kbc_store_stmt (self, "INSERT INTO login_failures (email, at) VALUES (lower(?1), ?2)");
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
+      self, "INSERT INTO login_failures (email, address, at) VALUES (lower(?1), ?2, ?3)");
   g_autoptr (KbcStmt) prune = kbc_store_stmt (self, "DELETE FROM login_failures WHERE at < ?1");
 
-  /* Old entries matter to nobody; a day keeps the table small. */
-  sqlite3_bind_int64 (prune, 1, now - 24 * 3600);
+  /* Old entries matter to nobody; two days keep the table small. */
+  sqlite3_bind_int64 (prune, 1, now - 2 * 24 * 3600);
   if (!kbc_store_run (self, prune, error))
-    return FALSE;
+    return 0;
 
-  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now);
-  return kbc_store_run (self, stmt, error);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!kbc_store_run (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
 }
 
 gboolean
 kbc_store_failure_count (KbcStore *self,
-                         const char *email,
+                         const char *key,
+                         const char *address,
                          gint64 since,
                          guint *count,
                          gint64 *oldest,
+                         gint64 *newest,
                          GError **error)
 {
-  g_autoptr (KbcStmt) stmt = kbc_store_stmt (
-      self, "SELECT count(*), min(at) FROM login_failures WHERE email = lower(?1) AND at >= ?2");
+  g_autoptr (KbcStmt) any =
+      kbc_store_stmt (self, "SELECT count(*), min(at), max(at) FROM login_failures"
+                            " WHERE email = lower(?1) AND at >= ?2");
+  g_autoptr (KbcStmt) one =
+      kbc_store_stmt (self, "SELECT count(*), min(at), max(at) FROM login_failures"
+                            " WHERE email = lower(?1) AND address = ?3 AND at >= ?2");
+  KbcStmt *stmt = address != NULL ? one : any;
   int rc;
 
-  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, since);
+  if (address != NULL)
+    sqlite3_bind_text (stmt, 3, address, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return set_sqlite_error (error, self->db, rc, "SQLite");
 
   *count = sqlite3_column_int (stmt, 0);
-  *oldest = sqlite3_column_int64 (stmt, 1);
+  if (oldest != NULL)
+    *oldest = sqlite3_column_int64 (stmt, 1);
+  if (newest != NULL)
+    *newest = sqlite3_column_int64 (stmt, 2);
   return TRUE;
 }
 
 gboolean
-kbc_store_failure_clear (KbcStore *self, const char *email, GError **error)
+kbc_store_failure_remove (KbcStore *self, gint64 id, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "DELETE FROM login_failures WHERE id = ?1");
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return kbc_store_run (self, stmt, error);
+}
+
+gboolean
+kbc_store_failure_clear (KbcStore *self, const char *key, const char *address, GError **error)
 {
   g_autoptr (KbcStmt) stmt =
-      kbc_store_stmt (self, "DELETE FROM login_failures WHERE email = lower(?1)");
+      kbc_store_stmt (self, "DELETE FROM login_failures WHERE email = lower(?1) AND address IS ?2");
 
-  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, address, -1, SQLITE_TRANSIENT);
   return kbc_store_run (self, stmt, error);
 }
 

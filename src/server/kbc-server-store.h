@@ -138,7 +138,15 @@ typedef struct
  * burst of requests stays read-only. */
 #define KBC_TOKEN_TOUCH_INTERVAL 60
 
+/* A session token unused this long has expired, whatever its expiry
+ * (the absolute lifetime) says. */
+#define KBC_TOKEN_SESSION_IDLE (7 * 24 * 3600)
+
 void           kbc_token_free            (KbcToken     *token);
+/* Whether @token has expired at @now: its expiry has come, or it is a
+ * session that was not used for KBC_TOKEN_SESSION_IDLE. */
+gboolean       kbc_token_is_expired      (const KbcToken *token,
+                                          gint64        now);
 
 gint64         kbc_store_token_insert    (KbcStore     *self,
                                           gint64        user_id,
@@ -224,21 +232,34 @@ gboolean       kbc_store_sessions_revoke_others (KbcStore *self,
 
 /* ---- failed credential checks (the sign-in rate limit) ---- */
 
-/* Records a failure for the account named by @email (lower-cased; the account
- * need not exist, so the limit reveals nothing). */
-gboolean       kbc_store_failure_add     (KbcStore     *self,
-                                          const char   *email,
+/* Records a failure for @key (an account's email, lower-cased, which need
+ * not exist, so the limit reveals nothing; or another name such as
+ * "promo-code:<user id>") from the client @address (may be NULL); returns
+ * the row's id, 0 on error. A check records its failure before it starts
+ * (kbc_auth_check_begin()) and removes it when it passes. */
+gint64         kbc_store_failure_add     (KbcStore     *self,
+                                          const char   *key,
+                                          const char   *address,
                                           gint64        now,
                                           GError      **error);
-/* Counts the failures since @since and the time of the oldest of them. */
+/* Counts the failures of @key since @since, from @address only (NULL: from
+ * every address), with the times of the oldest and newest (either may be
+ * NULL). */
 gboolean       kbc_store_failure_count   (KbcStore     *self,
-                                          const char   *email,
+                                          const char   *key,
+                                          const char   *address,
                                           gint64        since,
                                           guint        *count,
                                           gint64       *oldest,
+                                          gint64       *newest,
                                           GError      **error);
+gboolean       kbc_store_failure_remove  (KbcStore     *self,
+                                          gint64        id,
+                                          GError      **error);
+/* Forgets the failures of @key from @address (a check that passed). */
 gboolean       kbc_store_failure_clear   (KbcStore     *self,
-                                          const char   *email,
+                                          const char   *key,
+                                          const char   *address,
                                           GError      **error);
 
 /* ---- security events (replayed codes, cloned keys) ---- */
@@ -446,6 +467,10 @@ gboolean       kbc_store_ticket_get      (KbcStore     *self,
 /* Counts a wrong code and returns the new count. */
 guint          kbc_store_ticket_fail     (KbcStore     *self,
                                           gint64        ticket_id,
+                                          GError      **error);
+/* Ends every pending MFA sign-in of @user_id (a password change). */
+gboolean       kbc_store_ticket_delete_user (KbcStore  *self,
+                                          gint64        user_id,
                                           GError      **error);
 gboolean       kbc_store_ticket_delete   (KbcStore     *self,
                                           gint64        ticket_id,

@@ -61,19 +61,6 @@ kbc_tokens_client_name (const char *user_agent)
   return g_string_free (g_steal_pointer (&name), FALSE);
 }
 
-static char *
-dup_peer_address (KbcRequest *request)
-{
-  struct evhttp_connection *connection = evhttp_request_get_connection (request->req);
-  char *address = NULL;
-  ev_uint16_t port = 0;
-
-  if (connection == NULL)
-    return NULL;
-  evhttp_connection_get_peer (connection, &address, &port);
-  return address != NULL && *address != '\0' ? g_strdup (address) : NULL;
-}
-
 gboolean
 kbc_tokens_record_sign_in (KbcRequest *request,
                            KbcToken *token,
@@ -82,7 +69,7 @@ kbc_tokens_record_sign_in (KbcRequest *request,
 {
   KbcStore *store = request->server->store;
   g_autofree char *name = kbc_tokens_client_name (kbc_request_get_header (request, "User-Agent"));
-  g_autofree char *address = dup_peer_address (request);
+  g_autofree char *address = kbc_request_dup_peer_address (request);
 
   gboolean first_time = FALSE;
   gboolean had_clients = FALSE;
@@ -132,7 +119,7 @@ kbc_tokens_token_json (KbcToken *token, const char *token_string, gint64 now)
   kbc_json_add_time (builder, "lastUsed", token->last_used);
   kbc_json_add_time (builder, "expires", token->expires);
   json_builder_set_member_name (builder, "isExpired");
-  json_builder_add_boolean_value (builder, token->expires > 0 && token->expires <= now);
+  json_builder_add_boolean_value (builder, kbc_token_is_expired (token, now));
   json_builder_set_member_name (builder, "isDisabled");
   json_builder_add_boolean_value (builder, token->disabled);
   json_builder_set_member_name (builder, "isSessionToken");

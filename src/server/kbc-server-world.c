@@ -659,8 +659,6 @@ redeem_promo_code (KbcRequest *request)
   g_autofree char *failure_key = NULL;
   const char *code;
   gint64 project_id;
-  guint failures = 0;
-  gint64 oldest = 0;
 
   code = kbc_request_require_string (request, fields, "code", MAX_PROMO_CODE_BYTES);
   if (fields->len > 0)
@@ -673,29 +671,19 @@ redeem_promo_code (KbcRequest *request)
    * user sent are counted with the sign-in failures, under a key that is no
    * email. */
   failure_key = g_strdup_printf ("promo-code:%" G_GINT64_FORMAT, request->user->id);
-  if (!kbc_store_failure_count (store, failure_key, request->now - KBC_AUTH_WINDOW, &failures,
-                                &oldest, &error))
-    {
-      kbc_request_reply_internal (request, error);
-      return;
-    }
-  if (failures >= KBC_AUTH_MAX_FAILURES)
-    {
-      kbc_request_reply_too_many (
-          request, CLAMP (oldest + KBC_AUTH_WINDOW - request->now, 1, KBC_AUTH_WINDOW));
-      return;
-    }
+  if (!kbc_auth_check_begin (request, failure_key))
+    return;
 
   promo = kbc_store_promo_by_code (store, code, &error);
   if (error != NULL)
     {
+      kbc_auth_check_cancel (request);
       kbc_request_reply_internal (request, error);
       return;
     }
   if (promo == NULL)
     {
-      if (!kbc_store_failure_add (store, failure_key, request->now, &error))
-        g_warning ("cannot record a wrong promo code: %s", error->message);
+      kbc_auth_check_failed (request);
       /* Keboola's words, its spelling included. */
       message = g_strdup_printf ("Promo Code %s doen't exists", code);
       kbc_request_reply_error (request, 400, "promoCodeNotFound", message, NULL);
@@ -703,6 +691,7 @@ redeem_promo_code (KbcRequest *request)
     }
   if (promo->used_by != 0)
     {
+      kbc_auth_check_cancel (request);
       message = g_strdup_printf ("Promo code %s is already used.", code);
       kbc_request_reply_error (request, 400, "promoCodeUsed", message, NULL);
       return;
@@ -710,10 +699,14 @@ redeem_promo_code (KbcRequest *request)
   if (!kbc_store_is_member (store, KBC_WORLD_ORGANIZATION, promo->organization_id,
                             request->user->id))
     {
+      kbc_auth_check_cancel (request);
       kbc_request_reply_error (request, 400, "organizationMemberRequired",
                                "Only organization members can create new projects", NULL);
       return;
     }
+  /* A code that exists: the guesses before it are forgiven. */
+  if (!kbc_auth_check_passed (request))
+    return;
 
   name = g_strdup_printf ("%s (%s)", request->user->name, promo->code);
   project_id = kbc_store_promo_redeem (store, promo, request->user->id, name, request->now, &error);
