@@ -154,8 +154,14 @@ follow_stack (GtkStack *stack)
 {
   if (g_object_get_data (G_OBJECT (stack), FOLLOWED) == NULL)
     {
-      g_object_set_data (G_OBJECT (stack), FOLLOWED, GINT_TO_POINTER (TRUE));
+      /* Pages added later (the window builds them when idle) are hidden
+       * as they come: they are never mapped until shown. */
+      GtkSelectionModel *pages = gtk_stack_get_pages (stack);
+
+      g_object_set_data_full (G_OBJECT (stack), FOLLOWED, pages, g_object_unref);
       g_signal_connect (stack, "notify::visible-child", G_CALLBACK (stack_changed_cb), NULL);
+      g_signal_connect_object (pages, "items-changed", G_CALLBACK (stack_changed_cb), stack,
+                               G_CONNECT_SWAPPED);
     }
   sync_stack (stack);
 }

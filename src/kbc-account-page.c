@@ -13,6 +13,7 @@
 #include "kbc-mfa-group.h"
 #include "kbc-password-group.h"
 #include "kbc-profile-group.h"
+#include "kbc-startup-mark.h"
 #include "kbc-web-notice.h"
 
 struct _KbcAccountPage
@@ -81,6 +82,11 @@ update_offered (KbcAccountPage *self)
   if (description != NULL)
     kbc_web_notice_set_description (self->web_notice, description);
   gtk_widget_set_visible (GTK_WIDGET (self->web_notice), description != NULL);
+
+  /* The page is complete: the user (known with the account) and the MFA
+   * state. */
+  if (mfa_known)
+    kbc_startup_mark_next_frame (GTK_WIDGET (self), "account-ready");
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "kbc-organizations-page.h"
 #include "kbc-project-page.h"
 #include "kbc-promo-codes-page.h"
+#include "kbc-startup-mark.h"
 #include "kbc-tokens-page.h"
 
 /* How often the notifications are asked for (with If-None-Match: a 304
@@ -57,6 +58,7 @@ struct _KbcWindow
   KbcNotifications *notifications; /* the account's, polled while it is shown */
   guint poll_source;
   KbcProjectPage *project_page; /* in page_stack, not in the sidebar */
+  guint build_source;           /* the pages not shown yet, when idle */
   char *project_opener;         /* the page that showed the project */
 
   gboolean use_local;
@@ -111,7 +113,7 @@ update_count (GtkWidget *row, GParamSpec *pspec, GObject *page)
 }
 
 static GtkWidget *
-create_sidebar_row (const char *name, const char *title, const char *icon_name, GtkWidget *page)
+create_sidebar_row (const char *name, const char *title, const char *icon_name)
 {
   GtkWidget *row, *box, *image, *label;
 
@@ -127,23 +129,30 @@ create_sidebar_row (const char *name, const char *title, const char *icon_name, 
   row = gtk_list_box_row_new ();
   gtk_widget_set_name (row, name);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "box", box);
   kbc_a11y_set_row_label (row, title);
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "count") != NULL)
-    {
-      GtkWidget *count = gtk_label_new (NULL);
-
-      gtk_widget_add_css_class (count, "dim-label");
-      gtk_widget_add_css_class (count, "numeric");
-      gtk_box_append (GTK_BOX (box), count);
-      g_object_set_data (G_OBJECT (row), "count-label", count);
-      g_object_set_data_full (G_OBJECT (row), "title", g_strdup (title), g_free);
-      g_signal_connect_object (page, "notify::count", G_CALLBACK (update_count), row,
-                               G_CONNECT_SWAPPED);
-      update_count (row, NULL, G_OBJECT (page));
-    }
-
   return row;
+}
+
+/* A page with a "count" shows it in its sidebar row from when it is built. */
+static void
+connect_count (GtkWidget *row, const char *title, GtkWidget *page)
+{
+  GtkWidget *count;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "count") == NULL)
+    return;
+
+  count = gtk_label_new (NULL);
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_box_append (GTK_BOX (g_object_get_data (G_OBJECT (row), "box")), count);
+  g_object_set_data (G_OBJECT (row), "count-label", count);
+  g_object_set_data_full (G_OBJECT (row), "title", g_strdup (title), g_free);
+  g_signal_connect_object (page, "notify::count", G_CALLBACK (update_count), row,
+                           G_CONNECT_SWAPPED);
+  update_count (row, NULL, G_OBJECT (page));
 }
 
 /* ---- notifications ---- */
@@ -203,6 +212,7 @@ clear_pages (KbcWindow *self)
   GtkWidget *child;
 
   stop_notifications (self);
+  g_clear_handle_id (&self->build_source, g_source_remove);
 
   while ((row = gtk_list_box_get_row_at_index (self->sidebar, 0)) != NULL)
     gtk_list_box_remove (self->sidebar, GTK_WIDGET (row));
@@ -235,6 +245,70 @@ update_header (KbcWindow *self)
         self->page_title, gtk_stack_page_get_title (gtk_stack_get_page (self->page_stack, child)));
 }
 
+static GtkListBoxRow *
+find_row (KbcWindow *self, const char *name)
+{
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sidebar, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), name) == 0)
+      return row;
+  return NULL;
+}
+
+/* The page @name, built the first time it is asked for: start-up builds
+ * only the page it shows, the others follow when the main loop is idle
+ * (build_next_page_cb), or at once when the user gets there first. */
+static GtkWidget *
+ensure_page (KbcWindow *self, const char *name)
+{
+  GtkWidget *page;
+
+  if (self->account == NULL)
+    return NULL;
+  if ((page = gtk_stack_get_child_by_name (self->page_stack, name)) != NULL)
+    return page;
+
+  if (g_strcmp0 (name, PROJECT_PAGE) == 0)
+    {
+      self->project_page = KBC_PROJECT_PAGE (kbc_project_page_new (self->account));
+      gtk_stack_add_named (self->page_stack, GTK_WIDGET (self->project_page), PROJECT_PAGE);
+      g_signal_connect_object (self->project_page, "notify::title", G_CALLBACK (update_header),
+                               self, G_CONNECT_SWAPPED);
+      return GTK_WIDGET (self->project_page);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (g_str_equal (pages[i].name, name))
+      {
+        const char *title = _ (pages[i].title);
+
+        page = pages[i].new_page (self->account);
+        gtk_stack_add_titled (self->page_stack, page, name, title);
+        connect_count (GTK_WIDGET (find_row (self, name)), title, page);
+        return page;
+      }
+
+  return NULL;
+}
+
+static gboolean
+build_next_page_cb (gpointer user_data)
+{
+  KbcWindow *self = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (gtk_stack_get_child_by_name (self->page_stack, pages[i].name) == NULL)
+      {
+        ensure_page (self, pages[i].name);
+        return G_SOURCE_CONTINUE;
+      }
+
+  ensure_page (self, PROJECT_PAGE);
+  self->build_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 build_pages (KbcWindow *self, KbcAccount *account)
 {
@@ -242,39 +316,28 @@ build_pages (KbcWindow *self, KbcAccount *account)
   self->account = g_object_ref (account);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      const char *title = _ (pages[i].title);
-      GtkWidget *page = pages[i].new_page (account);
+    gtk_list_box_append (
+        self->sidebar, create_sidebar_row (pages[i].name, _ (pages[i].title), pages[i].icon_name));
 
-      gtk_stack_add_titled (self->page_stack, page, pages[i].name, title);
-      gtk_list_box_append (self->sidebar,
-                           create_sidebar_row (pages[i].name, title, pages[i].icon_name, page));
-    }
-
-  self->project_page = KBC_PROJECT_PAGE (kbc_project_page_new (account));
-  gtk_stack_add_named (self->page_stack, GTK_WIDGET (self->project_page), PROJECT_PAGE);
-  g_signal_connect_object (self->project_page, "notify::title", G_CALLBACK (update_header), self,
-                           G_CONNECT_SWAPPED);
-
+  /* Selecting the first row builds and shows its page. */
   gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   start_notifications (self, account);
+  self->build_source = g_idle_add_full (G_PRIORITY_LOW, build_next_page_cb, self, NULL);
 }
 
 /* Selects the page @name in the sidebar and shows it, as a click does. */
 static GtkWidget *
 show_page (KbcWindow *self, const char *name)
 {
-  GtkListBoxRow *row;
+  GtkListBoxRow *row = find_row (self, name);
 
-  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->sidebar, i)) != NULL; i++)
-    if (g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), name) == 0)
-      {
-        gtk_list_box_select_row (self->sidebar, row);
-        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-        return gtk_stack_get_child_by_name (self->page_stack, name);
-      }
-  return NULL;
+  if (row == NULL)
+    return NULL;
+
+  gtk_list_box_select_row (self->sidebar, row);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return gtk_stack_get_child_by_name (self->page_stack, name);
 }
 
 static void
@@ -295,6 +358,7 @@ sidebar_row_selected_cb (KbcWindow *self, GtkListBoxRow *row)
     return;
 
   name = gtk_widget_get_name (GTK_WIDGET (row));
+  ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->page_stack, name);
   update_header (self);
 }
@@ -308,7 +372,7 @@ show_project_activated (GtkWidget *widget, const char *action_name, GVariant *pa
   gint64 id = 0;
 
   g_variant_get (parameter, "(x&s)", &id, &role);
-  if (self->project_page == NULL || id <= 0)
+  if (id <= 0 || ensure_page (self, PROJECT_PAGE) == NULL)
     return;
 
   if (g_strcmp0 (current, PROJECT_PAGE) != 0)
@@ -457,6 +521,7 @@ setup (KbcWindow *self, KbcApplication *app)
   g_signal_connect_object (app, "notify::starting", G_CALLBACK (state_changed_cb), self,
                            G_CONNECT_SWAPPED);
   state_changed_cb (self);
+  kbc_startup_mark_next_frame (GTK_WIDGET (self), "first-frame");
 }
 
 static gboolean
@@ -621,7 +686,7 @@ kbc_window_get_page (KbcWindow *self, const char *name)
 {
   g_return_val_if_fail (KBC_IS_WINDOW (self), NULL);
 
-  return gtk_stack_get_child_by_name (self->page_stack, name);
+  return ensure_page (self, name);
 }
 
 void

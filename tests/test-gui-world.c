@@ -229,8 +229,10 @@ invitations (KbcApplication *app, KbcWindow *window, gpointer data)
 
   sign_in (fixture, window);
 
-  /* The count is in the sidebar before the page is opened. */
-  count = g_object_get_data (G_OBJECT (sidebar_row (window, "invitations")), "count-label");
+  /* The count is in the sidebar before the page is opened (the window
+   * builds the pages it does not show yet when idle). */
+  KBC_TEST_WAIT_FOR ((count = g_object_get_data (G_OBJECT (sidebar_row (window, "invitations")),
+                                                 "count-label")) != NULL);
   KBC_TEST_WAIT_FOR (g_strcmp0 (gtk_label_get_text (count), "4") == 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (count)));
 

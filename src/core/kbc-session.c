@@ -11,6 +11,7 @@
 #include "kbc-error.h"
 #include "kbc-json.h"
 #include "kbc-keyring.h"
+#include "kbc-mfa.h"
 #include "kbc-stack.h"
 
 #include <glib/gi18n-lib.h>
@@ -1395,6 +1396,10 @@ restore_verify (KbcSession *self, GTask *task, const char *url, GError *url_erro
 
   kbc_account_adopt_token_async (restore->account, restore->token, g_task_get_cancellable (task),
                                  on_restore_verified, task);
+  /* The first page shows the MFA state: asked together with the
+   * verification, not after it. A token the server refuses drops the
+   * account and this answer with it. */
+  kbc_resource_ensure_loaded (KBC_RESOURCE (kbc_account_get_mfa (restore->account)));
 }
 
 static void
@@ -1441,6 +1446,12 @@ on_restore_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Only now is there a session to restore. */
   set_state (self, KBC_SESSION_STATE_RESTORING);
   resolve_stack (self, g_steal_pointer (&task), restore->stack_id, restore->url, restore_verify);
+}
+
+static void
+on_local_server_prestarted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree char *url = kbc_local_server_start_finish (KBC_LOCAL_SERVER (source), result, NULL);
 }
 
 void
@@ -1495,6 +1506,14 @@ kbc_session_restore_async (KbcSession *self,
 
   restore->keyring_key = g_strdup (kbc_stack_get_keyring_key (stack->id, restore->url));
   set_stack_id (self, stack->id);
+
+  /* The local server takes longer to start than the keyring to answer:
+   * both at once. The restore joins the start in resolve_stack(); a
+   * failed start is reported there. */
+  if (g_strcmp0 (stack->id, KBC_STACK_LOCAL) == 0 && self->local_server != NULL)
+    kbc_local_server_start_async (self->local_server, cancellable, on_local_server_prestarted,
+                                  NULL);
+
   kbc_keyring_lookup_async (restore->keyring_key, restore->email, cancellable, on_restore_looked_up,
                             g_steal_pointer (&task));
 }
