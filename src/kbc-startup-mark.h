@@ -8,7 +8,6 @@
 
 G_BEGIN_DECLS
 
-void kbc_startup_mark_next_frame (GtkWidget  *widget,
-                                  const char *name);
+void kbc_startup_mark_next_frame (GtkWidget *widget, const char *name);
 
 G_END_DECLS
