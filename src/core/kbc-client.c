@@ -437,6 +437,19 @@ is_transient (const GError *error)
          error->domain != G_TLS_ERROR;
 }
 
+/* A change (anything but a GET) whose connection broke after it may have
+ * been sent: the server may have made it. "Could not reach" would invite
+ * the user to make it twice; a refused connection never got anywhere. */
+static gboolean
+may_have_changed (Request *request, const GError *error)
+{
+  return !g_str_equal (request->method, "GET") && is_transient (error) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED);
+}
+
 /* Takes over the reference to @task until the retry runs or is cancelled. */
 static void
 schedule_retry (GTask *task)
@@ -512,6 +525,17 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
         {
           g_debug ("%s %s failed: %s", request->method, request->path, error->message);
           schedule_retry (g_steal_pointer (&task));
+          return;
+        }
+      if (may_have_changed (request, error))
+        {
+          g_debug ("%s %s broke: %s", request->method, request->path, error->message);
+          g_task_return_new_error (
+              task, KBC_API_ERROR, KBC_API_ERROR_NETWORK,
+              /* Translators: %s is a host name such as connection.keboola.com. */
+              _ ("The connection to %s broke before the server answered. Check whether the "
+                 "change was made before you try again."),
+              self->host);
           return;
         }
       g_task_return_error (task, kbc_api_error_new_transport (error, self->host));
