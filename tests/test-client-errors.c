@@ -3,7 +3,8 @@
  * A small hostile HTTP server on loopback, in this file, answers per path
  * what real servers out there do wrong: a web page where the API should be,
  * a redirect, a 5xx from a proxy, a body that never comes, a connection
- * closed with no answer. Each client's base URL carries the behaviour as its
+ * closed with no answer or in the middle of the body, wrong JSON types for
+ * the app's real readers, 10 MB bodies, chunked answers that never end. Each client's base URL carries the behaviour as its
  * first path segment ("http://127.0.0.1:PORT/html-404"), so the paths the
  * app asks for stay real ones ("/manage/organizations").
  *
@@ -15,6 +16,7 @@
 #include "kbc-error.h"
 #include "kbc-resource.h"
 #include "kbc-test-utils.h"
+#include "kbc-tokens.h"
 
 #include <string.h>
 
@@ -65,8 +67,30 @@ static const Behaviour behaviours[] = {
   { "503",
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 120\r\n",
     "{\"error\":\"Down for upkeep\"}" },
+  /* Wrong types where the app's readers expect others: the verification's
+   * user id as a string, an array for an object; the tokens list as an
+   * object, and items with wrong types (only the one with a number id is a
+   * token). */
+  { "verify-wrong-types", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+    "{\"user\": {\"id\": \"7\", \"name\": 5, \"email\": [\"a\"]}, \"isSessionToken\": \"yes\"}" },
+  { "verify-array", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+    "[{\"user\": {\"id\": 7, \"name\": \"Seven\"}}]" },
+  { "tokens-object", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+    "{\"tokens\": [{\"id\": 1, \"description\": \"One\"}]}" },
+  { "tokens-wrong-types", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",
+    "[{\"id\": \"1\", \"description\": \"a string id\"}, {\"id\": 3, \"description\": 5, "
+    "\"created\": 7, \"client\": \"no\", \"isExpired\": \"no\"}, 5, \"x\", null, [], {\"id\": -2}]" },
   /* The head promises a body that never comes; the connection stays open. */
   { "stall", NULL, NULL },
+  /* Content-Length 100, 20 bytes, then the connection closes. */
+  { "truncated", NULL, NULL },
+  /* 10 MB: a web page with a 502, and JSON cut short. */
+  { "huge-502", NULL, NULL },
+  { "huge-json", NULL, NULL },
+  /* Chunked and never finished: a chunk of one byte every 100 ms (never
+   * silent), or chunks as fast as the client reads them. */
+  { "trickle", NULL, NULL },
+  { "flood", NULL, NULL },
   /* The request is read, then the connection is closed with no answer. */
   { "close", NULL, NULL },
 };
@@ -75,6 +99,10 @@ static const Behaviour behaviours[] = {
 #define NOT_HTTP "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 #define STALL_HEAD \
   "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":"
+
+#define CHUNKED_HEAD \
+  "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+#define HUGE_BYTES (10 * 1000 * 1000)
 
 static void
 count (Hostile *self, const char *name)
@@ -204,6 +232,52 @@ on_hostile_run (GThreadedSocketService *service,
        * ends): a read that ends only when the other side closes. */
       while (g_input_stream_read (G_INPUT_STREAM (input), &byte, 1, self->cancellable, NULL) > 0)
         ;
+    }
+  else if (g_str_equal (name, "truncated"))
+    {
+      const char *cut = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 100\r\n\r\n{\"id\": 1, \"name\": \"ab";
+
+      g_output_stream_write_all (output, cut, strlen (cut), NULL, NULL, NULL);
+    }
+  else if (g_str_has_prefix (name, "huge-"))
+    {
+      gboolean html = g_str_equal (name, "huge-502");
+      g_autoptr (GString) body = g_string_new (html ? "<html><body><h1>502</h1>" : "[");
+      g_autofree char *head = NULL;
+
+      while (body->len < HUGE_BYTES)
+        g_string_append (body, html ? "<p>Bad gateway, bad gateway.</p>\n"
+                                    : "{\"id\": 123456, \"name\": \"Bad gateway\"},");
+      head = g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                              "Connection: close\r\n\r\n",
+                              html ? "502 Bad Gateway" : "200 OK",
+                              html ? "text/html" : "application/json", body->len);
+      g_output_stream_write_all (output, head, strlen (head), NULL, NULL, NULL);
+      g_output_stream_write_all (output, body->str, body->len, NULL, self->cancellable, NULL);
+    }
+  else if (g_str_equal (name, "trickle") || g_str_equal (name, "flood"))
+    {
+      gboolean flood = g_str_equal (name, "flood");
+      g_autofree char *chunk = NULL;
+
+      if (flood)
+        {
+          g_autofree char *spaces = g_strnfill (64 * 1024, ' ');
+
+          chunk = g_strdup_printf ("%x\r\n%s\r\n", 64 * 1024, spaces);
+        }
+      else
+        chunk = g_strdup ("1\r\n \r\n");
+      g_output_stream_write_all (output, CHUNKED_HEAD, strlen (CHUNKED_HEAD), NULL, NULL, NULL);
+      /* Until the client closes the connection (or the test ends). */
+      while (g_output_stream_write_all (output, chunk, strlen (chunk), NULL, self->cancellable,
+                                        NULL) &&
+             g_output_stream_flush (output, self->cancellable, NULL))
+        {
+          if (!flood)
+            g_usleep (100 * 1000);
+        }
     }
   /* "close": nothing at all. */
 
@@ -600,6 +674,149 @@ test_tls (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (hostile_count (fixture->hostile, "html-200"), ==, 0);
 }
 
+/* The main loop's pulse while a request is on its way: a source every
+ * 50 ms that counts. Whether it ran at all is what matters (nothing blocked
+ * the loop), not how often. */
+static gboolean
+tick (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+#define UNDERSTOOD "The server sent a response the app could not understand."
+
+/* Wrong types through the app's real readers: the token verification (the
+ * sign-in with a token) and the tokens list. */
+static void
+test_wrong_types (Fixture *fixture, gconstpointer data)
+{
+  const char *verify[] = { "verify-wrong-types", "verify-array" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (verify); i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/%s", fixture->hostile->url, verify[i]);
+      g_autoptr (KbcAccount) account = kbc_account_new (url, NULL);
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+
+      kbc_account_adopt_token_async (account, TOKEN, NULL, kbc_test_on_done, &result);
+      g_assert_false (
+          kbc_account_adopt_token_finish (account, kbc_test_wait_for (&result), &error));
+      g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
+      g_assert_cmpstr (error->message, ==, UNDERSTOOD);
+      g_assert_false (kbc_account_get_signed_in (account));
+      g_assert_null (kbc_account_get_token (account));
+    }
+
+  /* An object for the list. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/tokens-object", fixture->hostile->url);
+    g_autoptr (KbcAccount) account = kbc_account_new (url, NULL);
+    KbcTokens *tokens = kbc_account_get_tokens (account);
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (kbc_test_refresh (tokens, &error));
+    g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
+    g_assert_cmpstr (kbc_resource_get_error (KBC_RESOURCE (tokens))->message, ==, UNDERSTOOD);
+    g_assert_true (kbc_resource_get_offered (KBC_RESOURCE (tokens)));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tokens)), ==, 0);
+  }
+
+  /* Items of the wrong types are left out; wrong members read as absent. */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/tokens-wrong-types", fixture->hostile->url);
+    g_autoptr (KbcAccount) account = kbc_account_new (url, NULL);
+    KbcTokens *tokens = kbc_account_get_tokens (account);
+    g_autoptr (KbcToken) token = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (kbc_test_refresh (tokens, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tokens)), ==, 1);
+    token = g_list_model_get_item (G_LIST_MODEL (tokens), 0);
+    g_assert_cmpint (kbc_token_get_id (token), ==, 3);
+    g_assert_null (kbc_token_get_description (token));
+    g_assert_null (kbc_token_get_created (token));
+    g_assert_false (kbc_token_get_is_expired (token));
+  }
+}
+
+/* A body cut short by the closed connection: a GET is worth its retries,
+ * a change may have been made. */
+static void
+test_truncated (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcClient) client = hostile_client (fixture->hostile, "http", "truncated");
+  g_autoptr (GError) get = request_error (client, "GET", "/manage/tokens/verify");
+  g_autoptr (GError) post = NULL;
+
+  g_assert_error (get, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (get->message, ==, "Could not reach " HOST ". Check your connection.");
+  g_assert_cmpuint (hostile_count (fixture->hostile, "truncated"), ==, 3);
+
+  post = request_error (client, "POST", "/manage/current-user/tokens");
+  g_assert_error (post, KBC_API_ERROR, KBC_API_ERROR_NETWORK);
+  g_assert_cmpstr (post->message, ==,
+                   "The connection to " HOST " broke before the server answered. Check whether "
+                   "the change was made before you try again.");
+  g_assert_cmpuint (hostile_count (fixture->hostile, "truncated"), ==, 4);
+}
+
+/* 10 MB answers: read and parsed without holding the main loop, and each
+ * is a message for people. */
+static void
+test_huge (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcClient) page = hostile_client (fixture->hostile, "http", "huge-502");
+  g_autoptr (KbcClient) json = hostile_client (fixture->hostile, "http", "huge-json");
+  g_autoptr (GError) a = NULL;
+  g_autoptr (GError) b = NULL;
+  guint ticks = 0;
+  guint ticker = g_timeout_add (50, tick, &ticks);
+
+  a = request_error (page, "GET", "/manage/notifications");
+  g_assert_error (a, KBC_API_ERROR, KBC_API_ERROR_UNAVAILABLE);
+  g_assert_cmpstr (a->message, ==,
+                   "The server at " HOST " had an internal error (HTTP 502). Try again later.");
+  b = request_error (json, "GET", "/manage/notifications");
+  g_assert_error (b, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (b->message, ==, UNDERSTOOD);
+  g_source_remove (ticker);
+  g_assert_cmpuint (ticks, >, 0);
+}
+
+/* Chunked answers that never end: one that trickles is never silent, so
+ * only the whole answer's deadline (four timeouts) ends it; one that floods
+ * ends when it passes what the client keeps in memory. Neither is retried,
+ * and the main loop runs meanwhile. */
+static void
+test_never_ending (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcClient) trickle = hostile_client (fixture->hostile, "http", "trickle");
+  g_autoptr (KbcClient) flood = hostile_client (fixture->hostile, "http", "flood");
+  g_autoptr (GError) a = NULL;
+  g_autoptr (GError) b = NULL;
+  guint ticks = 0;
+  guint ticker = g_timeout_add (50, tick, &ticks);
+
+  /* Within the tests' wait for a result (20 s): 4 s, and 16 s at most. */
+  g_object_set (trickle, "timeout", 1, NULL);
+  g_object_set (flood, "timeout", 4, NULL);
+
+  a = request_error (trickle, "GET", "/manage/notifications");
+  g_assert_error (a, KBC_API_ERROR, KBC_API_ERROR_TIMEOUT);
+  g_assert_cmpstr (a->message, ==, HOST " did not answer in time.");
+  g_assert_cmpuint (hostile_count (fixture->hostile, "trickle"), ==, 1);
+  g_assert_cmpuint (ticks, >, 0);
+
+  b = request_error (flood, "GET", "/manage/notifications");
+  g_assert_error (b, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (b->message, ==, UNDERSTOOD);
+  g_assert_cmpuint (hostile_count (fixture->hostile, "flood"), ==, 1);
+  g_source_remove (ticker);
+}
+
 /* A list's GET: 404 and 405 mean the server does not offer it (not an
  * error); everything else is an error, and the resource stays offered. */
 static void
@@ -656,6 +873,10 @@ main (int argc, char *argv[])
   ADD ("closed", test_closed);
   ADD ("tls", test_tls);
   ADD ("resource", test_resource);
+  ADD ("wrong-types", test_wrong_types);
+  ADD ("truncated", test_truncated);
+  ADD ("huge", test_huge);
+  ADD ("never-ending", test_never_ending);
 
 #undef ADD
 

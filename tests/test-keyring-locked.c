@@ -1,5 +1,9 @@
 /* test-keyring-locked.c: KbcKeyring when there is no keyring, and when it is locked
  *
+ * And what the user meets through KbcSession in each case: signing in works
+ * for this session with a warning that it will not be kept, and the next
+ * start says why nothing was restored.
+ *
  * Locking the shared keyring of build-aux/headless.sh would break tests that
  * run in parallel, so this binary starts its own private D-Bus (GTestDBus, a
  * real dbus-daemon) and, halfway through, its own real gnome-keyring-daemon.
@@ -11,6 +15,8 @@
 #include "config.h"
 
 #include "kbc-keyring.h"
+#include "kbc-session.h"
+#include "kbc-stack.h"
 #include "kbc-test-utils.h"
 
 #include <libsecret/secret.h>
@@ -20,11 +26,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define STACK "https://connection.keboola.com"
+#define STACK    "https://connection.keboola.com"
+#define EMAIL    "kept@example.com"
+#define PASSWORD "Willow-Ember-Canyon-62"
 
 static GTestDBus *bus;
 static char *scratch;
 static GPid keyring_pid;
+/* For the sessions: one real server and the app's settings (memory
+ * backend), which remember the last sign-in across the cases. */
+static KbcTestServer *server;
+static GSettings *settings;
 
 static gboolean
 store (const char *email, const char *token, GError **error)
@@ -264,6 +276,159 @@ test_locked (void)
   g_assert_error (error, KBC_KEYRING_ERROR, KBC_KEYRING_ERROR_LOCKED);
 }
 
+/* ---- what the user meets: KbcSession ---- */
+
+static void
+on_warning (KbcSession *session, const char *message, char **slot)
+{
+  g_free (*slot);
+  *slot = g_strdup (message);
+}
+
+/* Signs in with the password through a session of the app (it remembers);
+ * returns the session, signed in, and the warning it gave (NULL for none)
+ * once the keyring has answered. */
+static KbcSession *
+sign_in (char **warning)
+{
+  KbcSession *session = kbc_session_new (settings, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (server == NULL)
+    {
+      server = kbc_test_server_new ();
+      kbc_test_server_add_user (server, EMAIL, "Kim Kept", PASSWORD);
+    }
+
+  *warning = NULL;
+  g_signal_connect (session, "warning", G_CALLBACK (on_warning), warning);
+  kbc_session_sign_in_async (session, KBC_STACK_CUSTOM, kbc_test_server_get_url (server), EMAIL,
+                             PASSWORD, NULL, kbc_test_on_done, &result);
+  g_assert_cmpint (kbc_session_sign_in_finish (session, kbc_test_wait_for (&result), &error), ==,
+                   KBC_LOGIN_SIGNED_IN);
+  g_assert_no_error (error);
+  g_assert_cmpint (kbc_session_get_state (session), ==, KBC_SESSION_STATE_SIGNED_IN);
+
+  return session;
+}
+
+/* Whether the keyring holds the session of EMAIL on @stack_id. */
+static gboolean
+stored (const char *stack_id)
+{
+  const char *key = kbc_stack_get_keyring_key (stack_id, kbc_test_server_get_url (server));
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *token = NULL;
+
+  kbc_keyring_lookup_async (key, EMAIL, NULL, kbc_test_on_done, &result);
+  token = kbc_keyring_lookup_finish (kbc_test_wait_for (&result), NULL, NULL);
+
+  return token != NULL;
+}
+
+/* The session is usable: the server answers it. */
+static void
+assert_works (KbcSession *session)
+{
+  KbcAccount *account = kbc_session_get_account (session);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (kbc_test_refresh (kbc_account_get_tokens (account), &error));
+  g_assert_no_error (error);
+}
+
+/* A new start of the app: restoring the last sign-in. */
+static KbcSession *
+restore (gboolean *restored, GError **error)
+{
+  KbcSession *session = kbc_session_new (settings, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kbc_session_restore_async (session, NULL, NULL, NULL, kbc_test_on_done, &result);
+  *restored = kbc_session_restore_finish (session, kbc_test_wait_for (&result), error);
+
+  return session;
+}
+
+/* No keyring: signing in works for this session and says it will not be
+ * kept; the next start says why there is nothing to restore, and signing in
+ * works again. */
+static void
+test_unavailable_session (void)
+{
+  g_autoptr (KbcSession) first = NULL;
+  g_autoptr (KbcSession) next = NULL;
+  g_autoptr (KbcSession) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *warning_again = NULL;
+  gboolean restored = TRUE;
+
+  first = sign_in (&warning);
+  KBC_TEST_WAIT_FOR (warning != NULL);
+  g_assert_cmpstr (warning, ==,
+                   "No keyring is available, so the session cannot be kept on this computer.");
+  assert_works (first);
+
+  next = restore (&restored, &error);
+  g_assert_false (restored);
+  g_assert_error (error, KBC_KEYRING_ERROR, KBC_KEYRING_ERROR_UNAVAILABLE);
+  g_assert_cmpint (kbc_session_get_state (next), ==, KBC_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpstr (kbc_session_get_message (next), ==,
+                   "No keyring is available, so your saved session could not be restored.");
+
+  again = sign_in (&warning_again);
+  KBC_TEST_WAIT_FOR (warning_again != NULL);
+  assert_works (again);
+}
+
+/* An unlocked keyring keeps the session: no warning. */
+static void
+test_unlocked_session (void)
+{
+  g_autoptr (KbcSession) first = NULL;
+  g_autoptr (KbcSession) next = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *warning = NULL;
+  gboolean restored = FALSE;
+
+  first = sign_in (&warning);
+  /* The session stores its token after the sign-in has answered. */
+  KBC_TEST_WAIT_FOR (stored (kbc_session_get_stack_id (first)));
+  next = restore (&restored, &error);
+  g_assert_no_error (error);
+  g_assert_true (restored);
+  g_assert_cmpint (kbc_session_get_state (next), ==, KBC_SESSION_STATE_SIGNED_IN);
+  g_assert_null (warning);
+}
+
+/* The keyring locked (by test_locked): the saved session cannot be read, and
+ * the next start says so; signing in works for this session and says it
+ * will not be kept. */
+static void
+test_locked_session (void)
+{
+  g_autoptr (KbcSession) next = NULL;
+  g_autoptr (KbcSession) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *warning = NULL;
+  gboolean restored = TRUE;
+
+  next = restore (&restored, &error);
+  g_assert_false (restored);
+  g_assert_error (error, KBC_KEYRING_ERROR, KBC_KEYRING_ERROR_LOCKED);
+  g_assert_cmpint (kbc_session_get_state (next), ==, KBC_SESSION_STATE_SIGNED_OUT);
+  g_assert_cmpstr (kbc_session_get_message (next), ==,
+                   "The keyring is locked, so your saved session could not be restored.");
+
+  again = sign_in (&warning);
+  KBC_TEST_WAIT_FOR (warning != NULL);
+  g_assert_cmpstr (warning, ==,
+                   "The keyring is locked. Unlock it to stay signed in on this computer.");
+  assert_works (again);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -276,14 +441,22 @@ main (int argc, char *argv[])
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (bus);
 
+  settings = g_settings_new (APP_ID);
+
   /* In this order: no service, a service without a keyring, then a
    * keyring, then that keyring locked. */
   g_test_add_func ("/kbc/keyring-locked/unavailable", test_unavailable);
+  g_test_add_func ("/kbc/keyring-locked/unavailable-session", test_unavailable_session);
   g_test_add_func ("/kbc/keyring-locked/no-default-collection", test_no_default_collection);
   g_test_add_func ("/kbc/keyring-locked/unlocked", test_unlocked);
+  g_test_add_func ("/kbc/keyring-locked/unlocked-session", test_unlocked_session);
   g_test_add_func ("/kbc/keyring-locked/locked", test_locked);
+  g_test_add_func ("/kbc/keyring-locked/locked-session", test_locked_session);
 
   status = g_test_run ();
+
+  g_clear_pointer (&server, kbc_test_server_free);
+  g_clear_object (&settings);
 
   stop_keyring ();
   /* libsecret keeps the session bus connection alive, which

@@ -18,6 +18,14 @@
 #define FIRST_BACKOFF_MS 500
 /* Bodies larger than this are parsed in a worker thread. */
 #define THREADED_PARSE_BYTES (64 * 1024)
+/* No answer of the API comes near this (10,000 notifications are ~5 MB);
+ * a body that grows past it is refused rather than kept in memory. The
+ * buffer grows in powers of two, so this is one. */
+#define MAX_BODY_BYTES (32 * 1024 * 1024)
+/* A server that keeps sending a little at a time is never silent, so the
+ * timeout alone would let it hold a request forever: the whole answer must
+ * come within this many timeouts. */
+#define DEADLINE_TIMEOUTS 4
 
 struct _KbcClient
 {
@@ -67,7 +75,27 @@ typedef struct
   GBytes *response;
   GSource *retry_source;
   GSource *cancel_source;
+  /* The attempt on its way: cancelled by the caller's cancellable or by
+   * the deadline (then deadline_passed). */
+  GCancellable *attempt_cancellable;
+  gulong caller_handler;
+  GSource *deadline_source;
+  gboolean deadline_passed;
 } Request;
+
+static void
+request_end_attempt (Request *request, GCancellable *caller)
+{
+  if (request->caller_handler != 0)
+    g_cancellable_disconnect (caller, request->caller_handler);
+  request->caller_handler = 0;
+  if (request->deadline_source != NULL)
+    {
+      g_source_destroy (request->deadline_source);
+      g_clear_pointer (&request->deadline_source, g_source_unref);
+    }
+  g_clear_object (&request->attempt_cancellable);
+}
 
 static void
 request_clear_retry (Request *request)
@@ -437,6 +465,19 @@ is_transient (const GError *error)
          error->domain != G_TLS_ERROR;
 }
 
+/* A change (anything but a GET) whose connection broke after it may have
+ * been sent: the server may have made it. "Could not reach" would invite
+ * the user to make it twice; a refused connection never got anywhere. */
+static gboolean
+may_have_changed (Request *request, const GError *error)
+{
+  return !g_str_equal (request->method, "GET") && is_transient (error) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) &&
+         !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED);
+}
+
 /* Takes over the reference to @task until the retry runs or is cancelled. */
 static void
 schedule_retry (GTask *task)
@@ -492,12 +533,65 @@ parse_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCance
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
+/* The attempt failed before a whole answer came; takes over @task_ and
+ * @error_. */
 static void
-on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
+attempt_failed (GTask *task_, GError *error_)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr (GTask) task = task_;
+  g_autoptr (GError) error = error_;
+  KbcClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  gboolean deadline_passed = request->deadline_passed;
+
+  request_end_attempt (request, g_task_get_cancellable (task));
+
+  /* The deadline cancelled it, not the caller: a server that took too long. */
+  if (deadline_passed && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_debug ("%s %s: no whole answer within %u s", request->method, request->path,
+               self->timeout * DEADLINE_TIMEOUTS);
+      g_clear_error (&error);
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "The deadline passed");
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    {
+      g_debug ("%s %s: an answer of over %d bytes", request->method, request->path, MAX_BODY_BYTES);
+      g_task_return_error (task, kbc_api_error_new_invalid_response ());
+      return;
+    }
+
+  if (is_transient (error) && can_retry (task))
+    {
+      g_debug ("%s %s failed: %s", request->method, request->path, error->message);
+      schedule_retry (g_steal_pointer (&task));
+      return;
+    }
+
+  if (may_have_changed (request, error))
+    {
+      g_debug ("%s %s broke: %s", request->method, request->path, error->message);
+      g_task_return_new_error (
+          task, KBC_API_ERROR, KBC_API_ERROR_NETWORK,
+          /* Translators: %s is a host name such as connection.keboola.com. */
+          _ ("The connection to %s broke before the server answered. Check whether the "
+             "change was made before you try again."),
+          self->host);
+      return;
+    }
+
+  g_task_return_error (task, kbc_api_error_new_transport (error, self->host));
+}
+
+/* A whole answer came; takes over @task_ and @bytes_. */
+static void
+answer_came (GTask *task_, GBytes *bytes_)
+{
+  g_autoptr (GTask) task = task_;
+  g_autoptr (GBytes) bytes = bytes_;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   KbcClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
   SoupMessageHeaders *headers;
@@ -505,18 +599,7 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gsize len;
   guint status;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (is_transient (error) && can_retry (task))
-        {
-          g_debug ("%s %s failed: %s", request->method, request->path, error->message);
-          schedule_retry (g_steal_pointer (&task));
-          return;
-        }
-      g_task_return_error (task, kbc_api_error_new_transport (error, self->host));
-      return;
-    }
+  request_end_attempt (request, g_task_get_cancellable (task));
 
   status = soup_message_get_status (request->message);
   headers = soup_message_get_response_headers (request->message);
@@ -592,6 +675,71 @@ on_send_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_error (task, g_steal_pointer (&error));
 }
 
+static gpointer
+capped_realloc (gpointer data, gsize size)
+{
+  if (size > MAX_BODY_BYTES)
+    return NULL;
+
+  return g_realloc (data, size);
+}
+
+static void
+on_body_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error) < 0)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+
+  answer_came (task, g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (source)));
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr (GInputStream) body = NULL;
+  g_autoptr (GOutputStream) sink = NULL;
+  GError *error = NULL;
+
+  body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      attempt_failed (task, error);
+      return;
+    }
+
+  /* What soup_session_send_and_read_async() does, with a limit. */
+  sink = g_memory_output_stream_new (NULL, 0, capped_realloc, g_free);
+  g_output_stream_splice_async (
+      sink, body, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+      G_PRIORITY_DEFAULT, request->attempt_cancellable, on_body_read, task);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_clear_pointer (&request->deadline_source, g_source_unref);
+  request->deadline_passed = TRUE;
+  g_cancellable_cancel (request->attempt_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
 /* Sends one attempt; takes over the reference to @task. */
 static void
 send_attempt (GTask *task)
@@ -631,8 +779,18 @@ send_attempt (GTask *task)
 
   g_debug ("%s %s (attempt %u)", request->method, request->path, request->attempt);
 
-  soup_session_send_and_read_async (self->session, request->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_send_done, task);
+  request->attempt_cancellable = g_cancellable_new ();
+  request->deadline_passed = FALSE;
+  if (g_task_get_cancellable (task) != NULL)
+    request->caller_handler =
+        g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (on_caller_cancelled),
+                               g_object_ref (request->attempt_cancellable), g_object_unref);
+  request->deadline_source = g_timeout_source_new_seconds (self->timeout * DEADLINE_TIMEOUTS);
+  g_source_set_callback (request->deadline_source, on_deadline, request, NULL);
+  g_source_attach (request->deadline_source, g_task_get_context (task));
+
+  soup_session_send_async (self->session, request->message, G_PRIORITY_DEFAULT,
+                           request->attempt_cancellable, on_sent, task);
 }
 
 /* Whether the last segment of @path is an id: digits or a UUID. */

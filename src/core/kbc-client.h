@@ -26,7 +26,9 @@ char       *kbc_client_dup_rp_id        (KbcClient           *self);
 
 /* The X-KBC-ManageApiToken sent with every request; NULL for none.
  * Properties: base-url, has-token (with notify), timeout (seconds of silence
- * before a request fails with KBC_API_ERROR_TIMEOUT; 30 by default).
+ * before a request fails with KBC_API_ERROR_TIMEOUT; 30 by default; the
+ * whole answer must also come within four times that, so that a server that
+ * trickles cannot hold a request forever).
  * Signal: unauthorized. */
 void        kbc_client_set_token        (KbcClient           *self,
                                          const char          *token);
@@ -48,7 +50,10 @@ gboolean    kbc_client_has_token        (KbcClient           *self);
  * "No route found", and a 405, are KBC_API_ERROR_NOT_OFFERED: this server has
  * no such endpoint. A redirect is never followed (the token must not travel):
  * KBC_API_ERROR_REDIRECTED. A web page instead of JSON is
- * KBC_API_ERROR_NOT_JSON, a silent server KBC_API_ERROR_TIMEOUT.
+ * KBC_API_ERROR_NOT_JSON, a silent server KBC_API_ERROR_TIMEOUT, a body
+ * over 32 MiB KBC_API_ERROR_INVALID_RESPONSE (it is never kept whole). A
+ * change (not a GET) whose connection broke after it was sent is
+ * KBC_API_ERROR_NETWORK worded so that the user checks before repeating it.
  *
  * GETs are retried, at most 3 tries with backoff (0.5 s, 1 s), on a broken or
  * refused connection and on 503; never on a timeout (the user has waited a
