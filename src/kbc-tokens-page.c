@@ -16,6 +16,12 @@
 #include "kbc-tokens.h"
 #include "kbc-web-notice.h"
 
+/* A GtkListBox makes a row for every token, all at once: 1,000 tokens kept
+ * the main loop busy for 10 s in one go (bench-lists). The list grows in
+ * steps of this many rows, one step an idle, so the window keeps drawing
+ * and the first tokens show at once. */
+#define ROWS_PER_STEP 25
+
 struct _KbcTokensPage
 {
   AdwPreferencesPage parent_instance;
@@ -32,6 +38,10 @@ struct _KbcTokensPage
   GListModel *personal_model;
   GListModel *sessions_model;
   KbcWebNotice *web_notice;
+
+  /* The first personal tokens, growing to all of them */
+  GtkSliceListModel *personal_slice;
+  guint grow_source;
 
   /* Owned */
   KbcAccount *account;
@@ -302,6 +312,33 @@ reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   kbc_resource_refresh (KBC_RESOURCE (KBC_TOKENS_PAGE (widget)->tokens));
 }
 
+/* ---- the list, in steps ---- */
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  KbcTokensPage *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->personal_slice);
+
+  if (size + ROWS_PER_STEP >= g_list_model_get_n_items (self->personal_model))
+    {
+      /* All of them: what comes later shows at once. */
+      gtk_slice_list_model_set_size (self->personal_slice, G_MAXUINT);
+      self->grow_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->personal_slice, size + ROWS_PER_STEP);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+personal_changed_cb (KbcTokensPage *self)
+{
+  if (self->grow_source == 0 && gtk_slice_list_model_get_size (self->personal_slice) <
+                                    g_list_model_get_n_items (self->personal_model))
+    self->grow_source = g_idle_add (grow_cb, self);
+}
+
 /* ---- GtkWidget ---- */
 
 /* Read when shown, and again each time: sessions come and go elsewhere. */
@@ -335,7 +372,12 @@ kbc_tokens_page_constructed (GObject *object)
   g_object_notify_by_pspec (object, properties[PROP_TOKENS]);
 
   kbc_web_notice_set_uri (self->web_notice, kbc_account_get_stack_url (self->account));
-  gtk_list_box_bind_model (self->tokens_list, self->personal_model, create_token_row, NULL, NULL);
+  self->personal_slice =
+      gtk_slice_list_model_new (g_object_ref (self->personal_model), 0, ROWS_PER_STEP);
+  g_signal_connect_object (self->personal_model, "items-changed", G_CALLBACK (personal_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->tokens_list, G_LIST_MODEL (self->personal_slice), create_token_row,
+                           NULL, NULL);
   gtk_list_box_bind_model (self->sessions_list, self->sessions_model, create_session_row, NULL,
                            NULL);
   gtk_list_box_set_placeholder (self->tokens_list, self->tokens_placeholder);
@@ -354,12 +396,14 @@ kbc_tokens_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->grow_source, g_source_remove);
   if (self->tokens_list != NULL)
     gtk_list_box_bind_model (self->tokens_list, NULL, NULL, NULL, NULL);
   if (self->sessions_list != NULL)
     gtk_list_box_bind_model (self->sessions_list, NULL, NULL, NULL, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_TOKENS_PAGE);
+  g_clear_object (&self->personal_slice);
   g_clear_object (&self->tokens);
   g_clear_object (&self->account);
 
