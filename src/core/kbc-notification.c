@@ -100,10 +100,10 @@ kbc_notification_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_set_string (value, self->message);
         break;
       case PROP_MARKUP:
-        g_value_set_string (value, self->markup);
+        g_value_set_string (value, kbc_notification_get_markup (self));
         break;
       case PROP_PLAIN_TEXT:
-        g_value_set_string (value, self->plain_text);
+        g_value_set_string (value, kbc_notification_get_plain_text (self));
         break;
       case PROP_PROJECT_ID:
         g_value_set_int64 (value, self->project_id);
@@ -181,7 +181,9 @@ kbc_notification_new_from_json (JsonNode *node, GError **error)
   self->is_read = kbc_json_get_boolean (object, "isRead", FALSE);
   self->title = g_strdup (title);
   self->message = g_strdup (message != NULL ? message : "");
-  self->markup = kbc_markdown_to_markup (self->message, &self->plain_text);
+  /* The markup is made when first asked for (ensure_markup()): of 10,000
+   * notifications the list shows a screenful, and making all of them took
+   * a third of the parsing thread's time. */
   self->project_id = MAX (kbc_json_get_int (project, "id", 0), 0);
   self->project_name = g_strdup (kbc_json_get_string (project, "name"));
 
@@ -221,9 +223,15 @@ kbc_notification_update (KbcNotification *self, KbcNotification *fresh)
     }
   kbc_notification_set_is_read (self, fresh->is_read);
   set_string (self, &self->title, fresh->title, PROP_TITLE);
-  set_string (self, &self->message, fresh->message, PROP_MESSAGE);
-  set_string (self, &self->markup, fresh->markup, PROP_MARKUP);
-  set_string (self, &self->plain_text, fresh->plain_text, PROP_PLAIN_TEXT);
+  if (g_strcmp0 (self->message, fresh->message) != 0)
+    {
+      set_string (self, &self->message, fresh->message, PROP_MESSAGE);
+      /* Made again from the new message when next asked for. */
+      g_clear_pointer (&self->markup, g_free);
+      g_clear_pointer (&self->plain_text, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKUP]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAIN_TEXT]);
+    }
   if (self->project_id != fresh->project_id)
     {
       self->project_id = fresh->project_id;
@@ -295,10 +303,19 @@ kbc_notification_get_message (KbcNotification *self)
   return self->message;
 }
 
+static void
+ensure_markup (KbcNotification *self)
+{
+  if (self->markup == NULL)
+    self->markup = kbc_markdown_to_markup (self->message, &self->plain_text);
+}
+
 const char *
 kbc_notification_get_markup (KbcNotification *self)
 {
   g_return_val_if_fail (KBC_IS_NOTIFICATION (self), NULL);
+
+  ensure_markup (self);
   return self->markup;
 }
 
@@ -306,6 +323,8 @@ const char *
 kbc_notification_get_plain_text (KbcNotification *self)
 {
   g_return_val_if_fail (KBC_IS_NOTIFICATION (self), NULL);
+
+  ensure_markup (self);
   return self->plain_text;
 }
 
