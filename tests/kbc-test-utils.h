@@ -124,8 +124,12 @@ char            *kbc_test_server_login      (KbcTestServer   *self,
  * what any single step needs even on a loaded 2-core machine. A wait that
  * passes it fails the test with "Gave up waiting for …" naming what it
  * waited for; tests/meson.build gives every test a timeout well above its
- * runtime plus this, so that message is what a stuck test reports. */
+ * runtime plus this, so that message is what a stuck test reports.
+ * kbc_test_wait_seconds() is the deadline in use: this, times
+ * KBC_TEST_WAIT_SCALE in the builds that are slow on purpose (the
+ * sanitized one sets 3, as its meson timeouts are tripled). */
 #define KBC_TEST_WAIT_SECONDS 20
+guint            kbc_test_wait_seconds      (void);
 
 typedef gboolean (*KbcTestCondition) (gpointer data);
 
