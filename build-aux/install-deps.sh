@@ -15,6 +15,7 @@ packages=(
   flatpak-builder fonts-cantarell adwaita-icon-theme hicolor-icon-theme
   ca-certificates json-glib-tools locales
   at-spi2-core python3-gi gir1.2-atspi-2.0
+  wrk nginx-light curl
 )
 
 missing=()
