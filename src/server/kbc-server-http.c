@@ -40,15 +40,30 @@ kbc_server_now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* The server's local time zone, read once: g_date_time_new_from_unix_local()
+ * asks the system which zone is local each time (a readlink and a stat of
+ * /etc/localtime), and every answer with a time in it did that for each. */
+static GTimeZone *
+local_zone (void)
+{
+  static gsize zone;
+
+  if (g_once_init_enter (&zone))
+    g_once_init_leave (&zone, (gsize) g_time_zone_new_local ());
+  return (GTimeZone *) zone;
+}
+
 char *
 kbc_server_format_time (gint64 unix_time)
 {
   g_autoptr (GDateTime) time = NULL;
+  g_autoptr (GDateTime) utc = NULL;
 
   if (unix_time <= 0)
     return NULL;
-  time = g_date_time_new_from_unix_local (unix_time);
-  return kbc_time_format (time);
+  utc = g_date_time_new_from_unix_utc (unix_time);
+  time = utc != NULL ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
+  return time != NULL ? kbc_time_format (time) : NULL;
 }
 
 void
