@@ -15,7 +15,7 @@
 #   KBC_ACCOUNT_SERVER=BUILD/src/server/kbc-account-server tests/bench/server-wrk.sh
 #
 # Environment: KBC_BENCH_DURATION (default 10s), KBC_BENCH_CONNECTIONS (64),
-# KBC_BENCH_SERVE_ARGS (extra `serve` options), KBC_BENCH_PERF=1 (perf record
+# KBC_BENCH_SERVE_ARGS (extra `serve` options, e.g. --quiet), KBC_BENCH_PERF=1 (perf record
 # -g on the server during the verify run, into the temporary directory, kept).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -76,7 +76,8 @@ for i in $(seq 1 "$STORM_ACCOUNTS"); do
 done
 
 # shellcheck disable=SC2086 # the extra options are words
-"$SERVER" serve --db "$DB" --listen 127.0.0.1:0 --port-file "$DIR/port" --quiet \
+# As deployed: the request log on (into a file here).
+"$SERVER" serve --db "$DB" --listen 127.0.0.1:0 --port-file "$DIR/port" \
   ${KBC_BENCH_SERVE_ARGS:-} >"$DIR/server.out" 2>"$DIR/server.err" &
 SERVER_PID=$!
 for _ in $(seq 1 500); do
