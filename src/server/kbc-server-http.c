@@ -443,6 +443,16 @@ send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
   request_free (self);
 }
 
+/* @json: a JSON text, e.g. one made before and kept. */
+void
+kbc_request_reply_bytes (KbcRequest *self, guint status, GBytes *json)
+{
+  gsize len;
+  const char *text = g_bytes_get_data (json, &len);
+
+  send_reply (self, status, text, len);
+}
+
 void
 kbc_request_reply_json (KbcRequest *self, guint status, JsonNode *node)
 {
@@ -1155,6 +1165,7 @@ kbc_server_free (KbcServer *self)
   g_clear_pointer (&self->routes, g_array_unref);
   g_clear_pointer (&self->checks_in_flight, g_hash_table_unref);
   g_clear_pointer (&self->clients_in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->notification_lists, g_hash_table_unref);
   g_free (self->rp_id);
   g_clear_pointer (&self->store, kbc_store_free);
   g_free (self->url);
