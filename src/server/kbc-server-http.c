@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
@@ -1127,7 +1128,17 @@ kbc_server_new (KbcStore *store, const KbcServerConfig *config)
   self->rp_id = g_strdup (config->rp_id != NULL ? config->rp_id : "localhost");
   self->config.rp_id = self->rp_id;
   errors_quiet = self->config.quiet;
-  self->base = event_base_new ();
+  {
+    struct event_config *event_config = event_config_new ();
+
+    /* evhttp turns reading and writing on and off several times for one
+     * request: with the change list, epoll hears only of the net change
+     * once per loop iteration (an epoll_ctl() each time was ~5% of the
+     * time under wrk). */
+    event_config_set_flag (event_config, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    self->base = event_base_new_with_config (event_config);
+    event_config_free (event_config);
+  }
   self->http = evhttp_new (self->base);
   self->pool = kbc_worker_pool_new (self->base, self->config.hash_threads);
   kbc_worker_pool_set_idle_func (self->pool, stop_when_idle, self);
