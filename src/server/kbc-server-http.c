@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* evhttp's own cap, which answers 413 without our JSON; bodies between
  * KBC_SERVER_MAX_BODY and this get our 400. */
@@ -411,6 +412,51 @@ evhttp_send_error (struct evhttp_request *req, int error, const char *reason)
   evbuffer_free (buffer);
 }
 
+/* One line of the request log, as g_message() would write it (GLib 2.74's
+ * "KbcServer-Message: HH:MM:SS.mmm: TEXT"), in one write(): GLib's writer
+ * asks for each line whether standard error is a terminal and stats
+ * /etc/localtime (glibc's localtime()), ~8% of the server's time under wrk.
+ * @method and @path are plain ASCII (log_path()), nothing to escape. To a
+ * terminal, where GLib colours the line, it is g_message() as before. */
+static void
+log_request (const char *method, const char *path, guint status, double ms)
+{
+  static gsize to_terminal;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  gint64 us = g_get_real_time ();
+  char line[LOG_PATH_MAX + 128];
+  int len;
+
+  if (g_once_init_enter (&to_terminal))
+    g_once_init_leave (&to_terminal, isatty (STDERR_FILENO) ? 2 : 1);
+  utc = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  now = utc != NULL ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
+  if (to_terminal == 2 || now == NULL)
+    {
+      g_message ("%s %s %u %.1f ms", method, path, status, ms);
+      return;
+    }
+
+  len = g_snprintf (line, sizeof line, "%s-Message: %02d:%02d:%02d.%03d: %s %s %u %.1f ms\n",
+                    G_LOG_DOMAIN, g_date_time_get_hour (now), g_date_time_get_minute (now),
+                    g_date_time_get_second (now), (int) ((us / 1000) % 1000), method, path, status,
+                    ms);
+  len = MIN (len, (int) sizeof line - 1);
+  line[len - 1] = '\n';
+  while (len > 0)
+    {
+      ssize_t n = write (STDERR_FILENO, line, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      memmove (line, line + n, len - n);
+      len -= n;
+    }
+}
+
 static void
 send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
 {
@@ -423,8 +469,7 @@ send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
     {
       g_autofree char *path = log_path (self->path);
 
-      g_message ("%s %s %u %.1f ms", self->method, path, status,
-                 (g_get_monotonic_time () - self->start_us) / 1000.0);
+      log_request (self->method, path, status, (g_get_monotonic_time () - self->start_us) / 1000.0);
     }
 
   kbc_request_set_header (self, "Cache-Control", "no-store");
