@@ -151,7 +151,20 @@ cmp -s <(curl -sf "http://127.0.0.1:$NGINX_PORT/manage/tokens/verify") \
   exit 1
 }
 
+# The RSS when no thread of the server runs (an argon2id hash holds 64 MiB
+# while it runs: the warm-up one at start, the storm's): 3 samples in a row
+# with every thread asleep, at most 10 s.
 rss_kib() {
+  local quiet=0
+  for _ in $(seq 1 100); do
+    if cat /proc/"$SERVER_PID"/task/*/stat 2>/dev/null | grep -q '^[0-9]* ([^)]*) R'; then
+      quiet=0
+    else
+      quiet=$((quiet + 1))
+      [ "$quiet" -ge 3 ] && break
+    fi
+    sleep 0.1
+  done
   awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status"
 }
 
