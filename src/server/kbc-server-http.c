@@ -749,8 +749,18 @@ authenticate (KbcRequest *self)
   if (well_formed)
     id = g_ascii_strtoll (header, NULL, 10);
 
-  if (id > 0)
-    token = kbc_store_token_by_id (store, id, &error);
+  /* The token and its user in one read transaction: SQLite's locks are
+   * taken and dropped once for both. The user is read only after the
+   * token's checks passed below. */
+  if (id > 0 && kbc_store_begin_read (store, &error))
+    {
+      token = kbc_store_token_by_id (store, id, &error);
+      if (token != NULL)
+        user = kbc_store_user_by_id (store, token->user_id, &error);
+      if (error == NULL)
+        kbc_store_commit (store, &error);
+      kbc_store_rollback (store);
+    }
   if (error != NULL)
     {
       kbc_request_reply_internal (self, error);
@@ -777,13 +787,9 @@ authenticate (KbcRequest *self)
       return FALSE;
     }
 
-  user = kbc_store_user_by_id (store, token->user_id, &error);
   if (user == NULL)
     {
-      if (error != NULL)
-        kbc_request_reply_internal (self, error);
-      else
-        kbc_request_reply_error (self, 401, "tokenInvalid", "Invalid access token", NULL);
+      kbc_request_reply_error (self, 401, "tokenInvalid", "Invalid access token", NULL);
       return FALSE;
     }
 
