@@ -16,6 +16,7 @@ packages=(
   ca-certificates json-glib-tools locales
   at-spi2-core python3-gi gir1.2-atspi-2.0
   clang-14 libclang-rt-14-dev valgrind
+  wrk nginx-light curl
 )
 
 missing=()

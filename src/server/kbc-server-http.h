@@ -84,6 +84,9 @@ struct _KbcServer
   GArray                     *routes;   /* KbcRoute */
   GHashTable                 *checks_in_flight; /* lower-case email → count */
   GHashTable                 *clients_in_flight; /* client address → count */
+  /* The notification lists last sent, by user (kbc-server-notifications.c);
+   * NULL until the first. */
+  GHashTable                 *notification_lists;
   char                       *rp_id;
   /* NULL until the keys module registers: "u2f" is not offered then. */
   KbcKeyOptionsFunc           key_options;
@@ -221,6 +224,9 @@ const char *kbc_request_optional_string (KbcRequest           *self,
                                         gsize                  max_len);
 
 /* Each of these answers the request and frees it. */
+void        kbc_request_reply_bytes    (KbcRequest            *self,
+                                        guint                  status,
+                                        GBytes                *json);
 void        kbc_request_reply_json     (KbcRequest            *self,
                                         guint                  status,
                                         JsonNode              *node);

@@ -9,6 +9,8 @@
  * still matches costs one indexed read of one row and answers 304 without
  * touching the list, however long it is; any new notification or read
  * state, from any process (`notify` runs beside `serve`), changes it.
+ * The same counter keeps the text of the list last sent to each user: while
+ * it has not moved, a full answer is that text again, not a new list.
  */
 #include "config.h"
 
@@ -20,6 +22,10 @@
 #define NOTIFICATIONS_PATH "/manage/notifications"
 /* Of an id that is not one, the error message shows at most this much. */
 #define MAX_SHOWN_ID 64
+/* The lists kept (one per user; more and they are all dropped) and the
+ * largest kept. */
+#define MAX_KEPT_LISTS     256
+#define MAX_KEPT_LIST_SIZE (256 * 1024)
 
 /* ---- shared ---- */
 
@@ -182,6 +188,59 @@ add_notification (JsonBuilder *builder, const KbcNotificationRow *row)
   json_builder_end_object (builder);
 }
 
+/* The text of a user's list at a version. */
+typedef struct
+{
+  gint64 user_id; /* the key in the table */
+  gint64 version;
+  char *email; /* whose: a user id could be reused */
+  GBytes *json;
+} KeptList;
+
+static void
+kept_list_free (gpointer data)
+{
+  KeptList *kept = data;
+
+  g_free (kept->email);
+  g_bytes_unref (kept->json);
+  g_free (kept);
+}
+
+static GBytes *
+kept_list_lookup (KbcServer *server, const KbcUser *user, gint64 version)
+{
+  KeptList *kept;
+
+  if (server->notification_lists == NULL)
+    return NULL;
+  kept = g_hash_table_lookup (server->notification_lists, &user->id);
+  if (kept == NULL || kept->version != version || g_strcmp0 (kept->email, user->email) != 0)
+    return NULL;
+  return g_bytes_ref (kept->json);
+}
+
+static void
+kept_list_store (KbcServer *server, const KbcUser *user, gint64 version, GBytes *json)
+{
+  KeptList *kept;
+
+  if (g_bytes_get_size (json) > MAX_KEPT_LIST_SIZE)
+    return;
+  if (server->notification_lists == NULL)
+    server->notification_lists =
+        g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, kept_list_free);
+  if (g_hash_table_size (server->notification_lists) >= MAX_KEPT_LISTS)
+    g_hash_table_remove_all (server->notification_lists);
+
+  kept = g_new0 (KeptList, 1);
+  kept->user_id = user->id;
+  kept->version = version;
+  kept->email = g_strdup (user->email);
+  kept->json = g_bytes_ref (json);
+  g_hash_table_replace (server->notification_lists, &kept->user_id, kept);
+}
+
 static void
 notifications_list (KbcRequest *request)
 {
@@ -190,8 +249,10 @@ notifications_list (KbcRequest *request)
   g_autoptr (GPtrArray) rows = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GBytes) json = NULL;
   g_autofree char *etag = NULL;
   gint64 version;
+  char *text;
 
   /* The version first: a change between the two reads makes the ETag older
    * than the list, which costs one more full answer, never a lost change. */
@@ -209,6 +270,13 @@ notifications_list (KbcRequest *request)
       return;
     }
 
+  json = kept_list_lookup (request->server, request->user, version);
+  if (json != NULL)
+    {
+      kbc_request_reply_bytes (request, 200, json);
+      return;
+    }
+
   rows = kbc_store_notification_list (store, request->user->id, &error);
   if (rows == NULL)
     {
@@ -222,7 +290,10 @@ notifications_list (KbcRequest *request)
     add_notification (builder, rows->pdata[i]);
   json_builder_end_array (builder);
   node = json_builder_get_root (builder);
-  kbc_request_reply_json (request, 200, node);
+  text = json_to_string (node, FALSE);
+  json = g_bytes_new_take (text, strlen (text));
+  kept_list_store (request->server, request->user, version, json);
+  kbc_request_reply_bytes (request, 200, json);
 }
 
 /* ---- PUT /manage/notifications ---- */

@@ -683,6 +683,15 @@ kbc_store_begin (KbcStore *self, GError **error)
   return kbc_store_run (self, stmt, error);
 }
 
+/* A read transaction: its reads see one state of the database, and take
+ * SQLite's locks once (end it with kbc_store_commit()). */
+gboolean
+kbc_store_begin_read (KbcStore *self, GError **error)
+{
+  g_autoptr (KbcStmt) stmt = kbc_store_stmt (self, "BEGIN DEFERRED");
+  return kbc_store_run (self, stmt, error);
+}
+
 gboolean
 kbc_store_commit (KbcStore *self, GError **error)
 {

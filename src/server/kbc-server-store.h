@@ -60,6 +60,8 @@ gboolean       kbc_store_run             (KbcStore     *self,
                                           GError      **error);
 gboolean       kbc_store_begin           (KbcStore     *self,
                                           GError      **error);
+gboolean       kbc_store_begin_read      (KbcStore     *self,
+                                          GError      **error);
 gboolean       kbc_store_commit          (KbcStore     *self,
                                           GError      **error);
 void           kbc_store_rollback        (KbcStore     *self);
