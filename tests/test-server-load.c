@@ -61,6 +61,7 @@ typedef struct
   GArray *acked_tokens;   /* ids from 201 */
   GHashTable *acked_read; /* UUIDs marked read (200) */
   guint peak_connections;
+  guint peak_in_flight;
 } Load;
 
 typedef struct
@@ -185,6 +186,7 @@ load_send (Load *load)
     }
 
   load->in_flight++;
+  load->peak_in_flight = MAX (load->peak_in_flight, load->in_flight);
   soup_session_send_and_read_async (load->session, item->message, G_PRIORITY_DEFAULT, NULL,
                                     on_answered, item);
 }
@@ -377,8 +379,12 @@ test_load (void)
     g_test_message ("first errors:\n%s", first_errors->str);
 
   g_assert_cmpuint (load.errors, ==, 0);
-  /* The load was what it says: 200 connections open at once. */
-  g_assert_cmpuint (load.peak_connections, >=, CONNECTIONS);
+  /* The load was what it says: 200 requests in flight at once, each on a
+   * connection of its own (max-conns), which the kernel showed open. A
+   * sample of /proc/net/tcp can fall between one connection closing and
+   * its replacement opening (199 was seen), so it must show 95% of them. */
+  g_assert_cmpuint (load.peak_in_flight, >=, CONNECTIONS);
+  g_assert_cmpuint (load.peak_connections, >=, CONNECTIONS - CONNECTIONS / 20);
   for (guint k = 0; k < N_KINDS; k++)
     g_assert_cmpuint (load.answered[k], >, 0);
 
