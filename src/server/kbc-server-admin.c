@@ -1723,6 +1723,8 @@ clear_opts (void)
   g_clear_pointer (&opts.value, g_free);
 }
 
+gboolean kbc_server_keep_log_writer;
+
 /* Every message is one line of plain text, whatever a client put in a
  * value it holds: control characters are escaped (\xHH). */
 static GLogWriterOutput
@@ -1762,7 +1764,8 @@ kbc_server_main (int argc, char **argv)
   /* Standard output is for results (an id, a token, the address served);
    * the request log and every other message go to standard error. */
   g_log_writer_default_set_use_stderr (TRUE);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  if (!kbc_server_keep_log_writer)
+    g_log_set_writer_func (log_writer, NULL, NULL);
   /* A write over the file size limit (a full disk's kin) is an error for
    * SQLite to report, not a signal that ends the process. */
   signal (SIGXFSZ, SIG_IGN);

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
+/* Set by a program that runs kbc_server_main() inside itself with a log
+ * writer of its own (the fuzz targets): GLib takes one writer per process. */
+extern gboolean kbc_server_keep_log_writer;
+
 int         kbc_server_main           (int          argc,
                                        char       **argv);
 

@@ -99,6 +99,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   char *seed_argv[5];
 
   kbc_fuzz_init ();
+  kbc_server_keep_log_writer = TRUE;
   scratch = g_dir_make_tmp ("kbc-fuzz-router-XXXXXX", &error);
   g_assert_no_error (error);
   atexit (remove_scratch);
