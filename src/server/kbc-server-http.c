@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
@@ -400,6 +401,15 @@ evhttp_send_error (struct evhttp_request *req, int error, const char *reason)
 
   if (!errors_quiet)
     g_message ("- - %d (refused by the HTTP parser)", error);
+
+  /* A request line libevent could not parse leaves its version at 0.0,
+   * and libevent would answer "HTTP/0.0 400" (found by fuzzing the router):
+   * such a request gets an HTTP/1.1 answer, with its Content-Length. */
+  if (req->major != 1 || req->minor > 1)
+    {
+      req->major = 1;
+      req->minor = 1;
+    }
 
   /* As libevent does: the connection is not to be trusted any more. */
   evhttp_remove_header (headers, "Connection");
