@@ -14,11 +14,11 @@
 #include "kbc-client.h"
 #include "kbc-error.h"
 #include "kbc-json.h"
+#include "kbc-test-db.h"
 #include "kbc-test-utils.h"
 #include "kbc-tokens.h"
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #define EMAIL    "faults@example.com"
@@ -105,86 +105,6 @@ server_log_count (KbcTestServer *server, const char *needle)
 }
 
 /* ---- the database, read as SQLite sees it ---- */
-
-static sqlite3 *
-db_open (KbcTestServer *server)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (
-      sqlite3_open_v2 (kbc_test_server_get_db (server), &db, SQLITE_OPEN_READWRITE, NULL), ==,
-      SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-
-  return db;
-}
-
-static gint64
-db_count (KbcTestServer *server, const char *sql, const char *text)
-{
-  sqlite3 *db = db_open (server);
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (text != NULL)
-    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return n;
-}
-
-static void
-assert_integrity (KbcTestServer *server)
-{
-  sqlite3 *db = db_open (server);
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-}
-
-/* @count unread notifications for EMAIL, as `notify` leaves them. */
-static GPtrArray *
-insert_notifications (KbcTestServer *server, guint count)
-{
-  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3 *db = db_open (server);
-  sqlite3_stmt *stmt = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO notifications (uuid, user_id, type, created,"
-                                       " title, message) SELECT ?1, id, 'common', ?2, 'Hello',"
-                                       " 'World' FROM users WHERE email = ?3",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  for (guint i = 0; i < count; i++)
-    {
-      char *uuid = g_uuid_string_random ();
-
-      g_ptr_array_add (uuids, uuid);
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, now);
-      sqlite3_bind_text (stmt, 3, EMAIL, -1, SQLITE_STATIC);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-      sqlite3_reset (stmt);
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-
-  return uuids;
-}
 
 /* ---- a request surely on its way ---- */
 
@@ -344,16 +264,16 @@ test_killed_post (Fixture *fixture, gconstpointer data)
   /* Back on the same database: the killed server had not made it, and
    * nothing made it since. */
   kbc_test_server_restart (fixture->server);
-  g_assert_cmpint (db_count (fixture->server, count_sql, "CI deploy"), ==, 0);
+  g_assert_cmpint (kbc_test_db_int (fixture->server, count_sql, "CI deploy"), ==, 0);
   g_assert_cmpuint (server_log_count (fixture->server, "POST /manage/current-user/tokens"), ==, 0);
 
   /* The same account goes on. */
   created = create_token (tokens, "CI deploy", &error);
   g_assert_no_error (error);
   g_assert_nonnull (created);
-  g_assert_cmpint (db_count (fixture->server, count_sql, "CI deploy"), ==, 1);
+  g_assert_cmpint (kbc_test_db_int (fixture->server, count_sql, "CI deploy"), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tokens)), ==, 2);
-  assert_integrity (fixture->server);
+  kbc_test_db_assert_integrity (fixture->server);
 }
 
 /* ---- kill -9 in a stream of writes ---- */
@@ -474,7 +394,8 @@ test_kill_during_writes (Fixture *fixture, gconstpointer data)
   g_autoptr (KbcClient) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = kbc_test_server_login (fixture->server, EMAIL, PASSWORD);
-  g_autoptr (GPtrArray) notices = insert_notifications (fixture->server, STREAM_NOTICES);
+  g_autoptr (GPtrArray) notices =
+      kbc_test_db_insert_notifications (fixture->server, EMAIL, STREAM_NOTICES);
   g_autoptr (GArray) acked_tokens = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GPtrArray) acked_read = g_ptr_array_new_with_free_func (g_free);
   Stream stream = {
@@ -500,21 +421,22 @@ test_kill_during_writes (Fixture *fixture, gconstpointer data)
   /* The database as the next server finds it: sound, and holding every
    * write the client was told had been made. */
   kbc_test_server_restart (fixture->server);
-  assert_integrity (fixture->server);
+  kbc_test_db_assert_integrity (fixture->server);
   for (guint i = 0; i < acked_tokens->len; i++)
     {
       g_autofree char *id =
           g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (acked_tokens, gint64, i));
 
-      g_assert_cmpint (db_count (fixture->server,
-                                 "SELECT count(*) FROM tokens WHERE id = CAST(?1 AS INTEGER)", id),
-                       ==, 1);
+      g_assert_cmpint (
+          kbc_test_db_int (fixture->server,
+                           "SELECT count(*) FROM tokens WHERE id = CAST(?1 AS INTEGER)", id),
+          ==, 1);
     }
   for (guint i = 0; i < acked_read->len; i++)
-    g_assert_cmpint (db_count (fixture->server,
-                               "SELECT count(*) FROM notifications WHERE uuid = ?1"
-                               " AND read_at IS NOT NULL",
-                               acked_read->pdata[i]),
+    g_assert_cmpint (kbc_test_db_int (fixture->server,
+                                      "SELECT count(*) FROM notifications WHERE uuid = ?1"
+                                      " AND read_at IS NOT NULL",
+                                      acked_read->pdata[i]),
                      ==, 1);
 
   /* And the server serves on from it. */

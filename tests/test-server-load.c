@@ -17,10 +17,10 @@
  */
 #include "config.h"
 
+#include "kbc-test-db.h"
 #include "kbc-test-utils.h"
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #define EMAIL       "load@example.com"
@@ -240,56 +240,11 @@ load_over (gpointer data)
 
 /* ---- the database ---- */
 
-static sqlite3 *
-db_open (KbcTestServer *server)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (
-      sqlite3_open_v2 (kbc_test_server_get_db (server), &db, SQLITE_OPEN_READWRITE, NULL), ==,
-      SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-
-  return db;
-}
-
-static GPtrArray *
-insert_notifications (KbcTestServer *server, guint count)
-{
-  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3 *db = db_open (server);
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "INSERT INTO notifications (uuid, user_id, type, created,"
-                                       " title, message) SELECT ?1, id, 'common', ?2, 'Hello',"
-                                       " 'World' FROM users WHERE email = ?3",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  for (guint i = 0; i < count; i++)
-    {
-      char *uuid = g_uuid_string_random ();
-
-      g_ptr_array_add (uuids, uuid);
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-      sqlite3_bind_text (stmt, 3, EMAIL, -1, SQLITE_STATIC);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-      sqlite3_reset (stmt);
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-
-  return uuids;
-}
-
 /* Every acknowledged write is in the database. */
 static void
 assert_writes_kept (Load *load)
 {
-  sqlite3 *db = db_open (load->server);
+  sqlite3 *db = kbc_test_db_open (load->server, FALSE);
   sqlite3_stmt *token = NULL;
   sqlite3_stmt *read = NULL;
   GHashTableIter iter;
@@ -342,7 +297,7 @@ test_load (void)
 
   kbc_test_server_add_user (server, EMAIL, NAME, PASSWORD);
   token = kbc_test_server_login (server, EMAIL, PASSWORD);
-  notices = insert_notifications (server, NOTICES);
+  notices = kbc_test_db_insert_notifications (server, EMAIL, NOTICES);
   session = soup_session_new_with_options ("max-conns", CONNECTIONS, "max-conns-per-host",
                                            CONNECTIONS, "timeout", REQUEST_TIMEOUT, NULL);
 

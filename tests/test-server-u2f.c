@@ -14,6 +14,7 @@
 #include "kbc-fido.h"
 #include "kbc-soft-key.h"
 #include "kbc-tamper.h"
+#include "kbc-test-db.h"
 #include "kbc-test-utils.h"
 #include "kbc-webauthn.h"
 
@@ -167,20 +168,7 @@ assert_error (KbcTestResponse *response, guint status, const char *code, const c
 static gint64
 db_count (Fixture *fixture, const char *sql)
 {
-  sqlite3_stmt *stmt;
-  sqlite3 *db;
-  gint64 count;
-
-  g_assert_cmpint (
-      sqlite3_open_v2 (kbc_test_server_get_db (fixture->server), &db, SQLITE_OPEN_READONLY, NULL),
-      ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return count;
+  return kbc_test_db_int (fixture->server, sql, NULL);
 }
 
 static gint64

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "kbc-demo.h"
+#include "kbc-test-db.h"
 #include "kbc-test-utils.h"
 
 #include <gio/gio.h>
@@ -95,20 +96,7 @@ admin_id (Fixture *fixture, const char *first_arg, ...)
 static gint64
 db_int (Fixture *fixture, const char *sql)
 {
-  sqlite3_stmt *stmt;
-  sqlite3 *db;
-  gint64 value;
-
-  g_assert_cmpint (
-      sqlite3_open_v2 (kbc_test_server_get_db (fixture->server), &db, SQLITE_OPEN_READONLY, NULL),
-      ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return kbc_test_db_int (fixture->server, sql, NULL);
 }
 
 static char *
