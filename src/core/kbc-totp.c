@@ -375,18 +375,22 @@ parse_uint_param (const char *value, guint expected)
   return n == expected;
 }
 
-/* The colon between issuer and account, literal or %3A; the parts are decoded
- * apart so an encoded colon inside the account name survives. */
+/* The colon between issuer and account: the literal one, or else the first
+ * %3A (some issuers encode it). The parts are decoded apart, so an encoded
+ * colon inside either survives: kbc_totp_build_uri() writes a literal
+ * separator and encodes every colon of the issuer and the account. */
 static const char *
 find_label_separator (const char *raw, gsize *len)
 {
+  const char *colon = strchr (raw, ':');
+
+  if (colon != NULL)
+    {
+      *len = 1;
+      return colon;
+    }
   for (const char *p = raw; *p != '\0'; p++)
     {
-      if (*p == ':')
-        {
-          *len = 1;
-          return p;
-        }
       if (p[0] == '%' && p[1] == '3' && (p[2] == 'A' || p[2] == 'a'))
         {
           *len = 3;
