@@ -265,6 +265,43 @@ test_verified (Fixture *fixture, gconstpointer data)
   kbc_gui_app_run_full (watch_window, verified, fixture);
 }
 
+/* Settings from before the name was kept: the email alone, and the
+ * confirmed restore keeps the name for the next start. */
+static void
+no_name_kept (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+  GtkStack *pages = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack");
+  GtkWidget *profile;
+  g_autofree char *name = NULL;
+
+  kbc_test_wait_until (restoring_page_shown, window, "the cached profile");
+  profile = kbc_gui_find_descendant (gtk_stack_get_visible_child (pages), KBC_TYPE_PROFILE_GROUP);
+  g_assert_false (gtk_widget_get_visible (
+      kbc_gui_template_child (profile, KBC_TYPE_PROFILE_GROUP, "name_row")));
+  g_assert_cmpstr (
+      gtk_label_get_label (kbc_gui_template_child (profile, KBC_TYPE_PROFILE_GROUP, "email_label")),
+      ==, EMAIL);
+  g_assert_cmpstr (
+      gtk_label_get_label (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "account_name_label")),
+      ==, EMAIL);
+
+  server_continue (fixture);
+  kbc_test_wait_until (account_page_shown, window, "the Account page");
+  name = g_settings_get_string (kbc_gui_get_settings (), "last-name");
+  g_assert_cmpstr (name, ==, NAME);
+}
+
+static void
+test_no_name_kept (Fixture *fixture, gconstpointer data)
+{
+  kbc_gui_app_run (sign_in, fixture);
+  g_settings_reset (kbc_gui_get_settings (), "last-name");
+
+  server_pause (fixture);
+  kbc_gui_app_run (no_name_kept, fixture);
+}
+
 /* The token was revoked while the app was closed. */
 static void
 refused (KbcApplication *app, KbcWindow *window, gpointer data)
@@ -355,6 +392,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/kbc/gui/restore/verified", Fixture, NULL, fixture_set_up, test_verified,
+              fixture_tear_down);
+  g_test_add ("/kbc/gui/restore/no-name-kept", Fixture, NULL, fixture_set_up, test_no_name_kept,
               fixture_tear_down);
   g_test_add ("/kbc/gui/restore/refused", Fixture, NULL, fixture_set_up, test_refused,
               fixture_tear_down);
