@@ -94,6 +94,9 @@ name_changed_cb (KbcProfileGroup *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_entry_row));
 
+  if (self->account == NULL)
+    return;
+
   gtk_widget_remove_css_class (GTK_WIDGET (self->name_entry_row), "error");
   self->edited = g_strcmp0 (text, kbc_account_get_user_name (self->account)) != 0;
 }
@@ -146,7 +149,10 @@ kbc_profile_group_constructed (GObject *object)
 
   G_OBJECT_CLASS (kbc_profile_group_parent_class)->constructed (object);
 
-  g_assert (KBC_IS_ACCOUNT (self->account));
+  /* Without an account: the cached profile, filled in by
+   * kbc_profile_group_new_cached(). */
+  if (self->account == NULL)
+    return;
 
   /* The bindings die with the labels, which die with this group. */
   g_object_bind_property (self->account, "user-name", self->name_label, "label",
@@ -259,4 +265,25 @@ kbc_profile_group_new (KbcAccount *account)
   g_return_val_if_fail (KBC_IS_ACCOUNT (account), NULL);
 
   return g_object_new (KBC_TYPE_PROFILE_GROUP, "account", account, NULL);
+}
+
+/* The profile remembered from the last sign-in (@url NULL: the server on
+ * this computer, whose address is not known yet), shown as it is while
+ * the session is verified: nothing can be changed. */
+GtkWidget *
+kbc_profile_group_new_cached (const char *url, const char *name, const char *email)
+{
+  KbcProfileGroup *self;
+  g_autofree char *stack = NULL;
+
+  g_return_val_if_fail (email != NULL, NULL);
+
+  self = g_object_new (KBC_TYPE_PROFILE_GROUP, NULL);
+  stack = url != NULL ? describe_stack (url) : g_strdup (_ ("This computer"));
+  adw_action_row_set_subtitle (self->stack_row, stack);
+  gtk_label_set_label (self->name_label, name != NULL ? name : "");
+  gtk_widget_set_visible (self->name_row, name != NULL && name[0] != '\0');
+  gtk_label_set_label (self->email_label, email);
+
+  return GTK_WIDGET (self);
 }

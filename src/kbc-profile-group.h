@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KbcProfileGroup, kbc_profile_group, KBC, PROFILE_GROUP, AdwPreferencesGroup)
 
 /* Property: account (construct-only). */
-GtkWidget *kbc_profile_group_new (KbcAccount *account);
+GtkWidget *kbc_profile_group_new        (KbcAccount *account);
+GtkWidget *kbc_profile_group_new_cached (const char *url,
+                                         const char *name,
+                                         const char *email);
 
 /* clang-format on */
 

@@ -21,34 +21,61 @@
 
 static GHashTable *marked; /* names already marked */
 
-static void
-after_paint_cb (GdkFrameClock *clock, char *name)
+typedef struct
 {
-  g_log (MARK_DOMAIN, G_LOG_LEVEL_DEBUG, "mark %s %" G_GINT64_FORMAT, name,
-         g_get_monotonic_time ());
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, name);
+  char *name;
+  GWeakRef widget;
+} Mark;
+
+static void
+mark_free (gpointer data, GClosure *closure)
+{
+  Mark *mark = data;
+
+  g_free (mark->name);
+  g_weak_ref_clear (&mark->widget);
+  g_free (mark);
 }
 
 static void
-mapped_cb (GtkWidget *widget, char *name)
+after_paint_cb (GdkFrameClock *clock, Mark *mark)
+{
+  g_autoptr (GtkWidget) widget = g_weak_ref_get (&mark->widget);
+
+  /* Gone or hidden before this frame: the frame did not show it, and no
+   * later one will; the mark is not made. */
+  if (widget != NULL && gtk_widget_get_mapped (widget))
+    g_log (MARK_DOMAIN, G_LOG_LEVEL_DEBUG, "mark %s %" G_GINT64_FORMAT, mark->name,
+           g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, mark);
+}
+
+static void
+mapped_cb (GtkWidget *widget, Mark *mark)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
 
   if (clock != NULL)
     {
-      g_signal_connect_data (clock, "after-paint", G_CALLBACK (after_paint_cb), g_strdup (name),
-                             (GClosureNotify) (void (*) (void)) g_free, 0);
+      Mark *painted = g_new0 (Mark, 1);
+
+      painted->name = g_strdup (mark->name);
+      g_weak_ref_init (&painted->widget, widget);
+      g_signal_connect_data (clock, "after-paint", G_CALLBACK (after_paint_cb), painted, mark_free,
+                             0);
       gtk_widget_queue_draw (widget);
     }
-  /* Last: when connected to "map", this frees @name. */
-  g_signal_handlers_disconnect_by_func (widget, mapped_cb, name);
+  /* Last: when connected to "map", this frees @mark. */
+  g_signal_handlers_disconnect_by_func (widget, mapped_cb, mark);
 }
 
 /* Marks @name once per process, on the first frame painted after now that
- * shows @widget. */
+ * shows @widget (none when @widget is gone or unmapped by then). */
 void
 kbc_startup_mark_next_frame (GtkWidget *widget, const char *name)
 {
+  Mark *mark;
+
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (name != NULL);
 
@@ -58,9 +85,14 @@ kbc_startup_mark_next_frame (GtkWidget *widget, const char *name)
     return;
   g_hash_table_add (marked, (gpointer) g_intern_string (name));
 
+  mark = g_new0 (Mark, 1);
+  mark->name = g_strdup (name);
+  g_weak_ref_init (&mark->widget, NULL);
   if (gtk_widget_get_mapped (widget))
-    mapped_cb (widget, (char *) name);
+    {
+      mapped_cb (widget, mark);
+      mark_free (mark, NULL);
+    }
   else
-    g_signal_connect_data (widget, "map", G_CALLBACK (mapped_cb), g_strdup (name),
-                           (GClosureNotify) (void (*) (void)) g_free, 0);
+    g_signal_connect_data (widget, "map", G_CALLBACK (mapped_cb), mark, mark_free, 0);
 }

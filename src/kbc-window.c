@@ -17,6 +17,7 @@
 #include "kbc-organizations-page.h"
 #include "kbc-project-page.h"
 #include "kbc-promo-codes-page.h"
+#include "kbc-restoring-page.h"
 #include "kbc-startup-mark.h"
 #include "kbc-tokens-page.h"
 
@@ -310,17 +311,26 @@ build_next_page_cb (gpointer user_data)
 }
 
 static void
+add_sidebar_rows (KbcWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_list_box_append (
+        self->sidebar, create_sidebar_row (pages[i].name, _ (pages[i].title), pages[i].icon_name));
+}
+
+static void
 build_pages (KbcWindow *self, KbcAccount *account)
 {
   clear_pages (self);
   self->account = g_object_ref (account);
+  add_sidebar_rows (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), TRUE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    gtk_list_box_append (
-        self->sidebar, create_sidebar_row (pages[i].name, _ (pages[i].title), pages[i].icon_name));
-
-  /* Selecting the first row builds and shows its page. */
+  /* Selecting the first row builds and shows its page: at once, in place
+   * of the cached profile, not faded in over an empty page. */
+  gtk_stack_set_transition_type (self->page_stack, GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
+  gtk_stack_set_transition_type (self->page_stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   start_notifications (self, account);
   self->build_source = g_idle_add_full (G_PRIORITY_LOW, build_next_page_cb, self, NULL);
@@ -354,7 +364,8 @@ sidebar_row_selected_cb (KbcWindow *self, GtkListBoxRow *row)
 {
   const char *name;
 
-  if (row == NULL)
+  /* No pages while the cached profile is shown. */
+  if (row == NULL || self->account == NULL)
     return;
 
   name = gtk_widget_get_name (GTK_WIDGET (row));
@@ -438,6 +449,44 @@ show_busy (KbcWindow *self, const char *title)
   show_view (self, "busy");
 }
 
+#define RESTORING_PAGE "account-cached"
+
+/* While a saved session is verified: the main view at once, with the
+ * profile remembered from the last sign-in in the Account page's place,
+ * and nothing that needs the server (the sidebar's pages, Sign Out) until
+ * the session is back. */
+static gboolean
+show_cached_profile (KbcWindow *self)
+{
+  const char *name = NULL, *email = NULL;
+  GtkWidget *page;
+
+  if (!kbc_session_get_cached_profile (self->session, &name, &email, NULL))
+    return FALSE;
+
+  clear_pages (self);
+  add_sidebar_rows (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), FALSE);
+  gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
+
+  page = kbc_restoring_page_new (self->session);
+  gtk_stack_add_titled (self->page_stack, page, RESTORING_PAGE, _ (pages[0].title));
+  gtk_stack_set_visible_child (self->page_stack, page);
+  update_header (self);
+
+  /* The account's own bindings fill these once it is there. */
+  if (name == NULL || name[0] == '\0')
+    name = email;
+  adw_avatar_set_text (self->account_avatar, name);
+  adw_avatar_set_text (self->account_header_avatar, name);
+  gtk_label_set_label (self->account_name_label, name);
+  gtk_label_set_label (self->account_email_label, email);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  show_view (self, "main");
+  return TRUE;
+}
+
 static gboolean
 is_starting (KbcWindow *self)
 {
@@ -459,7 +508,8 @@ state_changed_cb (KbcWindow *self)
   switch (state)
     {
       case KBC_SESSION_STATE_RESTORING:
-        show_busy (self, _ ("Restoring Your Session…"));
+        if (!show_cached_profile (self))
+          show_busy (self, _ ("Restoring Your Session…"));
         break;
 
       case KBC_SESSION_STATE_SIGNING_OUT:

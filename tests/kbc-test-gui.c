@@ -145,8 +145,16 @@ static gboolean
 view_is (gpointer data)
 {
   ViewWait *wait = data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (wait->window));
 
-  return g_strcmp0 (kbc_window_get_view (wait->window), wait->view) == 0;
+  if (g_strcmp0 (kbc_window_get_view (wait->window), wait->view) != 0)
+    return FALSE;
+  /* "main" shows the cached profile while a saved session is verified:
+   * the account is there once the session is signed in. */
+  if (g_strcmp0 (wait->view, "main") == 0 && KBC_IS_APPLICATION (app))
+    return kbc_session_get_state (kbc_application_get_session (KBC_APPLICATION (app))) ==
+           KBC_SESSION_STATE_SIGNED_IN;
+  return TRUE;
 }
 
 void

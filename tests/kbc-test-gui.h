@@ -40,6 +40,9 @@ void            kbc_gui_app_run          (KbcGuiAppFunc    func,
 void            kbc_gui_app_run_full     (KbcGuiAppFunc    on_window,
                                           KbcGuiAppFunc    func,
                                           gpointer         data);
+/* Waits until the window shows @view; "main" also waits for the session to
+ * be signed in (while a saved session is verified, "main" shows the cached
+ * profile). */
 void            kbc_gui_wait_view        (KbcWindow       *window,
                                           const char      *view);
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "kbc-add-key-dialog.h"
@@ -14,6 +15,7 @@
 #include "kbc-new-token-dialog.h"
 #include "kbc-notification-row.h"
 #include "kbc-recovery-codes-dialog.h"
+#include "kbc-restoring-page.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
 #include "kbc-tokens-page.h"
@@ -315,6 +317,47 @@ test_everything (Fixture *fixture, gconstpointer data)
   kbc_gui_app_run (everything, fixture);
 }
 
+static void
+signed_in (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+
+  kbc_gui_sign_in (window, fixture->url, KBC_DEMO_EMAIL, KBC_DEMO_PASSWORD);
+  kbc_gui_wait_view (window, "main");
+  kbc_gui_wait_keyring (fixture->url, KBC_DEMO_EMAIL, TRUE);
+}
+
+static gboolean
+restoring_shown (gpointer data)
+{
+  GtkStack *pages = kbc_gui_template_child (data, KBC_TYPE_WINDOW, "page_stack");
+
+  return KBC_IS_RESTORING_PAGE (gtk_stack_get_visible_child (pages));
+}
+
+/* The cached profile, with the server stopped so that it stays. */
+static void
+restoring (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+  GPid server = kbc_test_server_get_pid (fixture->server);
+
+  kbc_test_wait_until (restoring_shown, window, "the cached profile");
+  kbc_gui_wait_drawn (GTK_WIDGET (window));
+  check_step (fixture, "restoring", (const char *const[]){ "Change Password", NULL });
+  g_assert_cmpint (kill (server, SIGCONT), ==, 0);
+  kbc_gui_wait_view (window, "main");
+  g_assert_cmpuint (fixture->failures, ==, 0);
+}
+
+static void
+test_restoring (Fixture *fixture, gconstpointer data)
+{
+  kbc_gui_app_run (signed_in, fixture);
+  g_assert_cmpint (kill (kbc_test_server_get_pid (fixture->server), SIGSTOP), ==, 0);
+  kbc_gui_app_run (restoring, fixture);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -322,6 +365,8 @@ main (int argc, char *argv[])
   adw_init ();
 
   g_test_add ("/kbc/gui/a11y/everything", Fixture, NULL, fixture_set_up, test_everything,
+              fixture_tear_down);
+  g_test_add ("/kbc/gui/a11y/restoring", Fixture, NULL, fixture_set_up, test_restoring,
               fixture_tear_down);
 
   return g_test_run ();

@@ -296,13 +296,13 @@ relaunch (KbcApplication *app, KbcWindow *window, gpointer data)
   Fixture *fixture = data;
   const char *const restored[] = {
     "start",
-    "busy: Restoring Your Session… (spinning)",
+    "main: account-cached",
     "main: account",
     NULL,
   };
   const char *const signed_out[] = {
     "start",
-    "busy: Restoring Your Session… (spinning)",
+    "main: account-cached",
     "main: account",
     "busy: Signing Out… (spinning)",
     "sign-in: password",

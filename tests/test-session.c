@@ -157,6 +157,7 @@ test_sign_in (Fixture *fixture, gconstpointer data)
   g_autofree char *last_email = NULL;
   g_autofree char *last_stack = NULL;
   g_autofree char *last_url = NULL;
+  g_autofree char *last_name = NULL;
   KbcAccount *account;
 
   g_assert_cmpint (kbc_session_get_state (session), ==, KBC_SESSION_STATE_SIGNED_OUT);
@@ -181,6 +182,9 @@ test_sign_in (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (last_stack, ==, KBC_STACK_CUSTOM);
   g_assert_cmpstr (last_email, ==, EMAIL);
   g_assert_cmpstr (last_url, ==, kbc_test_server_get_url (fixture->server));
+  /* The name too, shown at the next start while the session is verified. */
+  last_name = g_settings_get_string (fixture->settings, "last-name");
+  g_assert_cmpstr (last_name, ==, NAME);
 
   /* The keyring gets the token (asynchronously): wait until it has it. */
   KBC_TEST_WAIT_FOR (keyring_has_token (fixture));
@@ -262,10 +266,26 @@ test_cancel (Fixture *fixture, gconstpointer data)
   assert_states (fixture, "");
 }
 
+/* While restoring, the profile the settings remember: "name|email|url". */
+static void
+catch_cached_profile (KbcSession *session, GParamSpec *pspec, char **caught)
+{
+  const char *name, *email, *url;
+
+  if (kbc_session_get_cached_profile (session, &name, &email, &url))
+    {
+      g_free (*caught);
+      *caught = g_strdup_printf ("%s|%s|%s", name, email, url);
+    }
+}
+
 /* The next start finds the session in the keyring and verifies it. */
 static void
 test_restore (Fixture *fixture, gconstpointer data)
 {
+  g_autofree char *cached = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *last_name = NULL;
   g_autoptr (KbcSession) first = kbc_session_new (fixture->settings, NULL);
   g_autoptr (KbcSession) second = NULL;
   g_autoptr (GError) error = NULL;
@@ -275,10 +295,19 @@ test_restore (Fixture *fixture, gconstpointer data)
   KBC_TEST_WAIT_FOR (keyring_has_token (fixture));
   token = keyring_token (fixture);
 
+  /* As if renamed elsewhere since: the restore brings the new name. */
+  g_settings_set_string (fixture->settings, "last-name", "Old Name");
+
   second = watched_session (fixture);
+  g_signal_connect (second, "notify::state", G_CALLBACK (catch_cached_profile), &cached);
   g_assert_true (restore (second, &error));
   g_assert_no_error (error);
   assert_states (fixture, "restoring signed-in");
+  expected = g_strdup_printf ("Old Name|%s|%s", EMAIL, kbc_test_server_get_url (fixture->server));
+  g_assert_cmpstr (cached, ==, expected);
+  g_assert_false (kbc_session_get_cached_profile (second, NULL, NULL, NULL));
+  last_name = g_settings_get_string (fixture->settings, "last-name");
+  g_assert_cmpstr (last_name, ==, NAME);
   g_assert_cmpstr (kbc_account_get_user_email (kbc_session_get_account (second)), ==, EMAIL);
   g_assert_cmpstr (kbc_account_get_token (kbc_session_get_account (second)), ==, token);
 }
@@ -386,6 +415,14 @@ test_sign_out (Fixture *fixture, gconstpointer data)
   g_assert_true (sign_out (session, &error));
   g_assert_no_error (error);
   assert_states (fixture, "signed-in signing-out signed-out");
+  /* The name goes with the session; the email stays for the sign-in form. */
+  {
+    g_autofree char *last_name = g_settings_get_string (fixture->settings, "last-name");
+    g_autofree char *last_email = g_settings_get_string (fixture->settings, "last-email");
+
+    g_assert_cmpstr (last_name, ==, "");
+    g_assert_cmpstr (last_email, ==, EMAIL);
+  }
   g_assert_null (kbc_session_get_account (session));
   g_assert_null (kbc_session_get_message (session));
   g_assert_false (keyring_has_token (fixture));

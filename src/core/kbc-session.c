@@ -41,6 +41,12 @@ struct _KbcSession
   char *login_ticket;
   GStrv mfa_methods;
   JsonNode *u2f_options; /* PublicKeyCredentialRequestOptionsJSON */
+
+  /* The profile of the session being restored, as the settings remember
+   * it, shown until the server answers: never a secret. */
+  char *cached_name;
+  char *cached_email;
+  char *cached_url;
 };
 
 G_DEFINE_FINAL_TYPE (KbcSession, kbc_session, G_TYPE_OBJECT)
@@ -130,7 +136,16 @@ set_stack_id (KbcSession *self, const char *stack_id)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STACK_ID]);
 }
 
+static void
+clear_cached (KbcSession *self)
+{
+  g_clear_pointer (&self->cached_name, g_free);
+  g_clear_pointer (&self->cached_email, g_free);
+  g_clear_pointer (&self->cached_url, g_free);
+}
+
 static void on_session_expired (KbcSession *self, KbcAccount *account);
+static void on_user_name_changed (KbcSession *self, GParamSpec *pspec, KbcAccount *account);
 
 /* ---- the demo account's seeded password ---- */
 
@@ -167,6 +182,7 @@ set_account (KbcSession *self, KbcAccount *account)
     {
       g_signal_handlers_disconnect_by_func (self->account, on_session_expired, self);
       g_signal_handlers_disconnect_by_func (self->account, on_password_changed, self);
+      g_signal_handlers_disconnect_by_func (self->account, on_user_name_changed, self);
     }
   g_set_object (&self->account, account);
   if (self->account != NULL)
@@ -175,6 +191,8 @@ set_account (KbcSession *self, KbcAccount *account)
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->account, "password-changed", G_CALLBACK (on_password_changed),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->account, "notify::user-name",
+                               G_CALLBACK (on_user_name_changed), self, G_CONNECT_SWAPPED);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
@@ -198,6 +216,7 @@ clear_pending (KbcSession *self)
 static void
 end_session (KbcSession *self, KbcSessionState state, const char *message)
 {
+  clear_cached (self);
   g_object_freeze_notify (G_OBJECT (self));
   if (self->kind != KBC_KEYRING_KIND_SESSION)
     {
@@ -259,6 +278,30 @@ forget_token (const char *keyring_key, const char *email)
 
 /* ---- signed in ---- */
 
+/* The name of the account signed in, kept for the next start (only the
+ * name: the email is kept at sign-in, the token in the keyring). */
+static void
+remember_name (KbcSession *self, KbcAccount *account)
+{
+  const char *name = kbc_account_get_user_name (account);
+  g_autofree char *kept = NULL;
+
+  if (self->settings == NULL || account != self->account ||
+      self->state != KBC_SESSION_STATE_SIGNED_IN)
+    return;
+
+  kept = g_settings_get_string (self->settings, "last-name");
+  if (g_strcmp0 (kept, name != NULL ? name : "") != 0)
+    g_settings_set_string (self->settings, "last-name", name != NULL ? name : "");
+}
+
+/* Renamed in the app: the next start shows the new name. */
+static void
+on_user_name_changed (KbcSession *self, GParamSpec *pspec, KbcAccount *account)
+{
+  remember_name (self, account);
+}
+
 static void
 become_signed_in (KbcSession *self,
                   KbcAccount *account,
@@ -267,6 +310,7 @@ become_signed_in (KbcSession *self,
                   gboolean remember)
 {
   clear_pending (self);
+  clear_cached (self);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (self->kind != kind)
@@ -280,7 +324,13 @@ become_signed_in (KbcSession *self,
   set_state (self, KBC_SESSION_STATE_SIGNED_IN);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!remember || self->settings == NULL)
+  if (self->settings == NULL)
+    return;
+
+  /* Shown at the next start while the session is verified; a restore
+   * brings the name the server has now. */
+  remember_name (self, account);
+  if (!remember)
     return;
 
   g_settings_set_string (self->settings, "last-stack", stack_id);
@@ -332,6 +382,7 @@ kbc_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->stack_id);
   g_free (self->message);
+  clear_cached (self);
 
   G_OBJECT_CLASS (kbc_session_parent_class)->finalize (object);
 }
@@ -1506,6 +1557,10 @@ kbc_session_restore_async (KbcSession *self,
 
   restore->keyring_key = g_strdup (kbc_stack_get_keyring_key (stack->id, restore->url));
   set_stack_id (self, stack->id);
+  clear_cached (self);
+  self->cached_name = g_settings_get_string (self->settings, "last-name");
+  self->cached_email = g_strdup (restore->email);
+  self->cached_url = g_strdup (restore->url);
 
   /* The local server takes longer to start than the keyring to answer:
    * both at once. The restore joins the start in resolve_stack(); a
@@ -1572,6 +1627,9 @@ forget_here (KbcSession *self, GTask *task)
       return;
     }
 
+  /* Signed out on purpose: no profile to show at the next start. The
+   * email stays, to fill in the sign-in form. */
+  g_settings_reset (self->settings, "last-name");
   kbc_keyring_clear_async (keyring_key (self->stack_id, account),
                            kbc_account_get_user_email (account), g_task_get_cancellable (task),
                            on_sign_out_cleared, task);
@@ -1650,4 +1708,36 @@ kbc_session_get_demo_password_works (KbcSession *self)
   g_return_val_if_fail (KBC_IS_SESSION (self), TRUE);
 
   return self->settings == NULL || g_settings_get_boolean (self->settings, "demo-password-works");
+}
+
+/**
+ * kbc_session_get_cached_profile:
+ * @name: (out) (optional): the name shown at the last sign-in, "" when not known
+ * @email: (out) (optional): the email of the saved session
+ * @url: (out) (optional): its stack's address, NULL for "This computer"
+ *
+ * While a saved session is being restored (%KBC_SESSION_STATE_RESTORING),
+ * the profile the settings remember for it, to show until the server
+ * answers. Nothing in it is a secret.
+ *
+ * Returns: %TRUE while restoring, with the profile set
+ */
+gboolean
+kbc_session_get_cached_profile (KbcSession *self,
+                                const char **name,
+                                const char **email,
+                                const char **url)
+{
+  g_return_val_if_fail (KBC_IS_SESSION (self), FALSE);
+
+  if (self->state != KBC_SESSION_STATE_RESTORING || self->cached_email == NULL)
+    return FALSE;
+
+  if (name != NULL)
+    *name = self->cached_name;
+  if (email != NULL)
+    *email = self->cached_email;
+  if (url != NULL)
+    *url = self->cached_url;
+  return TRUE;
 }

@@ -156,6 +156,12 @@ gboolean            kbc_session_sign_in_key_finish  (KbcSession        *self,
  * session (the demo-password-works setting); TRUE again after the seeded
  * password signs in. A sign-in form offers the password only while TRUE. */
 gboolean            kbc_session_get_demo_password_works (KbcSession     *self);
+/* While restoring: the name, email and stack address the settings
+ * remember for the saved session (never a secret); FALSE otherwise. */
+gboolean            kbc_session_get_cached_profile (KbcSession        *self,
+                                                    const char       **name,
+                                                    const char       **email,
+                                                    const char       **url);
 /* Forgets a sign-in waiting for its second step. */
 void                kbc_session_cancel_sign_in   (KbcSession           *self);
 

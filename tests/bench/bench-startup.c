@@ -5,7 +5,9 @@
  * against a bare libadwaita window (bench-bare-window.c: a header bar and a
  * preferences page) in the same run, alternately, with the same renderer and
  * the same display. For each: the time from exec to the first frame of the
- * window, for the app also to the first frame of the Account page with the
+ * window, for the app also to the first frame with the cached profile (the
+ * name, email and stack remembered from the last sign-in, shown while the
+ * session is verified) and to the first frame of the Account page with the
  * user and the MFA state (kbc-startup-mark.c), and the peak resident memory
  * (VmHWM) a second later. Medians of RUNS starts each; the figures as ratios to
  * the bare window. Asserts nothing about time (a benchmark, not a test).
@@ -33,7 +35,8 @@
 typedef struct
 {
   double first_frame_ms;
-  double ready_ms; /* the app's Account page; the bare window's first frame */
+  double cached_ms; /* the app's cached profile painted */
+  double ready_ms;  /* the app's Account page; the bare window's first frame */
   double peak_rss_mb;
 } Start;
 
@@ -59,7 +62,7 @@ run_once (const char *const *argv, const char *last)
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) error = NULL;
-  Start start = { -1, -1, -1 };
+  Start start = { -1, -1, -1, -1 };
   gint64 exec_us;
 
   launcher =
@@ -90,6 +93,8 @@ run_once (const char *const *argv, const char *last)
 
       if (g_str_equal (name, "first-frame"))
         start.first_frame_ms = (at_us - exec_us) / 1000.0;
+      if (g_str_equal (name, "cached-profile"))
+        start.cached_ms = (at_us - exec_us) / 1000.0;
       if (g_str_equal (name, last))
         {
           start.ready_ms = (at_us - exec_us) / 1000.0;
@@ -181,6 +186,7 @@ main (int argc, char **argv)
   g_autofree char *app = NULL;
   g_autofree char *bare = NULL;
   Start apps[RUNS], bares[RUNS];
+  guint uncached = 0;
 
   /* The app reads its saved session from the settings' file, as it does
    * on a desktop; the bench writes it there the same way. */
@@ -201,14 +207,28 @@ main (int argc, char **argv)
     {
       bares[i] = run_once ((const char *[]){ bare, NULL }, "first-frame");
       apps[i] = run_once ((const char *[]){ app, "--local", NULL }, "account-ready");
-      printf ("# run %u: bare %.0f ms, %.0f MB; app first frame %.0f ms, Account page %.0f ms, "
-              "%.0f MB\n",
+      /* Verified before the cached profile was painted: the profile came
+       * with the Account page. */
+      if (apps[i].cached_ms < 0)
+        {
+          uncached++;
+          apps[i].cached_ms = apps[i].ready_ms;
+        }
+      printf ("# run %u: bare %.0f ms, %.0f MB; app first frame %.0f ms, cached profile %.0f ms, "
+              "Account page %.0f ms, %.0f MB\n",
               i + 1, bares[i].first_frame_ms, bares[i].peak_rss_mb, apps[i].first_frame_ms,
-              apps[i].ready_ms, apps[i].peak_rss_mb);
+              apps[i].cached_ms, apps[i].ready_ms, apps[i].peak_rss_mb);
     }
+  if (uncached > 0)
+    printf ("# %u of %d starts painted the Account page without the cached profile first\n",
+            uncached, RUNS);
 
   printf ("# medians of %d starts each, renderer %s\n", RUNS, g_getenv ("GSK_RENDERER"));
   bench_line ("first frame", median (apps, G_STRUCT_OFFSET (Start, first_frame_ms)),
+              median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.2, "<= 1.2x");
+  /* The issue sets no target for it: shown "at once" means the first
+   * frame's. */
+  bench_line ("cached profile painted", median (apps, G_STRUCT_OFFSET (Start, cached_ms)),
               median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.2, "<= 1.2x");
   bench_line ("Account page loaded", median (apps, G_STRUCT_OFFSET (Start, ready_ms)),
               median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.5, "<= 1.5x");
