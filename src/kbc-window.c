@@ -325,6 +325,7 @@ build_pages (KbcWindow *self, KbcAccount *account)
   self->account = g_object_ref (account);
   add_sidebar_rows (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_email_label), TRUE);
 
   /* Selecting the first row builds and shows its page: at once, in place
    * of the cached profile, not faded in over an empty page. */
@@ -474,13 +475,18 @@ show_cached_profile (KbcWindow *self)
   gtk_stack_set_visible_child (self->page_stack, page);
   update_header (self);
 
-  /* The account's own bindings fill these once it is there. */
+  /* The account's own bindings fill these once it is there. Without a
+   * kept name, the email stands once, in the name's place. */
   if (name == NULL || name[0] == '\0')
-    name = email;
+    {
+      name = email;
+      email = NULL;
+    }
   adw_avatar_set_text (self->account_avatar, name);
   adw_avatar_set_text (self->account_header_avatar, name);
   gtk_label_set_label (self->account_name_label, name);
   gtk_label_set_label (self->account_email_label, email);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_email_label), email != NULL);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   show_view (self, "main");

@@ -285,11 +285,19 @@ no_name_kept (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpstr (
       gtk_label_get_label (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "account_name_label")),
       ==, EMAIL);
+  /* The account menu shows the email once, not under itself again. */
+  g_assert_false (gtk_widget_get_visible (
+      kbc_gui_template_child (window, KBC_TYPE_WINDOW, "account_email_label")));
 
   server_continue (fixture);
   kbc_test_wait_until (account_page_shown, window, "the Account page");
   name = g_settings_get_string (kbc_gui_get_settings (), "last-name");
   g_assert_cmpstr (name, ==, NAME);
+  g_assert_true (gtk_widget_get_visible (
+      kbc_gui_template_child (window, KBC_TYPE_WINDOW, "account_email_label")));
+  g_assert_cmpstr (
+      gtk_label_get_label (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "account_email_label")),
+      ==, EMAIL);
 }
 
 static void
