@@ -72,17 +72,51 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
-static guint
-n_rows (GtkListBox *list)
+/* The token or session of @widget when it is a row bound to one, else NULL.
+ * The tokens list is a GtkListView: a row it keeps unbound has no token. */
+static KbcToken *
+token_of (GtkWidget *widget)
 {
-  guint n = 0;
-
-  while (gtk_list_box_get_row_at_index (list, n) != NULL)
-    n++;
-  return n;
+  if (KBC_IS_TOKEN_ROW (widget))
+    return kbc_token_row_get_token (KBC_TOKEN_ROW (widget));
+  if (KBC_IS_SESSION_ROW (widget))
+    return kbc_session_row_get_token (KBC_SESSION_ROW (widget));
+  return NULL;
 }
 
-static GtkListBox *
+/* The rows of tokens in @list (a GtkListView or a GtkListBox), in order;
+ * the tokens list's own rows only, not the sessions below them. */
+static void
+collect_rows (GtkWidget *widget, GType type, GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && token_of (child) != NULL)
+        g_ptr_array_add (rows, child);
+      else
+        collect_rows (child, type, rows);
+    }
+}
+
+static GPtrArray *
+rows_of (GtkWidget *list)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  collect_rows (list, GTK_IS_LIST_VIEW (list) ? KBC_TYPE_TOKEN_ROW : KBC_TYPE_SESSION_ROW, rows);
+  return rows;
+}
+
+static guint
+n_rows (GtkWidget *list)
+{
+  g_autoptr (GPtrArray) rows = rows_of (list);
+
+  return rows->len;
+}
+
+static GtkWidget *
 list_of (KbcTokensPage *page, const char *name)
 {
   return kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, name);
@@ -90,18 +124,13 @@ list_of (KbcTokensPage *page, const char *name)
 
 /* The row of the token with @id in @list, or NULL. */
 static GtkWidget *
-row_of (GtkListBox *list, gint64 id)
+row_of (GtkWidget *list, gint64 id)
 {
-  GtkListBoxRow *row;
+  g_autoptr (GPtrArray) rows = rows_of (list);
 
-  for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
-    {
-      KbcToken *token = KBC_IS_TOKEN_ROW (row) ? kbc_token_row_get_token (KBC_TOKEN_ROW (row))
-                                               : kbc_session_row_get_token (KBC_SESSION_ROW (row));
-
-      if (kbc_token_get_id (token) == id)
-        return GTK_WIDGET (row);
-    }
+  for (guint i = 0; i < rows->len; i++)
+    if (kbc_token_get_id (token_of (rows->pdata[i])) == id)
+      return rows->pdata[i];
   return NULL;
 }
 
@@ -275,7 +304,7 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   KbcAccount *account;
   KbcTokens *tokens;
   KbcTokensPage *page;
-  GtkListBox *tokens_list, *sessions_list;
+  GtkWidget *tokens_list, *sessions_list;
   GtkWidget *row, *button;
   g_autofree char *secret = NULL;
   g_autofree char *other = NULL;
@@ -305,7 +334,8 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   /* This device: first, marked, not revocable here. */
   row = row_of (sessions_list, g_ascii_strtoll (own, NULL, 10));
   g_assert_nonnull (row);
-  g_assert_true (row == GTK_WIDGET (gtk_list_box_get_row_at_index (sessions_list, 0)));
+  g_assert_true (row ==
+                 GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (sessions_list), 0)));
   g_assert_true (gtk_widget_get_visible (
       kbc_gui_template_child (row, KBC_TYPE_SESSION_ROW, "this_device_label")));
   g_assert_false (
