@@ -587,6 +587,17 @@ web_only (KbcApplication *app, KbcWindow *window, gpointer data)
                    "This stack keeps personal access tokens and sessions in its web Account "
                    "Settings.");
   g_assert_cmpstr (kbc_web_notice_get_uri (notice), ==, url);
+  kbc_gui_wait_drawn (GTK_WIDGET (window));
+  kbc_gui_save_shot (GTK_WIDGET (window), "tokens-web-notice.png");
+  /* Its whole height: the list view gives the row its natural height. */
+  {
+    GtkWidget *row = gtk_widget_get_parent (list_of (page, "footer"));
+    int natural = 0;
+
+    gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (row), NULL, &natural,
+                        NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_height (row), >=, natural);
+  }
   g_assert_false (
       gtk_widget_get_visible (kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, "tokens_group")));
   g_assert_false (gtk_widget_get_visible (
