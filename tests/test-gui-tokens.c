@@ -333,6 +333,9 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpuint (n_rows (tokens_list), ==, 0);
   g_assert_cmpuint (n_rows (sessions_list), ==, 2);
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (page), "not Storage API tokens"));
+  g_assert_true (gtk_widget_get_visible (list_of (page, "tokens_empty_list")));
+  g_assert_true (kbc_gui_has_label (GTK_WIDGET (page), "No personal tokens"));
+  kbc_gui_save_shot (GTK_WIDGET (window), "tokens-empty.png");
 
   /* This device: first, marked, not revocable here. */
   row = row_of (sessions_list, g_ascii_strtoll (own, NULL, 10));
