@@ -12,7 +12,7 @@
 
 struct _KbcTokenRow
 {
-  GtkListBoxRow parent_instance;
+  GtkWidget parent_instance;
 
   /* Template children */
   GtkLabel *expiry_label;
@@ -20,6 +20,7 @@ struct _KbcTokenRow
 
   /* Owned */
   KbcToken *token;
+  GSignalGroup *token_signals;
 };
 
 enum
@@ -31,7 +32,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (KbcTokenRow, kbc_token_row, GTK_TYPE_LIST_BOX_ROW)
+G_DEFINE_FINAL_TYPE (KbcTokenRow, kbc_token_row, GTK_TYPE_WIDGET)
 
 static char *
 describe_use (gpointer self, GDateTime *created, GDateTime *last_used)
@@ -101,6 +102,9 @@ update_expiry (KbcTokenRow *self)
   g_autofree char *text = NULL;
   gboolean soon, expired;
 
+  if (self->token == NULL)
+    return;
+
   text = kbc_token_row_describe_expiry (self->token, now, &soon, &expired);
   gtk_label_set_text (self->expiry_label, text);
 
@@ -123,6 +127,9 @@ update_delete_label (KbcTokenRow *self)
 {
   g_autofree char *label = NULL;
 
+  if (self->token == NULL)
+    return;
+
   /* Translators: the accessible name of a button; %s is a token's name. */
   label = g_strdup_printf (_ ("Delete “%s”"), kbc_token_get_description (self->token));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button),
@@ -138,35 +145,15 @@ kbc_token_row_map (GtkWidget *widget)
 }
 
 static void
-kbc_token_row_constructed (GObject *object)
-{
-  KbcTokenRow *self = KBC_TOKEN_ROW (object);
-
-  G_OBJECT_CLASS (kbc_token_row_parent_class)->constructed (object);
-
-  g_return_if_fail (KBC_IS_TOKEN (self->token));
-
-  /* The template's bindings watch the token property. */
-  g_object_notify_by_pspec (object, properties[PROP_TOKEN]);
-
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->delete_button),
-                                          g_variant_new_int64 (kbc_token_get_id (self->token)));
-  g_signal_connect_object (self->token, "notify::expires", G_CALLBACK (update_expiry), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->token, "notify::is-expired", G_CALLBACK (update_expiry), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->token, "notify::description", G_CALLBACK (update_delete_label),
-                           self, G_CONNECT_SWAPPED);
-  update_expiry (self);
-  update_delete_label (self);
-}
-
-static void
 kbc_token_row_dispose (GObject *object)
 {
   KbcTokenRow *self = KBC_TOKEN_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_TOKEN_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->token_signals);
   g_clear_object (&self->token);
 
   G_OBJECT_CLASS (kbc_token_row_parent_class)->dispose (object);
@@ -195,7 +182,7 @@ kbc_token_row_set_property (GObject *object, guint prop_id, const GValue *value,
   switch (prop_id)
     {
       case PROP_TOKEN:
-        self->token = g_value_dup_object (value);
+        kbc_token_row_set_token (self, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -208,7 +195,6 @@ kbc_token_row_class_init (KbcTokenRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = kbc_token_row_constructed;
   object_class->dispose = kbc_token_row_dispose;
   object_class->get_property = kbc_token_row_get_property;
   object_class->set_property = kbc_token_row_set_property;
@@ -217,9 +203,11 @@ kbc_token_row_class_init (KbcTokenRowClass *klass)
 
   properties[PROP_TOKEN] =
       g_param_spec_object ("token", NULL, NULL, KBC_TYPE_TOKEN,
-                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "tokenrow");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-token-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KbcTokenRow, expiry_label);
@@ -234,14 +222,46 @@ static void
 kbc_token_row_init (KbcTokenRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->token_signals = g_signal_group_new (KBC_TYPE_TOKEN);
+  g_signal_group_connect_object (self->token_signals, "notify::expires", G_CALLBACK (update_expiry),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->token_signals, "notify::is-expired",
+                                 G_CALLBACK (update_expiry), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->token_signals, "notify::description",
+                                 G_CALLBACK (update_delete_label), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
-kbc_token_row_new (KbcToken *token)
+kbc_token_row_new (void)
 {
-  g_return_val_if_fail (KBC_IS_TOKEN (token), NULL);
+  return g_object_new (KBC_TYPE_TOKEN_ROW, NULL);
+}
 
-  return g_object_new (KBC_TYPE_TOKEN_ROW, "token", token, NULL);
+void
+kbc_token_row_set_token (KbcTokenRow *self, KbcToken *token)
+{
+  g_return_if_fail (KBC_IS_TOKEN_ROW (self));
+  g_return_if_fail (token == NULL || KBC_IS_TOKEN (token));
+
+  if (!g_set_object (&self->token, token))
+    return;
+
+  g_signal_group_set_target (self->token_signals, token);
+  /* The template's bindings watch the token property. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+  /* The action with its token, never without one. */
+  if (token == NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->delete_button), NULL);
+      return;
+    }
+
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->delete_button),
+                                          g_variant_new_int64 (kbc_token_get_id (token)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->delete_button), "tokens.delete");
+  update_expiry (self);
+  update_delete_label (self);
 }
 
 KbcToken *

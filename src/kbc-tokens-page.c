@@ -16,22 +16,34 @@
 #include "kbc-tokens.h"
 #include "kbc-web-notice.h"
 
-/* A GtkListBox makes a row for every token, all at once: 1,000 tokens kept
- * the main loop busy for 10 s in one go (bench-lists). The list grows in
- * steps of this many rows, one step an idle, so the window keeps drawing
- * and the first tokens show at once. */
-#define ROWS_PER_STEP 25
+/* The page is one GtkListView, so that only the tokens in view have rows:
+ * a GtkListBox made, measured and drew a row for every token (1,000 took
+ * 10 s to appear, and scrolling them ~40 ms a frame; bench-lists). Its
+ * items are the group's header, the personal tokens, and everything below
+ * them, each of the two a widget of the template that the factory puts in
+ * whichever row shows it.
+ *
+ * GTK 4.8's GtkListView keeps up to 200 rows around what it shows, and
+ * makes them at once when its model grows; the tokens reach it in steps of
+ * this many, one step an idle, as on the notifications page. */
+#define ROWS_PER_STEP    25
+#define ROWS_KEPT_BY_GTK 200
+
+#define HEADER "header"
+#define FOOTER "footer"
 
 struct _KbcTokensPage
 {
-  AdwPreferencesPage parent_instance;
+  GtkWidget parent_instance;
 
   /* Template children */
-  GtkWidget *tokens_group;
+  GtkWidget *tokens_group; /* the header item */
+  GtkWidget *footer;       /* the item below the tokens */
   GtkWidget *new_button;
   GtkWidget *sign_out_others_button;
   GtkWidget *sessions_group;
-  GtkListBox *tokens_list;
+  GtkListView *tokens_list;
+  GtkListBox *tokens_empty_list;
   GtkListBox *sessions_list;
   GtkWidget *tokens_placeholder;
   GtkWidget *sessions_placeholder;
@@ -42,6 +54,8 @@ struct _KbcTokensPage
   /* The first personal tokens, growing to all of them */
   GtkSliceListModel *personal_slice;
   guint grow_source;
+  /* The header, the tokens, the footer: the list view's items */
+  GtkFlattenListModel *items;
 
   /* Owned */
   KbcAccount *account;
@@ -59,7 +73,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (KbcTokensPage, kbc_tokens_page, ADW_TYPE_PREFERENCES_PAGE)
+G_DEFINE_FINAL_TYPE (KbcTokensPage, kbc_tokens_page, GTK_TYPE_WIDGET)
 
 static GtkWindow *
 get_parent_window (KbcTokensPage *self)
@@ -82,15 +96,18 @@ describe_no_sessions (gpointer self, gboolean loaded)
 }
 
 static GtkWidget *
-create_token_row (gpointer item, gpointer user_data)
-{
-  return kbc_token_row_new (item);
-}
-
-static GtkWidget *
 create_session_row (gpointer item, gpointer user_data)
 {
   return kbc_session_row_new (item);
+}
+
+/* In place of the tokens while there are none. */
+static void
+update_empty (KbcTokensPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->tokens_empty_list),
+                          kbc_resource_get_offered (KBC_RESOURCE (self->tokens)) &&
+                              g_list_model_get_n_items (self->personal_model) == 0);
 }
 
 /* What the page offers follows the list: a server that keeps tokens in its
@@ -111,6 +128,7 @@ update (KbcTokensPage *self)
     }
 
   gtk_widget_set_visible (self->tokens_group, offered);
+  update_empty (self);
   gtk_widget_set_visible (self->sessions_group, offered);
   gtk_widget_set_visible (GTK_WIDGET (self->web_notice), !offered);
 
@@ -320,23 +338,140 @@ grow_cb (gpointer user_data)
   KbcTokensPage *self = user_data;
   guint size = gtk_slice_list_model_get_size (self->personal_slice);
 
-  if (size + ROWS_PER_STEP >= g_list_model_get_n_items (self->personal_model))
+  /* Past what GTK keeps, more items make no more rows: all of them. */
+  if (size + ROWS_PER_STEP >= ROWS_KEPT_BY_GTK)
     {
-      /* All of them: what comes later shows at once. */
       gtk_slice_list_model_set_size (self->personal_slice, G_MAXUINT);
       self->grow_source = 0;
       return G_SOURCE_REMOVE;
     }
+
   gtk_slice_list_model_set_size (self->personal_slice, size + ROWS_PER_STEP);
+  if (size + ROWS_PER_STEP >= g_list_model_get_n_items (self->personal_model))
+    {
+      self->grow_source = 0;
+      return G_SOURCE_REMOVE;
+    }
   return G_SOURCE_CONTINUE;
 }
 
 static void
 personal_changed_cb (KbcTokensPage *self)
 {
-  if (self->grow_source == 0 && gtk_slice_list_model_get_size (self->personal_slice) <
-                                    g_list_model_get_n_items (self->personal_model))
+  if (self->grow_source == 0 && gtk_slice_list_model_get_size (self->personal_slice) != G_MAXUINT &&
+      gtk_slice_list_model_get_size (self->personal_slice) <
+          g_list_model_get_n_items (self->personal_model))
     self->grow_source = g_idle_add (grow_cb, self);
+}
+
+/* ---- the list view's rows ---- */
+
+/* The tokens look like a boxed list: the first and the last get the
+ * rounded corners, by their place in the list. */
+static void
+style_token_row (KbcTokensPage *self, GtkListItem *list_item)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  guint position = gtk_list_item_get_position (list_item);
+  guint n_tokens = g_list_model_get_n_items (G_LIST_MODEL (self->personal_slice));
+
+  if (!KBC_IS_TOKEN_ROW (row) || position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  /* The header is item 0. */
+  if (position == 1)
+    gtk_widget_add_css_class (row, "first");
+  else
+    gtk_widget_remove_css_class (row, "first");
+  if (position == n_tokens)
+    gtk_widget_add_css_class (row, "last");
+  else
+    gtk_widget_remove_css_class (row, "last");
+}
+
+/* A row that stays keeps its position when tokens come after it. */
+static void
+items_changed_cb (KbcTokensPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tokens_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *list_item =
+          KBC_IS_TOKEN_ROW (row) ? g_object_get_data (G_OBJECT (row), "list-item") : NULL;
+
+      if (list_item != NULL)
+        style_token_row (self, list_item);
+    }
+}
+
+static void
+position_changed_cb (GtkListItem *list_item, GParamSpec *pspec, KbcTokensPage *self)
+{
+  style_token_row (self, list_item);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, KbcTokensPage *self)
+{
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  g_signal_connect_object (list_item, "notify::position", G_CALLBACK (position_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+}
+
+/* The header's or the footer's widget, for its marker item. */
+static GtkWidget *
+part_of (KbcTokensPage *self, gpointer item)
+{
+  if (!GTK_IS_STRING_OBJECT (item))
+    return NULL;
+  return g_str_equal (gtk_string_object_get_string (item), HEADER) ? self->tokens_group
+                                                                   : self->footer;
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, KbcTokensPage *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *part = part_of (self, item);
+
+  if (part != NULL)
+    {
+      /* One widget: out of a row that still holds it. */
+      GtkListItem *holder = g_object_get_data (G_OBJECT (part), "list-item");
+
+      if (holder != NULL && holder != list_item)
+        gtk_list_item_set_child (holder, NULL);
+      g_object_set_data (G_OBJECT (part), "list-item", list_item);
+      gtk_list_item_set_child (list_item, part);
+      return;
+    }
+
+  if (!KBC_IS_TOKEN_ROW (child))
+    {
+      child = kbc_token_row_new ();
+      g_object_set_data (G_OBJECT (child), "list-item", list_item);
+      gtk_list_item_set_child (list_item, child);
+    }
+  kbc_token_row_set_token (KBC_TOKEN_ROW (child), item);
+  style_token_row (self, list_item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, KbcTokensPage *self)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (KBC_IS_TOKEN_ROW (child))
+    kbc_token_row_set_token (KBC_TOKEN_ROW (child), NULL);
+  else if (child != NULL)
+    {
+      if (g_object_get_data (G_OBJECT (child), "list-item") == list_item)
+        g_object_set_data (G_OBJECT (child), "list-item", NULL);
+      gtk_list_item_set_child (list_item, NULL);
+    }
 }
 
 /* ---- GtkWidget ---- */
@@ -362,6 +497,12 @@ static void
 kbc_tokens_page_constructed (GObject *object)
 {
   KbcTokensPage *self = KBC_TOKENS_PAGE (object);
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GListStore) header = NULL;
+  g_autoptr (GListStore) footer = NULL;
+  g_autoptr (GListStore) sections = NULL;
+  g_autoptr (GtkNoSelection) selection = NULL;
+  GtkStringObject *marker;
 
   G_OBJECT_CLASS (kbc_tokens_page_parent_class)->constructed (object);
 
@@ -376,15 +517,37 @@ kbc_tokens_page_constructed (GObject *object)
       gtk_slice_list_model_new (g_object_ref (self->personal_model), 0, ROWS_PER_STEP);
   g_signal_connect_object (self->personal_model, "items-changed", G_CALLBACK (personal_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  gtk_list_box_bind_model (self->tokens_list, G_LIST_MODEL (self->personal_slice), create_token_row,
-                           NULL, NULL);
+
+  header = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  footer = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  sections = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (header, marker = gtk_string_object_new (HEADER));
+  g_object_unref (marker);
+  g_list_store_append (footer, marker = gtk_string_object_new (FOOTER));
+  g_object_unref (marker);
+  g_list_store_append (sections, header);
+  g_list_store_append (sections, self->personal_slice);
+  g_list_store_append (sections, footer);
+  self->items = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sections)));
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row), self, G_CONNECT_DEFAULT);
+  gtk_list_view_set_factory (self->tokens_list, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
+  gtk_list_view_set_model (self->tokens_list, GTK_SELECTION_MODEL (selection));
+  /* After the view's own handler: the rows have their places. */
+  g_signal_connect_object (self->items, "items-changed", G_CALLBACK (items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
   gtk_list_box_bind_model (self->sessions_list, self->sessions_model, create_session_row, NULL,
                            NULL);
-  gtk_list_box_set_placeholder (self->tokens_list, self->tokens_placeholder);
+  gtk_list_box_set_placeholder (self->tokens_empty_list, self->tokens_placeholder);
   gtk_list_box_set_placeholder (self->sessions_list, self->sessions_placeholder);
 
   g_signal_connect_object (self->tokens, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sessions_model, "items-changed", G_CALLBACK (update), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->personal_model, "items-changed", G_CALLBACK (update_empty), self,
                            G_CONNECT_SWAPPED);
   update (self);
 }
@@ -393,16 +556,21 @@ static void
 kbc_tokens_page_dispose (GObject *object)
 {
   KbcTokensPage *self = KBC_TOKENS_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->grow_source, g_source_remove);
+  /* Unbinds every row: the header and the footer leave theirs. */
   if (self->tokens_list != NULL)
-    gtk_list_box_bind_model (self->tokens_list, NULL, NULL, NULL, NULL);
+    gtk_list_view_set_model (self->tokens_list, NULL);
   if (self->sessions_list != NULL)
     gtk_list_box_bind_model (self->sessions_list, NULL, NULL, NULL, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_TOKENS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->items);
   g_clear_object (&self->personal_slice);
   g_clear_object (&self->tokens);
   g_clear_object (&self->account);
@@ -470,10 +638,12 @@ kbc_tokens_page_class_init (KbcTokensPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kbc-tokens-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, tokens_group);
+  gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, footer);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, sessions_group);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, new_button);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, sign_out_others_button);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, tokens_list);
+  gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, tokens_empty_list);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, sessions_list);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, tokens_placeholder);
   gtk_widget_class_bind_template_child (widget_class, KbcTokensPage, sessions_placeholder);

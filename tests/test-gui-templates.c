@@ -145,6 +145,8 @@ test_tokens_page (void)
   tokens = kbc_account_get_tokens (account);
   page = kbc_tokens_page_new (account);
   window = gtk_window_new ();
+  /* A scrolled page asks for little room of its own. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 500);
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -153,6 +155,8 @@ test_tokens_page (void)
   g_assert_true (kbc_resource_get_offered (KBC_RESOURCE (tokens)));
   g_assert_true (kbc_gui_has_label (page, "not Storage API tokens"));
   g_assert_true (kbc_gui_has_label (page, "Loading…"));
+  kbc_gui_wait_drawn (window);
+  kbc_gui_save_shot (window, "tokens-error.png");
   g_assert_false (
       gtk_widget_get_visible (kbc_gui_child (page, KBC_TYPE_TOKENS_PAGE, "web_notice")));
   g_assert_true (

@@ -9,6 +9,9 @@
  * their tokens refused while this device stays signed in. On a stack that
  * keeps tokens in its web page, the page shows the notice instead.
  *
+ * With many tokens, the list view ends its boxed list at the first and the
+ * last and scrolls to the sessions.
+ *
  * With KBC_TEST_SHOTS_DIR set, it also saves PNGs of the page and the dialog.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -72,17 +75,51 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
-static guint
-n_rows (GtkListBox *list)
+/* The token or session of @widget when it is a row bound to one, else NULL.
+ * The tokens list is a GtkListView: a row it keeps unbound has no token. */
+static KbcToken *
+token_of (GtkWidget *widget)
 {
-  guint n = 0;
-
-  while (gtk_list_box_get_row_at_index (list, n) != NULL)
-    n++;
-  return n;
+  if (KBC_IS_TOKEN_ROW (widget))
+    return kbc_token_row_get_token (KBC_TOKEN_ROW (widget));
+  if (KBC_IS_SESSION_ROW (widget))
+    return kbc_session_row_get_token (KBC_SESSION_ROW (widget));
+  return NULL;
 }
 
-static GtkListBox *
+/* The rows of tokens in @list (a GtkListView or a GtkListBox), in order;
+ * the tokens list's own rows only, not the sessions below them. */
+static void
+collect_rows (GtkWidget *widget, GType type, GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && token_of (child) != NULL)
+        g_ptr_array_add (rows, child);
+      else
+        collect_rows (child, type, rows);
+    }
+}
+
+static GPtrArray *
+rows_of (GtkWidget *list)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  collect_rows (list, GTK_IS_LIST_VIEW (list) ? KBC_TYPE_TOKEN_ROW : KBC_TYPE_SESSION_ROW, rows);
+  return rows;
+}
+
+static guint
+n_rows (GtkWidget *list)
+{
+  g_autoptr (GPtrArray) rows = rows_of (list);
+
+  return rows->len;
+}
+
+static GtkWidget *
 list_of (KbcTokensPage *page, const char *name)
 {
   return kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, name);
@@ -90,18 +127,13 @@ list_of (KbcTokensPage *page, const char *name)
 
 /* The row of the token with @id in @list, or NULL. */
 static GtkWidget *
-row_of (GtkListBox *list, gint64 id)
+row_of (GtkWidget *list, gint64 id)
 {
-  GtkListBoxRow *row;
+  g_autoptr (GPtrArray) rows = rows_of (list);
 
-  for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
-    {
-      KbcToken *token = KBC_IS_TOKEN_ROW (row) ? kbc_token_row_get_token (KBC_TOKEN_ROW (row))
-                                               : kbc_session_row_get_token (KBC_SESSION_ROW (row));
-
-      if (kbc_token_get_id (token) == id)
-        return GTK_WIDGET (row);
-    }
+  for (guint i = 0; i < rows->len; i++)
+    if (kbc_token_get_id (token_of (rows->pdata[i])) == id)
+      return rows->pdata[i];
   return NULL;
 }
 
@@ -275,7 +307,7 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   KbcAccount *account;
   KbcTokens *tokens;
   KbcTokensPage *page;
-  GtkListBox *tokens_list, *sessions_list;
+  GtkWidget *tokens_list, *sessions_list;
   GtkWidget *row, *button;
   g_autofree char *secret = NULL;
   g_autofree char *other = NULL;
@@ -301,11 +333,15 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_cmpuint (n_rows (tokens_list), ==, 0);
   g_assert_cmpuint (n_rows (sessions_list), ==, 2);
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (page), "not Storage API tokens"));
+  g_assert_true (gtk_widget_get_visible (list_of (page, "tokens_empty_list")));
+  g_assert_true (kbc_gui_has_label (GTK_WIDGET (page), "No personal tokens"));
+  kbc_gui_save_shot (GTK_WIDGET (window), "tokens-empty.png");
 
   /* This device: first, marked, not revocable here. */
   row = row_of (sessions_list, g_ascii_strtoll (own, NULL, 10));
   g_assert_nonnull (row);
-  g_assert_true (row == GTK_WIDGET (gtk_list_box_get_row_at_index (sessions_list, 0)));
+  g_assert_true (row ==
+                 GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (sessions_list), 0)));
   g_assert_true (gtk_widget_get_visible (
       kbc_gui_template_child (row, KBC_TYPE_SESSION_ROW, "this_device_label")));
   g_assert_false (
@@ -406,6 +442,117 @@ test_narrow (Fixture *fixture, gconstpointer data)
   kbc_gui_app_run (narrow, fixture);
 }
 
+/* Many tokens: the list view gets all of them (in steps), the first and
+ * the last end the boxed list, and the page scrolls to the sessions. */
+#define MANY 40
+
+static guint
+n_with_class (GtkWidget *list, const char *css_class)
+{
+  g_autoptr (GPtrArray) rows = rows_of (list);
+  guint n = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    n += gtk_widget_has_css_class (rows->pdata[i], css_class) ? 1 : 0;
+  return n;
+}
+
+static gboolean
+row_shown (GtkWidget *list, KbcToken *token)
+{
+  GtkWidget *row = row_of (list, kbc_token_get_id (token));
+
+  return row != NULL && gtk_widget_get_mapped (row);
+}
+
+/* Moves @adjustment to its end, as a scrollbar dragged down does; the list
+ * view knows its height better once it has measured the rows there. */
+static gboolean
+at_end (GtkAdjustment *adjustment)
+{
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (gtk_adjustment_get_value (adjustment) < end)
+    gtk_adjustment_set_value (adjustment, end);
+  return TRUE;
+}
+
+static void
+many (KbcApplication *app, KbcWindow *window, gpointer data)
+{
+  Fixture *fixture = data;
+  KbcTokens *tokens;
+  KbcTokensPage *page;
+  GtkWidget *list, *row;
+  GListModel *items;
+  GtkAdjustment *adjustment;
+  g_autoptr (KbcToken) first = NULL;
+  g_autoptr (KbcToken) last = NULL;
+
+  for (guint i = 0; i < MANY; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Nightly export %u", i);
+
+      g_free (kbc_test_server_admin (fixture->server, NULL, "token", "add", "--email", EMAIL,
+                                     "--description", name, NULL));
+    }
+
+  kbc_gui_wait_view (window, "sign-in");
+  kbc_gui_sign_in (window, fixture->url, EMAIL, PASSWORD);
+  kbc_gui_wait_view (window, "main");
+  tokens = kbc_account_get_tokens (kbc_session_get_account (kbc_application_get_session (app)));
+
+  page = open_page (window);
+  KBC_TEST_WAIT_FOR (is_loaded (tokens));
+  list = list_of (page, "tokens_list");
+  g_assert_true (GTK_IS_LIST_VIEW (list));
+  /* The header, every token, the footer. */
+  items = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+  KBC_TEST_WAIT_FOR (g_list_model_get_n_items (items) == MANY + 2);
+  first = g_list_model_get_item (items, 1);
+  last = g_list_model_get_item (items, MANY);
+  g_assert_true (KBC_IS_TOKEN (first));
+  g_assert_true (KBC_IS_TOKEN (last));
+
+  KBC_TEST_WAIT_FOR (row_shown (list, first));
+  g_assert_true (gtk_widget_has_css_class (row_of (list, kbc_token_get_id (first)), "first"));
+  g_assert_cmpuint (n_with_class (list, "first"), ==, 1);
+  g_assert_true (kbc_gui_has_label (GTK_WIDGET (page), "not Storage API tokens"));
+  g_assert_false (gtk_widget_get_visible (list_of (page, "tokens_empty_list")));
+
+  /* The keyboard: Tab goes from New Token to each token's Delete in turn. */
+  gtk_widget_grab_focus (list_of (page, "new_button"));
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autoptr (KbcToken) token = g_list_model_get_item (items, i);
+      GtkWidget *focus;
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_window_get_focus (GTK_WINDOW (window));
+      g_assert_true (focus == kbc_gui_template_child (row_of (list, kbc_token_get_id (token)),
+                                                      KBC_TYPE_TOKEN_ROW, "delete_button"));
+    }
+
+  /* To the end: the last token ends the list, the sessions follow. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  KBC_TEST_WAIT_FOR (gtk_adjustment_get_upper (adjustment) >
+                     2 * gtk_adjustment_get_page_size (adjustment));
+  KBC_TEST_WAIT_FOR (at_end (adjustment) && row_shown (list, last) &&
+                     gtk_widget_get_mapped (list_of (page, "sessions_list")));
+  row = row_of (list, kbc_token_get_id (last));
+  g_assert_true (gtk_widget_has_css_class (row, "last"));
+  g_assert_cmpuint (n_with_class (list, "last"), ==, 1);
+  kbc_gui_save_shot (GTK_WIDGET (window), "tokens-many-end.png");
+
+  kbc_gui_sign_out (window);
+}
+
+static void
+test_many (Fixture *fixture, gconstpointer data)
+{
+  kbc_gui_app_run (many, fixture);
+}
+
 /* A stack that keeps tokens in its web page. */
 static gboolean
 notice_shown (gpointer data)
@@ -443,6 +590,17 @@ web_only (KbcApplication *app, KbcWindow *window, gpointer data)
                    "This stack keeps personal access tokens and sessions in its web Account "
                    "Settings.");
   g_assert_cmpstr (kbc_web_notice_get_uri (notice), ==, url);
+  kbc_gui_wait_drawn (GTK_WIDGET (window));
+  kbc_gui_save_shot (GTK_WIDGET (window), "tokens-web-notice.png");
+  /* Its whole height: the list view gives the row its natural height. */
+  {
+    GtkWidget *row = gtk_widget_get_parent (list_of (page, "footer"));
+    int natural = 0;
+
+    gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (row), NULL, &natural,
+                        NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_height (row), >=, natural);
+  }
   g_assert_false (
       gtk_widget_get_visible (kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, "tokens_group")));
   g_assert_false (gtk_widget_get_visible (
@@ -483,6 +641,7 @@ main (int argc, char *argv[])
               test_tokens_and_sessions, fixture_tear_down);
   g_test_add ("/kbc/gui/tokens/narrow", Fixture, NULL, fixture_set_up, test_narrow,
               fixture_tear_down);
+  g_test_add ("/kbc/gui/tokens/many", Fixture, NULL, fixture_set_up, test_many, fixture_tear_down);
   g_test_add_func ("/kbc/gui/tokens/web-only", test_web_only);
 
   return g_test_run ();

@@ -91,10 +91,14 @@ tokens_list (GtkWidget *page)
   return kbc_gui_template_child (page, KBC_TYPE_TOKENS_PAGE, "tokens_list");
 }
 
+/* The list view has every token among its items (besides the page's header
+ * and footer items); it makes rows only for those in view. */
 static gboolean
 tokens_complete (GtkWidget *list, guint count)
 {
-  return gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), count - 1) != NULL;
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+
+  return g_list_model_get_n_items (model) >= count + 2;
 }
 
 static const Kind kinds[] = {
