@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kbc-time.h"
+#include "kbc-tooltip.h"
 
 struct _KbcNotificationRow
 {
@@ -137,7 +138,7 @@ update (KbcNotificationRow *self)
        * xgettext:no-c-format */
       g_autofree char *full = g_date_time_format (local, _ ("%b %-d, %Y %H:%M"));
 
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->meta_label), full);
+      kbc_tooltip_set_text (GTK_WIDGET (self->meta_label), full);
     }
 
   if (unread)
@@ -265,6 +266,9 @@ static void
 kbc_notification_row_init (KbcNotificationRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not in the template: a row is made for every notification in view
+   * (kbc-tooltip.h). */
+  kbc_tooltip_set_text (GTK_WIDGET (self->read_button), _ ("Mark as Read"));
 
   /* A row follows its notification: read elsewhere, renamed by a refresh. */
   self->signals = g_signal_group_new (KBC_TYPE_NOTIFICATION);

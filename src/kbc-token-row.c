@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kbc-closures.h"
+#include "kbc-tooltip.h"
 
 struct _KbcTokenRow
 {
@@ -222,6 +223,9 @@ static void
 kbc_token_row_init (KbcTokenRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not in the template: a row is made for every token in view
+   * (kbc-tooltip.h). */
+  kbc_tooltip_set_text (self->delete_button, _ ("Delete Token"));
 
   self->token_signals = g_signal_group_new (KBC_TYPE_TOKEN);
   g_signal_group_connect_object (self->token_signals, "notify::expires", G_CALLBACK (update_expiry),

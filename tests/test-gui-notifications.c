@@ -20,6 +20,7 @@
 #include "kbc-notifications-page.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
+#include "kbc-tooltip.h"
 #include "kbc-web-notice.h"
 
 #define EMAIL    "bell@kbc-account.test"
@@ -245,6 +246,11 @@ badge_and_page (KbcApplication *app, KbcWindow *window, gpointer data)
    * agrees. */
   read_button = kbc_gui_template_child (row, KBC_TYPE_NOTIFICATION_ROW, "read_button");
   g_assert_true (gtk_widget_get_visible (read_button));
+  /* Its tooltip, and the time in full on the line under the title. */
+  g_assert_true (gtk_widget_get_has_tooltip (read_button));
+  g_assert_cmpstr (kbc_tooltip_get_text (read_button), ==, "Mark as Read");
+  g_assert_nonnull (
+      kbc_tooltip_get_text (kbc_gui_template_child (row, KBC_TYPE_NOTIFICATION_ROW, "meta_label")));
   g_assert_true (gtk_widget_activate (read_button));
   wait_badge (window, "3");
   KBC_TEST_WAIT_FOR (!gtk_widget_has_css_class (row, "unread"));

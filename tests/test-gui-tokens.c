@@ -28,6 +28,7 @@
 #include "kbc-token-row.h"
 #include "kbc-tokens-page.h"
 #include "kbc-tokens.h"
+#include "kbc-tooltip.h"
 #include "kbc-web-notice.h"
 
 #define EMAIL    "tess.tokens@example.test"
@@ -367,6 +368,8 @@ tokens_and_sessions (KbcApplication *app, KbcWindow *window, gpointer data)
   button = kbc_gui_template_child (row_of (tokens_list, id), KBC_TYPE_TOKEN_ROW, "delete_button");
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (button)), ==,
                    GTK_ACCESSIBLE_ROLE_BUTTON);
+  g_assert_true (gtk_widget_get_has_tooltip (button));
+  g_assert_cmpstr (kbc_tooltip_get_text (button), ==, "Delete Token");
   click (button);
   confirm ("Delete Token?", "CI deploys");
   KBC_TEST_WAIT_FOR (row_of (tokens_list, id) == NULL);
