@@ -60,6 +60,7 @@ struct _KbcWindow
   guint poll_source;
   KbcProjectPage *project_page; /* in page_stack, not in the sidebar */
   guint build_source;           /* the pages not shown yet, when idle */
+  guint cached_source;          /* the cached profile, if the check takes long */
   char *project_opener;         /* the page that showed the project */
 
   gboolean use_local;
@@ -452,7 +453,8 @@ show_busy (KbcWindow *self, const char *title)
 
 #define RESTORING_PAGE "account-cached"
 
-/* While a saved session is verified: the main view at once, with the
+/* While a saved session is verified, once that takes longer than
+ * KBC_WINDOW_CACHED_PROFILE_DELAY_MS: the main view, with the
  * profile remembered from the last sign-in in the Account page's place,
  * and nothing that needs the server (the sidebar's pages, Sign Out) until
  * the session is back. */
@@ -493,6 +495,19 @@ show_cached_profile (KbcWindow *self)
   return TRUE;
 }
 
+/* The check takes long: the cached profile meanwhile, or a spinner when
+ * there is none. */
+static gboolean
+cached_profile_timeout_cb (gpointer user_data)
+{
+  KbcWindow *self = user_data;
+
+  self->cached_source = 0;
+  if (!show_cached_profile (self))
+    show_busy (self, _ ("Restoring Your Session…"));
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 is_starting (KbcWindow *self)
 {
@@ -511,11 +526,17 @@ state_changed_cb (KbcWindow *self)
 {
   KbcSessionState state = kbc_session_get_state (self->session);
 
+  if (state != KBC_SESSION_STATE_RESTORING)
+    g_clear_handle_id (&self->cached_source, g_source_remove);
+
   switch (state)
     {
       case KBC_SESSION_STATE_RESTORING:
-        if (!show_cached_profile (self))
-          show_busy (self, _ ("Restoring Your Session…"));
+        /* Until then, the view that was there: at start-up, nothing. */
+        if (self->cached_source == 0 &&
+            gtk_stack_get_child_by_name (self->page_stack, RESTORING_PAGE) == NULL)
+          self->cached_source =
+              g_timeout_add (KBC_WINDOW_CACHED_PROFILE_DELAY_MS, cached_profile_timeout_cb, self);
         break;
 
       case KBC_SESSION_STATE_SIGNING_OUT:
@@ -605,6 +626,7 @@ kbc_window_dispose (GObject *object)
     g_signal_group_set_target (self->session_signals, NULL);
   if (self->account_bindings != NULL)
     g_binding_group_set_source (self->account_bindings, NULL);
+  g_clear_handle_id (&self->cached_source, g_source_remove);
   clear_pages (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KBC_TYPE_WINDOW);

@@ -13,6 +13,15 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
+/* How long a saved session's check may take before the cached profile
+ * stands in for the Account page. A check that ends sooner (the local
+ * server answers in a few milliseconds) goes straight to the page: shown
+ * for an instant, the cached profile would be laid out and painted only
+ * to be replaced, and delay the real page by as long (docs/performance.md,
+ * "Start-up"). A stack across a network takes longer; then the profile
+ * appears this soon after the keyring's answer. */
+#define KBC_WINDOW_CACHED_PROFILE_DELAY_MS 200
+
 #define KBC_TYPE_WINDOW (kbc_window_get_type ())
 G_DECLARE_FINAL_TYPE (KbcWindow, kbc_window, KBC, WINDOW, AdwApplicationWindow)
 

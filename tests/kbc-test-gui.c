@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kbc-keyring.h"
+#include "kbc-sign-in-page.h"
 
 GSettings *
 kbc_gui_get_settings (void)
@@ -650,4 +651,208 @@ kbc_gui_save_shot (GtkWidget *widget, const char *name)
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+/* ---- the recorder ---- */
+
+typedef struct
+{
+  char *view;
+  gint64 at;
+} Shown;
+
+struct _KbcGuiRecorder
+{
+  GArray *shown; /* of Shown */
+  char *last;
+  KbcWindow *window; /* weak */
+};
+
+static void
+shown_clear (gpointer data)
+{
+  g_free (((Shown *) data)->view);
+}
+
+KbcGuiRecorder *
+kbc_gui_recorder_new (void)
+{
+  KbcGuiRecorder *recorder = g_new0 (KbcGuiRecorder, 1);
+
+  recorder->shown = g_array_new (FALSE, TRUE, sizeof (Shown));
+  g_array_set_clear_func (recorder->shown, shown_clear);
+  return recorder;
+}
+
+static void
+unwatch (KbcGuiRecorder *recorder)
+{
+  if (recorder->window == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (recorder->window), (gpointer *) &recorder->window);
+  recorder->window = NULL;
+}
+
+void
+kbc_gui_recorder_free (KbcGuiRecorder *recorder)
+{
+  /* The window's handlers hold @recorder: it must be gone first. */
+  g_assert_null (recorder->window);
+  g_array_unref (recorder->shown);
+  g_free (recorder->last);
+  g_free (recorder);
+}
+
+/* What the user sees now, as one string. */
+static char *
+describe (KbcWindow *window)
+{
+  const char *view = kbc_window_get_view (window);
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+
+  if (g_strcmp0 (view, "busy") == 0)
+    {
+      AdwStatusPage *status = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "busy_page");
+      GtkSpinner *spinner = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "busy_spinner");
+
+      return g_strdup_printf ("busy: %s%s", adw_status_page_get_title (status),
+                              gtk_spinner_get_spinning (spinner) ? " (spinning)" : "");
+    }
+  if (g_strcmp0 (view, "sign-in") == 0 && page != NULL)
+    {
+      GtkStack *steps = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "step_stack");
+
+      return g_strdup_printf ("sign-in: %s", gtk_stack_get_visible_child_name (steps));
+    }
+  if (g_strcmp0 (view, "main") == 0)
+    {
+      GtkStack *pages = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack");
+
+      return g_strdup_printf ("main: %s", gtk_stack_get_visible_child_name (pages));
+    }
+
+  return g_strdup (view);
+}
+
+static void
+record_view (KbcGuiRecorder *recorder, char *view)
+{
+  Shown shown = { view, g_get_monotonic_time () };
+
+  g_test_message ("shown: %s", view);
+  g_array_append_val (recorder->shown, shown);
+}
+
+static void
+record (KbcGuiRecorder *recorder)
+{
+  g_autofree char *now = NULL;
+
+  if (recorder->window == NULL)
+    return;
+
+  now = describe (recorder->window);
+  if (g_strcmp0 (now, recorder->last) == 0)
+    return;
+
+  record_view (recorder, g_strdup (now));
+  g_free (recorder->last);
+  recorder->last = g_steal_pointer (&now);
+}
+
+static void
+transition_cb (GtkStack *stack, GParamSpec *pspec, KbcGuiRecorder *recorder)
+{
+  if (gtk_stack_get_transition_running (stack))
+    record_view (recorder, g_strdup ("cross-fade"));
+}
+
+static void
+sign_in_page_added_cb (AdwBin *bin, GParamSpec *pspec, KbcGuiRecorder *recorder)
+{
+  GtkWidget *page = adw_bin_get_child (bin);
+
+  if (page == NULL)
+    return;
+
+  g_signal_connect_swapped (kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "step_stack"),
+                            "notify::visible-child-name", G_CALLBACK (record), recorder);
+  record (recorder);
+}
+
+void
+kbc_gui_recorder_watch (KbcGuiRecorder *recorder, KbcWindow *window)
+{
+  GtkWidget *views = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "view_stack");
+  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
+
+  unwatch (recorder);
+  g_array_set_size (recorder->shown, 0);
+  g_clear_pointer (&recorder->last, g_free);
+  recorder->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &recorder->window);
+
+  g_signal_connect_swapped (views, "notify::visible-child-name", G_CALLBACK (record), recorder);
+  g_signal_connect (views, "notify::transition-running", G_CALLBACK (transition_cb), recorder);
+  g_signal_connect_swapped (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack"),
+                            "notify::visible-child-name", G_CALLBACK (record), recorder);
+  if (page != NULL)
+    g_signal_connect_swapped (kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "step_stack"),
+                              "notify::visible-child-name", G_CALLBACK (record), recorder);
+  else
+    g_signal_connect (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "sign_in_bin"),
+                      "notify::child", G_CALLBACK (sign_in_page_added_cb), recorder);
+  record (recorder);
+}
+
+static char *
+join_shown (KbcGuiRecorder *recorder)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < recorder->shown->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " → " : "",
+                            g_array_index (recorder->shown, Shown, i).view);
+  return g_string_free (text, FALSE);
+}
+
+void
+kbc_gui_recorder_assert (KbcGuiRecorder *recorder, const char *expected)
+{
+  g_auto (GStrv) steps = g_strsplit (expected, " → ", -1);
+  g_autofree char *got = join_shown (recorder);
+  guint next = 0;
+  gboolean match = TRUE;
+
+  for (guint i = 0; steps[i] != NULL && match; i++)
+    {
+      const char *step = steps[i];
+      gsize len = strlen (step);
+      gboolean optional = len >= 2 && step[0] == '[' && step[len - 1] == ']';
+      const char *seen =
+          next < recorder->shown->len ? g_array_index (recorder->shown, Shown, next).view : NULL;
+
+      if (optional)
+        {
+          if (seen != NULL && strlen (seen) == len - 2 && strncmp (seen, step + 1, len - 2) == 0)
+            next++;
+        }
+      else if (g_strcmp0 (seen, step) == 0)
+        next++;
+      else
+        match = FALSE;
+    }
+
+  /* Told as the two strings: what was shown, what was expected. */
+  if (!match || next != recorder->shown->len)
+    g_assert_cmpstr (got, ==, expected);
+}
+
+gint64
+kbc_gui_recorder_get_shown_at (KbcGuiRecorder *recorder, const char *view)
+{
+  for (guint i = 0; i < recorder->shown->len; i++)
+    if (g_strcmp0 (g_array_index (recorder->shown, Shown, i).view, view) == 0)
+      return g_array_index (recorder->shown, Shown, i).at;
+  return -1;
 }

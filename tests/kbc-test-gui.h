@@ -46,6 +46,28 @@ void            kbc_gui_app_run_full     (KbcGuiAppFunc    on_window,
 void            kbc_gui_wait_view        (KbcWindow       *window,
                                           const char      *view);
 
+/* Records every view a window shows, one string each ("start",
+ * "busy: Signing Out… (spinning)", "sign-in: password", "main: account"),
+ * each time it changes, and a stack's cross-fade as a view of its own
+ * ("cross-fade": two views drawn over each other). */
+typedef struct _KbcGuiRecorder KbcGuiRecorder;
+
+KbcGuiRecorder *kbc_gui_recorder_new     (void);
+void            kbc_gui_recorder_free    (KbcGuiRecorder  *recorder);
+/* Forgets what was recorded and follows @window from now on, starting
+ * with what it shows now (call it from kbc_gui_app_run_full()'s
+ * on_window to see every view). */
+void            kbc_gui_recorder_watch   (KbcGuiRecorder  *recorder,
+                                          KbcWindow       *window);
+/* Fails the test unless the views recorded are @expected: the views joined
+ * by " → ", where a view in brackets, "[main: account-cached]", may have
+ * been shown there or not. */
+void            kbc_gui_recorder_assert  (KbcGuiRecorder  *recorder,
+                                          const char      *expected);
+/* When @view was first recorded (g_get_monotonic_time()), or -1. */
+gint64          kbc_gui_recorder_get_shown_at (KbcGuiRecorder *recorder,
+                                               const char     *view);
+
 /* The sign-in form: fills the real widgets and activates the real button. */
 void            kbc_gui_sign_in          (KbcWindow       *window,
                                           const char      *url,

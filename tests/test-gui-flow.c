@@ -30,10 +30,8 @@ typedef struct
   gsize secret_len;
   gint64 activated_step;
 
-  /* The views shown, one string each, and the last one. */
-  GPtrArray *shown;
-  char *last;
-  KbcWindow *window;
+  /* The views shown. */
+  KbcGuiRecorder *recorder;
 } Fixture;
 
 static void
@@ -43,14 +41,13 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->server = kbc_test_server_new ();
   fixture->url = kbc_test_server_get_url (fixture->server);
   kbc_test_server_add_user (fixture->server, EMAIL, NAME, PASSWORD);
-  fixture->shown = g_ptr_array_new_with_free_func (g_free);
+  fixture->recorder = kbc_gui_recorder_new ();
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  g_clear_pointer (&fixture->shown, g_ptr_array_unref);
-  g_clear_pointer (&fixture->last, g_free);
+  g_clear_pointer (&fixture->recorder, kbc_gui_recorder_free);
   g_clear_pointer (&fixture->secret, g_free);
   g_clear_pointer (&fixture->server, kbc_test_server_free);
 }
@@ -96,116 +93,13 @@ enable_totp (Fixture *fixture)
 
 /* ---- the recorder ---- */
 
-static GtkStack *
-view_stack (KbcWindow *window)
-{
-  return kbc_gui_template_child (window, KBC_TYPE_WINDOW, "view_stack");
-}
-
-/* What the user sees now, as one string. */
-static char *
-describe (KbcWindow *window)
-{
-  const char *view = gtk_stack_get_visible_child_name (view_stack (window));
-  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
-
-  if (g_strcmp0 (view, "busy") == 0)
-    {
-      AdwStatusPage *status = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "busy_page");
-      GtkSpinner *spinner = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "busy_spinner");
-
-      return g_strdup_printf ("busy: %s%s", adw_status_page_get_title (status),
-                              gtk_spinner_get_spinning (spinner) ? " (spinning)" : "");
-    }
-  if (g_strcmp0 (view, "sign-in") == 0 && page != NULL)
-    {
-      GtkStack *steps = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "step_stack");
-
-      return g_strdup_printf ("sign-in: %s", gtk_stack_get_visible_child_name (steps));
-    }
-  if (g_strcmp0 (view, "main") == 0)
-    {
-      GtkStack *pages = kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack");
-
-      return g_strdup_printf ("main: %s", gtk_stack_get_visible_child_name (pages));
-    }
-
-  return g_strdup (view);
-}
-
-static void
-record (Fixture *fixture)
-{
-  g_autofree char *now = NULL;
-
-  if (fixture->window == NULL)
-    return;
-
-  now = describe (fixture->window);
-  if (g_strcmp0 (now, fixture->last) == 0)
-    return;
-
-  g_test_message ("shown: %s", now);
-  g_ptr_array_add (fixture->shown, g_strdup (now));
-  g_free (fixture->last);
-  fixture->last = g_steal_pointer (&now);
-}
-
-/* Two views over each other: recorded as a page of its own, which no
- * expected sequence has. */
-static void
-transition_cb (GtkStack *stack, GParamSpec *pspec, Fixture *fixture)
-{
-  if (gtk_stack_get_transition_running (stack))
-    g_ptr_array_add (fixture->shown, g_strdup ("cross-fade"));
-}
-
-static void
-sign_in_page_added_cb (AdwBin *bin, GParamSpec *pspec, Fixture *fixture)
-{
-  GtkWidget *page = adw_bin_get_child (bin);
-
-  if (page == NULL)
-    return;
-
-  g_signal_connect_swapped (kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "step_stack"),
-                            "notify::visible-child-name", G_CALLBACK (record), fixture);
-  record (fixture);
-}
-
 /* The window exists and follows nothing yet: watch everything it shows. */
 static void
 watch_window (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   Fixture *fixture = data;
 
-  g_ptr_array_set_size (fixture->shown, 0);
-  g_clear_pointer (&fixture->last, g_free);
-  fixture->window = window;
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &fixture->window);
-
-  g_signal_connect_swapped (view_stack (window), "notify::visible-child-name", G_CALLBACK (record),
-                            fixture);
-  g_signal_connect (view_stack (window), "notify::transition-running", G_CALLBACK (transition_cb),
-                    fixture);
-  g_signal_connect_swapped (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack"),
-                            "notify::visible-child-name", G_CALLBACK (record), fixture);
-  g_signal_connect (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "sign_in_bin"),
-                    "notify::child", G_CALLBACK (sign_in_page_added_cb), fixture);
-  record (fixture);
-}
-
-static void
-assert_shown (Fixture *fixture, const char *const *expected)
-{
-  g_autofree char *got = NULL;
-  g_autofree char *want = NULL;
-
-  g_ptr_array_add (fixture->shown, NULL);
-  got = g_strjoinv (" → ", (char **) fixture->shown->pdata);
-  g_ptr_array_set_size (fixture->shown, fixture->shown->len - 1);
-  want = g_strjoinv (" → ", (char **) expected);
-  g_assert_cmpstr (got, ==, want);
+  kbc_gui_recorder_watch (fixture->recorder, window);
 }
 
 /* ---- the runs ---- */
@@ -270,9 +164,6 @@ first_run (KbcApplication *app, KbcWindow *window, gpointer data)
   KbcSignInPage *page = kbc_window_get_sign_in_page (window);
   KbcMfaStep *step = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "mfa_step");
   g_autofree char *code = NULL;
-  const char *const expected[] = {
-    "start", "sign-in: password", "sign-in: mfa", "main: account", NULL,
-  };
 
   kbc_gui_wait_view (window, "sign-in");
   check_stack_list (window);
@@ -287,45 +178,33 @@ first_run (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_keyring (fixture->url, EMAIL, TRUE);
   kbc_gui_save_shot (GTK_WIDGET (window), "flow-account.png");
 
-  assert_shown (fixture, expected);
+  kbc_gui_recorder_assert (fixture->recorder,
+                           "start → sign-in: password → sign-in: mfa → main: account");
 }
 
 static void
 relaunch (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   Fixture *fixture = data;
-  const char *const restored[] = {
-    "start",
-    "main: account-cached",
-    "main: account",
-    NULL,
-  };
-  const char *const signed_out[] = {
-    "start",
-    "main: account-cached",
-    "main: account",
-    "busy: Signing Out… (spinning)",
-    "sign-in: password",
-    NULL,
-  };
 
+  /* The cached profile only when the check takes long (test-gui-restore). */
   kbc_gui_wait_view (window, "main");
-  assert_shown (fixture, restored);
+  kbc_gui_recorder_assert (fixture->recorder, "start → [main: account-cached] → main: account");
 
   kbc_gui_sign_out (window);
   kbc_gui_wait_keyring (fixture->url, EMAIL, FALSE);
-  assert_shown (fixture, signed_out);
+  kbc_gui_recorder_assert (fixture->recorder, "start → [main: account-cached] → main: account → "
+                                              "busy: Signing Out… (spinning) → sign-in: password");
 }
 
 static void
 after_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
 {
   Fixture *fixture = data;
-  const char *const expected[] = { "start", "sign-in: password", NULL };
 
   /* The email is remembered, the session is not: nothing to restore. */
   kbc_gui_wait_view (window, "sign-in");
-  assert_shown (fixture, expected);
+  kbc_gui_recorder_assert (fixture->recorder, "start → sign-in: password");
 }
 
 static void

@@ -5,11 +5,11 @@
  * against a bare libadwaita window (bench-bare-window.c: a header bar and a
  * preferences page) in the same run, alternately, with the same renderer and
  * the same display. For each: the time from exec to the first frame of the
- * window, for the app also to the first frame with the cached profile (the
- * name, email and stack remembered from the last sign-in, shown while the
- * session is verified) and to the first frame of the Account page with the
+ * window, for the app also to the first frame of the Account page with the
  * user and the MFA state (kbc-startup-mark.c), and the peak resident memory
- * (VmHWM) a second later. Medians of RUNS starts each; the figures as ratios to
+ * (VmHWM) a second later. The local server answers before the cached
+ * profile is due (KBC_WINDOW_CACHED_PROFILE_DELAY_MS): the bench counts the
+ * starts that showed it all the same. Medians of RUNS starts each; the figures as ratios to
  * the bare window. Asserts nothing about time (a benchmark, not a test).
  * Needs a display and a keyring, as the GUI tests do:
  *
@@ -67,7 +67,11 @@ run_once (const char *const *argv, const char *last)
 
   launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "KbcStartup", TRUE);
+  /* KBC_BENCH_DEBUG adds log domains, whose lines are echoed: where a
+   * start spends its time. */
+  g_subprocess_launcher_setenv (
+      launcher, "G_MESSAGES_DEBUG",
+      g_getenv ("KBC_BENCH_DEBUG") != NULL ? g_getenv ("KBC_BENCH_DEBUG") : "KbcStartup", TRUE);
 
   exec_us = g_get_monotonic_time ();
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
@@ -84,6 +88,8 @@ run_once (const char *const *argv, const char *last)
       g_assert_no_error (error);
       if (line == NULL)
         g_error ("%s ended before its mark “%s”", argv[0], last);
+      if (g_getenv ("KBC_BENCH_DEBUG") != NULL)
+        g_printerr ("  %s\n", line);
       if ((mark = strstr (line, "mark ")) == NULL ||
           sscanf (mark, "mark %31s %" G_GINT64_FORMAT, name, &at_us) != 2)
         {
@@ -186,7 +192,7 @@ main (int argc, char **argv)
   g_autofree char *app = NULL;
   g_autofree char *bare = NULL;
   Start apps[RUNS], bares[RUNS];
-  guint uncached = 0;
+  guint cached = 0;
 
   /* The app reads its saved session from the settings' file, as it does
    * on a desktop; the bench writes it there the same way. */
@@ -207,28 +213,18 @@ main (int argc, char **argv)
     {
       bares[i] = run_once ((const char *[]){ bare, NULL }, "first-frame");
       apps[i] = run_once ((const char *[]){ app, "--local", NULL }, "account-ready");
-      /* Verified before the cached profile was painted: the profile came
-       * with the Account page. */
-      if (apps[i].cached_ms < 0)
-        {
-          uncached++;
-          apps[i].cached_ms = apps[i].ready_ms;
-        }
-      printf ("# run %u: bare %.0f ms, %.0f MB; app first frame %.0f ms, cached profile %.0f ms, "
-              "Account page %.0f ms, %.0f MB\n",
+      if (apps[i].cached_ms >= 0)
+        cached++;
+      printf ("# run %u: bare %.0f ms, %.0f MB; app first frame %.0f ms, Account page %.0f ms, "
+              "%.0f MB%s\n",
               i + 1, bares[i].first_frame_ms, bares[i].peak_rss_mb, apps[i].first_frame_ms,
-              apps[i].cached_ms, apps[i].ready_ms, apps[i].peak_rss_mb);
+              apps[i].ready_ms, apps[i].peak_rss_mb,
+              apps[i].cached_ms >= 0 ? " (the cached profile first)" : "");
     }
-  if (uncached > 0)
-    printf ("# %u of %d starts painted the Account page without the cached profile first\n",
-            uncached, RUNS);
+  printf ("# %u of %d starts showed the cached profile before the Account page\n", cached, RUNS);
 
   printf ("# medians of %d starts each, renderer %s\n", RUNS, g_getenv ("GSK_RENDERER"));
   bench_line ("first frame", median (apps, G_STRUCT_OFFSET (Start, first_frame_ms)),
-              median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.2, "<= 1.2x");
-  /* The issue sets no target for it: shown "at once" means the first
-   * frame's. */
-  bench_line ("cached profile painted", median (apps, G_STRUCT_OFFSET (Start, cached_ms)),
               median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.2, "<= 1.2x");
   bench_line ("Account page loaded", median (apps, G_STRUCT_OFFSET (Start, ready_ms)),
               median (bares, G_STRUCT_OFFSET (Start, first_frame_ms)), "ms", 1.5, "<= 1.5x");
