@@ -1161,11 +1161,6 @@ on_signal (evutil_socket_t fd, short what, void *user_data)
     stop_when_idle (self);
 }
 
-static void
-nothing (gpointer data)
-{
-}
-
 KbcServer *
 kbc_server_new (KbcStore *store, const KbcServerConfig *config)
 {
@@ -1212,7 +1207,6 @@ kbc_server_new (KbcStore *store, const KbcServerConfig *config)
   self->http = evhttp_new (self->base);
   self->pool = kbc_worker_pool_new (self->base, self->config.hash_threads);
   kbc_worker_pool_set_idle_func (self->pool, stop_when_idle, self);
-  kbc_worker_pool_push (self->pool, kbc_password_warm_up, nothing, NULL);
 
   evhttp_set_allowed_methods (self->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                               EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |

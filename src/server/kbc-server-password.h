@@ -27,9 +27,10 @@ char      *kbc_password_hash          (const char  *password);
  * password. */
 gboolean   kbc_password_verify        (const char  *encoded,
                                        const char  *password);
-/* Computes the dummy hash of kbc_password_verify() now (a KbcWorkFunc for
- * the pool at start-up), so the first unknown email costs no extra hash. */
-void       kbc_password_warm_up       (gpointer     unused);
+/* What kbc_password_verify() checks against for a missing account: an
+ * encoded argon2id string with the parameters above, made without
+ * hashing anything, which no password matches. */
+const char *kbc_password_get_dummy_hash (void);
 /* The denylist of common passwords (KBC_COMMON_PASSWORDS, or the installed
  * KBC_COMMON_PASSWORDS_FILE): loaded once; `serve` and `user add` refuse to
  * start without it. */
