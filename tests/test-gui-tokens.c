@@ -536,6 +536,20 @@ many (KbcApplication *app, KbcWindow *window, gpointer data)
                                                       KBC_TYPE_TOKEN_ROW, "delete_button"));
     }
 
+  /* And back with Shift+Tab, through the Delete buttons to New Token in the
+   * header: no stop on a list item in between. */
+  for (guint i = 2; i >= 1; i--)
+    {
+      g_autoptr (KbcToken) token = g_list_model_get_item (items, i);
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_BACKWARD));
+      g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                     kbc_gui_template_child (row_of (list, kbc_token_get_id (token)),
+                                             KBC_TYPE_TOKEN_ROW, "delete_button"));
+    }
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == list_of (page, "new_button"));
+
   /* To the end: the last token ends the list, the sessions follow. */
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
   KBC_TEST_WAIT_FOR (gtk_adjustment_get_upper (adjustment) >
@@ -546,6 +560,19 @@ many (KbcApplication *app, KbcWindow *window, gpointer data)
   g_assert_true (gtk_widget_has_css_class (row, "last"));
   g_assert_cmpuint (n_with_class (list, "last"), ==, 1);
   kbc_gui_save_shot (GTK_WIDGET (window), "tokens-many-end.png");
+
+  /* Tab from the last Delete goes into the sessions below, to a control of
+   * theirs, not to the footer's list item. */
+  gtk_widget_grab_focus (kbc_gui_template_child (row, KBC_TYPE_TOKEN_ROW, "delete_button"));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+    g_assert_nonnull (focus);
+    g_assert_cmpstr (G_OBJECT_TYPE_NAME (focus), !=, "GtkListItemWidget");
+    g_assert_true (gtk_widget_is_ancestor (focus, list_of (page, "sessions_list")) ||
+                   focus == list_of (page, "sign_out_others_button"));
+  }
 
   kbc_gui_sign_out (window);
 }
