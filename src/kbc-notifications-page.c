@@ -123,15 +123,20 @@ update_state (KbcNotificationsPage *self)
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
     }
-  else if (!loaded)
+  else if (!loaded && n_items == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   else
     {
+      /* The newest of a long list come before the rest (KbcResource's
+       * head): shown at once. */
       gtk_stack_set_visible_child_name (self->stack, "content");
       gtk_stack_set_visible_child_name (self->content_stack, n_items > 0 ? "list" : "empty");
     }
 
-  if (unread == 0)
+  /* Counted once the whole list is in. */
+  if (!loaded)
+    gtk_label_set_label (self->unread_label, _ ("Loading…"));
+  else if (unread == 0)
     gtk_label_set_label (self->unread_label, _ ("No unread notifications"));
   else
     {

@@ -14,6 +14,7 @@
 
 #include "kbc-client.h"
 #include "kbc-error.h"
+#include "kbc-notifications.h"
 #include "kbc-resource.h"
 #include "kbc-test-utils.h"
 #include "kbc-tokens.h"
@@ -87,6 +88,9 @@ static const Behaviour behaviours[] = {
   /* 10 MB: a web page with a 502, and JSON cut short. */
   { "huge-502", NULL, NULL },
   { "huge-json", NULL, NULL },
+  /* 1,000 notifications, whole to the last byte of its length, and then
+   * a last one cut short: JSON that fails only at its end. */
+  { "cut-list", NULL, NULL },
   /* Chunked and never finished: a chunk of one byte every 100 ms (never
    * silent), or chunks as fast as the client reads them. */
   { "trickle", NULL, NULL },
@@ -253,6 +257,23 @@ on_hostile_run (GThreadedSocketService *service,
                               "Connection: close\r\n\r\n",
                               html ? "502 Bad Gateway" : "200 OK",
                               html ? "text/html" : "application/json", body->len);
+      g_output_stream_write_all (output, head, strlen (head), NULL, NULL, NULL);
+      g_output_stream_write_all (output, body->str, body->len, NULL, self->cancellable, NULL);
+    }
+  else if (g_str_equal (name, "cut-list"))
+    {
+      g_autoptr (GString) body = g_string_new ("[");
+      g_autofree char *head = NULL;
+
+      for (guint i = 0; i < 1000; i++)
+        g_string_append_printf (body,
+                                "{\"id\": \"%u\", \"type\": \"common\", \"title\": \"Number %u\", "
+                                "\"message\": \"Some **bold** text.\", \"isRead\": false},",
+                                i, i);
+      g_string_append (body, "{\"id\": \"1000\", \"title\": \"Cut sh");
+      head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                              "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                              body->len);
       g_output_stream_write_all (output, head, strlen (head), NULL, NULL, NULL);
       g_output_stream_write_all (output, body->str, body->len, NULL, self->cancellable, NULL);
     }
@@ -786,6 +807,39 @@ test_huge (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (ticks, >, 0);
 }
 
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, guint *most)
+{
+  *most = MAX (*most, g_list_model_get_n_items (model));
+}
+
+/* A long list whose end is malformed: its first items were shown before
+ * the rest was parsed, and are taken back; nothing of it stays. */
+static void
+test_cut_list (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (KbcClient) client = hostile_client (fixture->hostile, "http", "cut-list");
+  g_autoptr (KbcNotifications) notifications = kbc_notifications_new (client);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  guint most = 0;
+
+  g_signal_connect (notifications, "items-changed", G_CALLBACK (on_items_changed), &most);
+  kbc_resource_refresh_async (KBC_RESOURCE (notifications), NULL, kbc_test_on_done, &result);
+  g_assert_false (kbc_resource_refresh_finish (KBC_RESOURCE (notifications),
+                                               kbc_test_wait_for (&result), &error));
+  g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
+  g_assert_cmpstr (error->message, ==, UNDERSTOOD);
+
+  g_assert_cmpuint (most, ==, 25);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (notifications)), ==, 0);
+  g_assert_false (kbc_resource_get_loaded (KBC_RESOURCE (notifications)));
+  g_assert_true (g_error_matches (kbc_resource_get_error (KBC_RESOURCE (notifications)),
+                                  KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE));
+  g_assert_cmpuint (kbc_notifications_get_unread_count (notifications), ==, 0);
+  g_assert_cmpuint (hostile_count (fixture->hostile, "cut-list"), ==, 1);
+}
+
 /* Chunked answers that never end: one that trickles is never silent, so
  * only the whole answer's deadline (four timeouts) ends it; one that floods
  * ends when it passes what the client keeps in memory. Neither is retried,
@@ -876,6 +930,7 @@ main (int argc, char *argv[])
   ADD ("wrong-types", test_wrong_types);
   ADD ("truncated", test_truncated);
   ADD ("huge", test_huge);
+  ADD ("cut-list", test_cut_list);
   ADD ("never-ending", test_never_ending);
 
 #undef ADD

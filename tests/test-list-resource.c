@@ -11,6 +11,8 @@
 #include "kbc-json.h"
 #include "kbc-list-resource.h"
 
+#include <string.h>
+
 /* ---- an item ---- */
 
 #define TEST_TYPE_ITEM (test_item_get_type ())
@@ -205,6 +207,44 @@ test_not_a_list (void)
   g_assert_nonnull (error);
 }
 
+/* Where a long list's first elements end (kbc_json_list_head_length()). */
+static void
+test_head_length (void)
+{
+  static const struct
+  {
+    const char *json;
+    guint n;
+    gsize expected; /* the comma after the nth element; 0: none */
+  } cases[] = {
+    { "[1,2,3]", 1, 2 },
+    { "[1,2,3]", 2, 4 },
+    { "[1,2,3]", 3, 0 }, /* no more than n: nothing to show first */
+    { "[1,2,3]", 0, 0 },
+    { "[]", 1, 0 },
+    { "", 1, 0 },
+    { "{\"a\": [1, 2]}", 1, 0 },
+    { "  \n[ {\"a\": [1, \"]\"]} , 3]", 1, 21 },
+    /* Brackets, commas and escaped quotes inside strings are text. */
+    { "[\"a\\\",]\", \"b\"]", 1, 8 },
+    { "[[1,2],[3,4],[5]]", 2, 12 },
+    /* Cut short, or closed too often: no head. */
+    { "[\"abc", 1, 0 },
+    { "[1]],2", 1, 0 },
+    { "[{\"a\": 1", 1, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gsize len = kbc_json_list_head_length (cases[i].json, strlen (cases[i].json), cases[i].n);
+
+      g_test_message ("%s, %u", cases[i].json, cases[i].n);
+      g_assert_cmpuint (len, ==, cases[i].expected);
+      if (len > 0)
+        g_assert_cmpint (cases[i].json[len], ==, ',');
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -212,6 +252,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/kbc/list-resource/reconcile", test_reconcile);
   g_test_add_func ("/kbc/list-resource/not-a-list", test_not_a_list);
+  g_test_add_func ("/kbc/list-resource/head-length", test_head_length);
 
   return g_test_run ();
 }

@@ -432,17 +432,65 @@ insert_many (Fixture *fixture, guint count)
   sqlite3_close (db);
 }
 
+/* A change of the list as a watcher saw it. */
+typedef struct
+{
+  guint position, removed, added;
+  gboolean loaded;
+  guint unread;
+  guint n_items;
+} Change;
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, GArray *changes)
+{
+  Change change = { position,
+                    removed,
+                    added,
+                    kbc_resource_get_loaded (KBC_RESOURCE (model)),
+                    kbc_notifications_get_unread_count (KBC_NOTIFICATIONS (model)),
+                    g_list_model_get_n_items (model) };
+
+  g_array_append_val (changes, change);
+}
+
 static void
 test_large (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (KbcNotification) newest = NULL;
+  g_autoptr (GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  KbcNotification *head_first;
+  Change *change;
 
   insert_many (fixture, 10000);
+  g_signal_connect (fixture->notifications, "items-changed", G_CALLBACK (on_items_changed),
+                    changes);
   refresh_ok (fixture);
   g_assert_cmpuint (n_items (fixture), ==, 10000);
   g_assert_cmpuint (kbc_notifications_get_unread_count (fixture->notifications), ==, 10000);
+
+  /* The newest came first, before the rest was parsed, and not yet as the
+   * loaded list: no count yet. Then the rest, after them, keeping their
+   * objects; the count once, when all were in. */
+  g_assert_cmpuint (changes->len, ==, 2);
+  change = &g_array_index (changes, Change, 0);
+  g_assert_cmpuint (change->position, ==, 0);
+  g_assert_cmpuint (change->removed, ==, 0);
+  g_assert_cmpuint (change->added, ==, 25);
+  g_assert_false (change->loaded);
+  g_assert_cmpuint (change->unread, ==, 0);
+  change = &g_array_index (changes, Change, 1);
+  g_assert_cmpuint (change->position, ==, 25);
+  g_assert_cmpuint (change->removed, ==, 0);
+  g_assert_cmpuint (change->added, ==, 10000 - 25);
+  g_assert_cmpuint (change->n_items, ==, 10000);
+  g_assert_cmpuint (fixture->unread_notifies, ==, 1);
+  head_first = item_at (fixture, 0);
+  g_assert_cmpstr (kbc_notification_get_title (head_first), ==, "Notification 9999");
+  g_array_set_size (changes, 0);
+
   newest = g_object_ref (item_at (fixture, 0));
   g_assert_cmpstr (kbc_notification_get_title (newest), ==, "Notification 9999");
   g_assert_cmpstr (kbc_notification_get_markup (newest), ==,
@@ -462,6 +510,15 @@ test_large (Fixture *fixture, gconstpointer data)
   refresh_ok (fixture);
   g_assert_true (item_at (fixture, 0) == newest);
   g_assert_cmpuint (kbc_notifications_get_unread_count (fixture->notifications), ==, 0);
+
+  /* A list once loaded is never cut to its head: a new one arrives as one
+   * change at the top. */
+  g_free (notify (fixture, "common", "Newer", "Still here."));
+  refresh_ok (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, 10001);
+  for (guint i = 0; i < changes->len; i++)
+    g_assert_cmpuint (g_array_index (changes, Change, i).n_items, >=, 10000);
+  g_signal_handlers_disconnect_by_func (fixture->notifications, on_items_changed, changes);
 }
 
 /* Marking more than one request holds goes in several. */

@@ -7,6 +7,7 @@
 #include "kbc-client.h"
 
 #include "kbc-error.h"
+#include "kbc-json.h"
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
@@ -81,6 +82,10 @@ typedef struct
   gulong caller_handler;
   GSource *deadline_source;
   gboolean deadline_passed;
+  /* kbc_client_poll_with_head_async() */
+  guint head_size;
+  KbcClientHeadFunc head_func;
+  gpointer head_data;
 } Request;
 
 static void
@@ -520,12 +525,78 @@ parse_body (GBytes *bytes, GError **error)
   return json_parser_steal_root (parser);
 }
 
+typedef struct
+{
+  GTask *task;
+  JsonNode *node;
+} Head;
+
+static void
+head_free (Head *head)
+{
+  g_object_unref (head->task);
+  json_node_unref (head->node);
+  g_free (head);
+}
+
+static gboolean
+deliver_head (gpointer user_data)
+{
+  Head *head = user_data;
+  Request *request = g_task_get_task_data (head->task);
+
+  /* Posted before the task's own answer, so it comes first unless the
+   * caller gave up meanwhile. */
+  if (!g_task_get_completed (head->task) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (head->task)))
+    request->head_func (json_node_get_array (head->node), request->head_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker thread: the first elements of a long list, parsed on their
+ * own and sent to the caller's thread. */
+static void
+send_head (GTask *task, Request *request)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *text = NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (request->response, &len);
+  gsize head_len = kbc_json_list_head_length (data, len, request->head_size);
+  JsonNode *root;
+  Head *head;
+
+  if (head_len == 0)
+    return;
+
+  text = g_malloc (head_len + 2);
+  memcpy (text, data, head_len);
+  text[head_len] = ']';
+  text[head_len + 1] = '\0';
+  if (!json_parser_load_from_data (parser, text, (gssize) head_len + 1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return;
+
+  head = g_new0 (Head, 1);
+  head->task = g_object_ref (task);
+  head->node = json_parser_steal_root (parser);
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, deliver_head, head,
+                              (GDestroyNotify) head_free);
+}
+
 static void
 parse_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   Request *request = task_data;
   GError *error = NULL;
-  JsonNode *node = parse_body (request->response, &error);
+  JsonNode *node;
+
+  if (request->head_func != NULL)
+    send_head (task, request);
+
+  node = parse_body (request->response, &error);
 
   if (node == NULL)
     g_task_return_error (task, error);
@@ -814,17 +885,19 @@ path_ends_in_id (const char *path)
   return g_uuid_string_is_valid (last);
 }
 
-static void
-start_request (KbcClient *self,
-               const char *method,
-               const char *path,
-               JsonNode *body,
-               gboolean poll,
-               gboolean names_item,
-               gpointer source_tag,
-               GCancellable *cancellable,
-               GAsyncReadyCallback callback,
-               gpointer user_data)
+/* The task of a request, not sent yet; NULL when @cancellable is cancelled
+ * already (the callback is told). */
+static GTask *
+new_request (KbcClient *self,
+             const char *method,
+             const char *path,
+             JsonNode *body,
+             gboolean poll,
+             gboolean names_item,
+             gpointer source_tag,
+             GCancellable *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer user_data)
 {
   GTask *task;
   Request *request;
@@ -850,10 +923,29 @@ start_request (KbcClient *self,
   if (g_task_return_error_if_cancelled (task))
     {
       g_object_unref (task);
-      return;
+      return NULL;
     }
 
-  send_attempt (task);
+  return task;
+}
+
+static void
+start_request (KbcClient *self,
+               const char *method,
+               const char *path,
+               JsonNode *body,
+               gboolean poll,
+               gboolean names_item,
+               gpointer source_tag,
+               GCancellable *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+  GTask *task = new_request (self, method, path, body, poll, names_item, source_tag, cancellable,
+                             callback, user_data);
+
+  if (task != NULL)
+    send_attempt (task);
 }
 
 void
@@ -916,6 +1008,35 @@ kbc_client_poll_async (KbcClient *self,
 
   start_request (self, "GET", path, NULL, TRUE, FALSE, kbc_client_poll_async, cancellable, callback,
                  user_data);
+}
+
+void
+kbc_client_poll_with_head_async (KbcClient *self,
+                                 const char *path,
+                                 guint head_size,
+                                 KbcClientHeadFunc head_func,
+                                 gpointer head_data,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  GTask *task;
+  Request *request;
+
+  g_return_if_fail (KBC_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (head_size > 0 && head_func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = new_request (self, "GET", path, NULL, TRUE, FALSE, kbc_client_poll_async, cancellable,
+                      callback, user_data);
+  if (task == NULL)
+    return;
+  request = g_task_get_task_data (task);
+  request->head_size = head_size;
+  request->head_func = head_func;
+  request->head_data = head_data;
+  send_attempt (task);
 }
 
 JsonNode *

@@ -88,6 +88,23 @@ void        kbc_client_poll_async       (KbcClient           *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* Called on the main thread with the first elements of a long list. */
+typedef void (*KbcClientHeadFunc) (JsonArray *head,
+                                   gpointer   user_data);
+/* Like poll, and when the answer is a list long enough to be parsed in a
+ * worker thread, calls @head_func with its first @head_size elements
+ * before the whole answer is parsed (and before @callback), so that they
+ * can be shown at once; not when the request fails or is cancelled first.
+ * The head is parsed on its own: the answer may still turn out malformed.
+ * Ends with kbc_client_poll_finish(). */
+void        kbc_client_poll_with_head_async (KbcClient          *self,
+                                             const char         *path,
+                                             guint               head_size,
+                                             KbcClientHeadFunc   head_func,
+                                             gpointer            head_data,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
 JsonNode   *kbc_client_poll_finish      (KbcClient           *self,
                                          GAsyncResult        *result,
                                          gboolean            *not_modified,

@@ -97,6 +97,56 @@ kbc_json_get_strv (JsonObject *object, const char *name)
   return g_strv_builder_end (builder);
 }
 
+gsize
+kbc_json_list_head_length (const char *data, gsize len, guint n_elements)
+{
+  gsize depth = 0;
+  guint count = 0;
+  gsize i = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, 0);
+
+  while (i < len && g_ascii_isspace (data[i]))
+    i++;
+  if (n_elements == 0 || i == len || data[i] != '[')
+    return 0;
+
+  /* Strings (with their escapes) and nesting; the rest is read by the
+   * parser of the prefix. */
+  for (i++; i < len; i++)
+    {
+      switch (data[i])
+        {
+          case '"':
+            for (i++; i < len && data[i] != '"'; i++)
+              if (data[i] == '\\')
+                i++;
+            if (i >= len)
+              return 0;
+            break;
+          case '{':
+          case '[':
+            depth++;
+            break;
+          case '}':
+          case ']':
+            /* The list ended: it is short. */
+            if (depth == 0)
+              return 0;
+            depth--;
+            break;
+          case ',':
+            if (depth == 0 && ++count == n_elements)
+              return i;
+            break;
+          default:
+            break;
+        }
+    }
+
+  return 0;
+}
+
 JsonNode *
 kbc_json_build_object (const char *first_name, ...)
 {

@@ -35,6 +35,16 @@ GDateTime  *kbc_json_get_time        (JsonObject  *object,
 GStrv       kbc_json_get_strv        (JsonObject  *object,
                                       const char  *name);
 
+/* For a long list's first items before the whole answer is parsed: the
+ * length of the prefix of @data, a JSON array, that holds its first
+ * @n_elements elements and ends before the comma after them; "]" after that
+ * prefix makes a document of those elements. 0 when @data is not an array or
+ * has no more than @n_elements elements. Only finds the end: the prefix
+ * itself may still be malformed. */
+gsize       kbc_json_list_head_length (const char *data,
+                                       gsize       len,
+                                       guint       n_elements);
+
 /* {"name": "value", …} from NULL-terminated name, value pairs of strings. */
 JsonNode   *kbc_json_build_object    (const char  *first_name,
                                       ...) G_GNUC_NULL_TERMINATED;

@@ -69,23 +69,15 @@ kbc_list_resource_list_model_init (GListModelInterface *iface)
 
 /* ---- refresh ---- */
 
-static gpointer
-kbc_list_resource_parse (KbcResource *resource, JsonNode *node, GError **error)
+/* Turns the elements of @array into items; those that are not usable are
+ * left out. */
+static GPtrArray *
+parse_array (KbcListResource *self, JsonArray *array)
 {
-  KbcListResource *self = KBC_LIST_RESOURCE (resource);
   KbcListResourceClass *klass = KBC_LIST_RESOURCE_GET_CLASS (self);
   GPtrArray *items;
-  JsonArray *array;
   guint skipped = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_debug ("%s: the answer is not a list", KBC_RESOURCE_GET_CLASS (self)->path);
-      g_propagate_error (error, kbc_api_error_new_invalid_response ());
-      return NULL;
-    }
-
-  array = json_node_get_array (node);
   items = g_ptr_array_new_full (json_array_get_length (array), g_object_unref);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -103,6 +95,21 @@ kbc_list_resource_parse (KbcResource *resource, JsonNode *node, GError **error)
     g_debug ("%s: skipped %u unusable items", KBC_RESOURCE_GET_CLASS (self)->path, skipped);
 
   return items;
+}
+
+static gpointer
+kbc_list_resource_parse (KbcResource *resource, JsonNode *node, GError **error)
+{
+  KbcListResource *self = KBC_LIST_RESOURCE (resource);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_debug ("%s: the answer is not a list", KBC_RESOURCE_GET_CLASS (self)->path);
+      g_propagate_error (error, kbc_api_error_new_invalid_response ());
+      return NULL;
+    }
+
+  return parse_array (self, json_node_get_array (node));
 }
 
 /* Replaces the items by @fresh, keeping the objects of the items that stay
@@ -157,6 +164,25 @@ kbc_list_resource_apply (KbcResource *resource, gpointer parsed)
   splice_in (KBC_LIST_RESOURCE (resource), parsed);
 }
 
+/* The first items, on the main thread: a screenful takes well under a
+ * millisecond. apply() later keeps their objects. */
+static void
+kbc_list_resource_apply_head (KbcResource *resource, JsonArray *head)
+{
+  KbcListResource *self = KBC_LIST_RESOURCE (resource);
+  g_autoptr (GPtrArray) items = parse_array (self, head);
+
+  splice_in (self, items);
+}
+
+static void
+kbc_list_resource_drop_head (KbcResource *resource)
+{
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+  splice_in (KBC_LIST_RESOURCE (resource), none);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -197,6 +223,8 @@ kbc_list_resource_class_init (KbcListResourceClass *klass)
 
   resource_class->parse = kbc_list_resource_parse;
   resource_class->apply = kbc_list_resource_apply;
+  resource_class->apply_head = kbc_list_resource_apply_head;
+  resource_class->drop_head = kbc_list_resource_drop_head;
   resource_class->free_parsed = (GDestroyNotify) g_ptr_array_unref;
 
   klass->item_type = G_TYPE_OBJECT;

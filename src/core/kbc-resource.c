@@ -23,6 +23,7 @@ typedef struct
   gboolean loading;
   gboolean loaded;
   gboolean offered;
+  gboolean head_shown; /* apply_head() ran, apply() not yet */
 } KbcResourcePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (KbcResource, kbc_resource, G_TYPE_OBJECT)
@@ -73,6 +74,14 @@ finish_refresh (KbcResource *self, const GError *error)
 {
   KbcResourcePrivate *priv = kbc_resource_get_instance_private (self);
   g_autoptr (GPtrArray) waiters = g_steal_pointer (&priv->waiters);
+
+  /* The first items of an answer that did not come whole are not shown as
+   * if they were the list. */
+  if (priv->head_shown)
+    {
+      priv->head_shown = FALSE;
+      KBC_RESOURCE_GET_CLASS (self)->drop_head (self);
+    }
 
   priv->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   set_boolean (self, &priv->loading, FALSE, PROP_LOADING);
@@ -155,6 +164,7 @@ on_parsed (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   g_object_freeze_notify (G_OBJECT (self));
+  priv->head_shown = FALSE;
   klass->apply (self, parsed);
   if (klass->free_parsed != NULL)
     klass->free_parsed (parsed);
@@ -235,6 +245,20 @@ kbc_resource_get_path (KbcResource *self)
 }
 
 static void
+on_head (JsonArray *head, gpointer user_data)
+{
+  KbcResource *self = user_data;
+  KbcResourcePrivate *priv = kbc_resource_get_instance_private (self);
+
+  /* Only the first load shows a part: a list on screen is not cut short. */
+  if (priv->loaded || priv->generation != priv->refresh_generation)
+    return;
+
+  priv->head_shown = TRUE;
+  KBC_RESOURCE_GET_CLASS (self)->apply_head (self, head);
+}
+
+static void
 start_request (KbcResource *self)
 {
   KbcResourcePrivate *priv = kbc_resource_get_instance_private (self);
@@ -243,7 +267,13 @@ start_request (KbcResource *self)
   set_boolean (self, &priv->loading, TRUE, PROP_LOADING);
   priv->refresh_generation = priv->generation;
 
-  if (klass->poll)
+  /* The request holds a reference until its callback, and the head comes
+   * before it. */
+  if (klass->poll && klass->head_size > 0 && !priv->loaded)
+    kbc_client_poll_with_head_async (priv->client, kbc_resource_get_path (self), klass->head_size,
+                                     on_head, self, priv->cancellable, on_response,
+                                     g_object_ref (self));
+  else if (klass->poll)
     kbc_client_poll_async (priv->client, kbc_resource_get_path (self), priv->cancellable,
                            on_response, g_object_ref (self));
   else

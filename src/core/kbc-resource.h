@@ -51,7 +51,17 @@ struct _KbcResourceClass
    * different paths (the three kinds of invitations); path otherwise. */
   const char *(*get_path)  (KbcResource  *self);
 
-  gpointer padding[7];
+  /* Optional, for long polled lists: while nothing has been loaded yet,
+   * apply_head() gets the first @head_size elements of a long answer as
+   * soon as it is read, before the whole of it is parsed (main thread);
+   * loaded stays FALSE until apply(). drop_head() takes back what it
+   * showed when the whole answer turns out unusable, or the refresh fails. */
+  guint       head_size;
+  void     (*apply_head)    (KbcResource  *self,
+                             JsonArray    *head);
+  void     (*drop_head)     (KbcResource  *self);
+
+  gpointer padding[4];
 };
 
 KbcClient    *kbc_resource_get_client     (KbcResource          *self);
