@@ -10,7 +10,9 @@
  *  - from the moment the client has read the whole answer (KbcClient's
  *    debug line, see kbc-bench.h) to the first frame painted with rows of
  *    the list in it: parsing, applying to the model, building and laying
- *    out the rows, painting;
+ *    out the rows, painting (a long list of notifications shows its first
+ *    rows before the rest is parsed: KbcResource's head), and to the whole
+ *    list in (the resource loaded);
  *  - the longest gap between two ticks of the window's frame clock, kept
  *    running, from the page's creation to that frame: the main loop's
  *    longest stall while the list loads;
@@ -112,6 +114,7 @@ static const Kind kinds[] = {
 typedef struct
 {
   double to_paint_ms;   /* answer read → first frame with rows */
+  double loaded_ms;     /* answer read → the whole list in (loaded) */
   double complete_ms;   /* answer read → every row made, when in steps */
   double load_stall_ms; /* longest tick gap from the page's creation to then */
   double idle_gap_ms;   /* longest tick gap with nothing to do */
@@ -128,15 +131,14 @@ typedef struct
   GtkWidget *list;
 } Shown;
 
-/* The list is in and a row of it has its place on screen. */
+/* A row of the list has its place on screen: the first rows may come
+ * before the whole list is in (a long list's head, KbcResource). */
 static gboolean
 list_shown (gpointer data)
 {
   Shown *shown = data;
   GtkWidget *row;
 
-  if (!kbc_resource_get_loaded (shown->resource) || kbc_resource_get_loading (shown->resource))
-    return FALSE;
   row = kbc_gui_find_descendant (shown->list, shown->kind->row_type ());
   return row != NULL && gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0;
 }
@@ -230,6 +232,9 @@ run (const Kind *kind, guint count, Figures *figures)
   g_assert_cmpint (answered, >, 0);
   g_assert_cmpint (painted, >=, answered);
   figures->to_paint_ms = (painted - answered) / 1000.0;
+  KBC_TEST_WAIT_FOR (kbc_resource_get_loaded (shown.resource) &&
+                     !kbc_resource_get_loading (shown.resource));
+  figures->loaded_ms = (g_get_monotonic_time () - answered) / 1000.0;
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (shown.resource)), >=, count);
 
   /* The stall counts until the page has made everything, and a second
@@ -240,7 +245,7 @@ run (const Kind *kind, guint count, Figures *figures)
       figures->complete_ms = (g_get_monotonic_time () - answered) / 1000.0;
     }
   else
-    figures->complete_ms = figures->to_paint_ms;
+    figures->complete_ms = MAX (figures->to_paint_ms, figures->loaded_ms);
   {
     gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
 
@@ -262,14 +267,16 @@ run (const Kind *kind, guint count, Figures *figures)
           &figures->wheel_mean_ms, NULL);
 
   printf ("%6u %s:\n"
-          "  answer read to list painted: %7.1f ms (every row made: %.1f ms); longest tick gap"
+          "  answer read to first rows painted: %7.1f ms (whole list in: %.1f ms; every row"
+          " made: %.1f ms); longest tick gap"
           " while loading %6.1f ms (idle: %.1f ms)\n"
           "  scrolling to the end in %u frames: frame avg %5.1f ms, worst %5.1f ms\n"
           "  scrolling %d px a frame: frame avg %5.1f ms, worst %5.1f ms\n"
           "  RSS with the list shown: %.1f MiB\n",
-          count, kind->name, figures->to_paint_ms, figures->complete_ms, figures->load_stall_ms,
-          figures->idle_gap_ms, figures->end_frames, figures->end_mean_ms, figures->end_worst_ms,
-          WHEEL_STEP_PX, figures->wheel_mean_ms, figures->wheel_worst_ms, figures->rss_mib);
+          count, kind->name, figures->to_paint_ms, figures->loaded_ms, figures->complete_ms,
+          figures->load_stall_ms, figures->idle_gap_ms, figures->end_frames, figures->end_mean_ms,
+          figures->end_worst_ms, WHEEL_STEP_PX, figures->wheel_mean_ms, figures->wheel_worst_ms,
+          figures->rss_mib);
   fflush (stdout);
 
   g_clear_pointer (&clock, kbc_bench_clock_free);
@@ -301,10 +308,14 @@ main (int argc, char **argv)
   run (kind, kind->small, &small);
   run (kind, kind->large, &large);
 
-  metric =
-      g_strdup_printf ("%s: answer to painted, %u vs %u", kind->name, kind->large, kind->small);
+  metric = g_strdup_printf ("%s: answer to first rows painted, %u vs %u", kind->name, kind->large,
+                            kind->small);
   kbc_bench_line ("lists", metric, large.to_paint_ms, small.to_paint_ms, "ms", "<= 2x",
                   large.to_paint_ms <= RATIO_TARGET * small.to_paint_ms);
+  g_free (metric);
+  metric = g_strdup_printf ("%s: answer to the whole list in, %u vs %u", kind->name, kind->large,
+                            kind->small);
+  kbc_bench_line_untargeted ("lists", metric, large.loaded_ms, small.loaded_ms, "ms");
   g_free (metric);
   metric = g_strdup_printf ("%s: worst frame scrolling to the end, %u vs %u", kind->name,
                             kind->large, kind->small);
