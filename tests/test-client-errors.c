@@ -831,7 +831,7 @@ test_cut_list (Fixture *fixture, gconstpointer data)
   g_assert_error (error, KBC_API_ERROR, KBC_API_ERROR_INVALID_RESPONSE);
   g_assert_cmpstr (error->message, ==, UNDERSTOOD);
 
-  g_assert_cmpuint (most, ==, 25);
+  g_assert_cmpuint (most, ==, KBC_NOTIFICATIONS_HEAD_SIZE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (notifications)), ==, 0);
   g_assert_false (kbc_resource_get_loaded (KBC_RESOURCE (notifications)));
   g_assert_true (g_error_matches (kbc_resource_get_error (KBC_RESOURCE (notifications)),

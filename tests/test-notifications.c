@@ -478,13 +478,13 @@ test_large (Fixture *fixture, gconstpointer data)
   change = &g_array_index (changes, Change, 0);
   g_assert_cmpuint (change->position, ==, 0);
   g_assert_cmpuint (change->removed, ==, 0);
-  g_assert_cmpuint (change->added, ==, 25);
+  g_assert_cmpuint (change->added, ==, KBC_NOTIFICATIONS_HEAD_SIZE);
   g_assert_false (change->loaded);
   g_assert_cmpuint (change->unread, ==, 0);
   change = &g_array_index (changes, Change, 1);
-  g_assert_cmpuint (change->position, ==, 25);
+  g_assert_cmpuint (change->position, ==, KBC_NOTIFICATIONS_HEAD_SIZE);
   g_assert_cmpuint (change->removed, ==, 0);
-  g_assert_cmpuint (change->added, ==, 10000 - 25);
+  g_assert_cmpuint (change->added, ==, 10000 - KBC_NOTIFICATIONS_HEAD_SIZE);
   g_assert_cmpuint (change->n_items, ==, 10000);
   g_assert_cmpuint (fixture->unread_notifies, ==, 1);
   head_first = item_at (fixture, 0);

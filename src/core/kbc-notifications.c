@@ -9,9 +9,6 @@
 #include "kbc-error.h"
 
 #define NOTIFICATIONS_PATH "/manage/notifications"
-/* The newest of a long list, shown before the rest is parsed: more than a
- * window's height of rows (the page's first step). */
-#define HEAD_SIZE 25
 
 struct _KbcNotifications
 {
@@ -153,7 +150,7 @@ kbc_notifications_class_init (KbcNotificationsClass *klass)
   resource_class->path = NOTIFICATIONS_PATH;
   resource_class->poll = TRUE;
   /* A long list shows its newest at once; the unread count waits for all. */
-  resource_class->head_size = HEAD_SIZE;
+  resource_class->head_size = KBC_NOTIFICATIONS_HEAD_SIZE;
   resource_class->apply = kbc_notifications_apply;
 
   list_class->item_type = KBC_TYPE_NOTIFICATION;
