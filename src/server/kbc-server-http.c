@@ -737,7 +737,7 @@ kbc_request_optional_string (KbcRequest *self,
 /* Parses "<id>-<40 alphanumerics>" and finds the token. Replies and returns
  * FALSE when it cannot be used. */
 static gboolean
-authenticate (KbcRequest *self)
+authenticate (KbcRequest *self, KbcRouteFlags flags)
 {
   KbcStore *store = self->server->store;
   g_autoptr (KbcToken) token = NULL;
@@ -768,14 +768,17 @@ authenticate (KbcRequest *self)
   if (well_formed)
     id = g_ascii_strtoll (header, NULL, 10);
 
-  /* The token and its user in one read transaction: SQLite's locks are
-   * taken and dropped once for both. The user is read only after the
-   * token's checks passed below. */
+  /* The token, its user and, where the answer tells it, the MFA state in
+   * one read transaction: SQLite's locks (two fcntl() each way) are taken
+   * and dropped once for all. They count only if the token's checks pass
+   * below. */
   if (id > 0 && kbc_store_begin_read (store, &error))
     {
       token = kbc_store_token_by_id (store, id, &error);
       if (token != NULL)
         user = kbc_store_user_by_id (store, token->user_id, &error);
+      if (user != NULL && (flags & KBC_ROUTE_MFA_STATE))
+        self->mfa_enabled = kbc_store_mfa_enabled (store, user->id);
       if (error == NULL)
         kbc_store_commit (store, &error);
       kbc_store_rollback (store);
@@ -831,31 +834,67 @@ authenticate (KbcRequest *self)
 
 /* ---- routing ---- */
 
+/* The end of the path segment at @s: the next '/' or the end. */
+static const char *
+segment_end (const char *s)
+{
+  while (*s != '\0' && *s != '/')
+    s++;
+  return s;
+}
+
+/* Whether @path has the segments of @pattern, where "{}" stands for any
+ * non-empty segment; if so, @params gets those segments (NULL: none). Every
+ * request tries the routes in turn: nothing is allocated for a route that
+ * does not match. */
 static gboolean
 match_pattern (const char *pattern, const char *path, GPtrArray **params)
 {
-  g_auto (GStrv) want = g_strsplit (pattern, "/", -1);
-  g_auto (GStrv) have = g_strsplit (path, "/", -1);
-  g_autoptr (GPtrArray) found = NULL;
+  GPtrArray *found = NULL;
+  guint n_params = 0;
 
-  if (g_strv_length (want) != g_strv_length (have))
-    return FALSE;
-
-  for (guint i = 0; want[i] != NULL; i++)
+  for (const char *p = pattern, *q = path;;)
     {
-      if (g_str_equal (want[i], "{}"))
+      const char *p_end = segment_end (p);
+      const char *q_end = segment_end (q);
+
+      if (p_end - p == 2 && p[0] == '{' && p[1] == '}')
         {
-          if (*have[i] == '\0')
+          if (q_end == q)
             return FALSE;
-          if (found == NULL)
-            found = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (found, g_strdup (have[i]));
+          n_params++;
         }
-      else if (!g_str_equal (want[i], have[i]))
+      else if (p_end - p != q_end - q || memcmp (p, q, p_end - p) != 0)
         return FALSE;
+
+      if (*p_end == '\0' || *q_end == '\0')
+        {
+          if (*p_end != *q_end)
+            return FALSE;
+          break;
+        }
+      p = p_end + 1;
+      q = q_end + 1;
     }
 
-  *params = g_steal_pointer (&found);
+  if (n_params > 0)
+    {
+      found = g_ptr_array_new_full (n_params, g_free);
+      for (const char *p = pattern, *q = path;;)
+        {
+          const char *p_end = segment_end (p);
+          const char *q_end = segment_end (q);
+
+          if (p_end - p == 2 && p[0] == '{' && p[1] == '}')
+            g_ptr_array_add (found, g_strndup (q, q_end - q));
+          if (*p_end == '\0')
+            break;
+          p = p_end + 1;
+          q = q_end + 1;
+        }
+    }
+
+  *params = found;
   return TRUE;
 }
 
@@ -1118,7 +1157,7 @@ dispatch (struct evhttp_request *req, void *user_data)
       return;
     }
 
-  if ((route->flags & KBC_ROUTE_AUTH) && !authenticate (self))
+  if ((route->flags & KBC_ROUTE_AUTH) && !authenticate (self, route->flags))
     return;
   if ((route->flags & KBC_ROUTE_JSON_BODY) && !parse_body (self))
     return;
