@@ -1094,6 +1094,19 @@ test_sign_in_not_registered (Fixture *fixture, gconstpointer data)
   assert_error (no_method, 400, "mfaMethodNotAvailable", NULL);
 }
 
+/* mfaEnabled of the token verification, which reads it with the token. */
+static gboolean
+verify_says_mfa (Fixture *fixture)
+{
+  g_autoptr (KbcTestResponse) who = kbc_test_server_request (
+      fixture->server, "GET", "/manage/tokens/verify", fixture->token, NULL);
+  JsonObject *user;
+
+  g_assert_cmpuint (who->status, ==, 200);
+  user = json_object_get_object_member (kbc_test_response_object (who), "user");
+  return json_object_get_boolean_member (user, "mfaEnabled");
+}
+
 /* DELETE …/mfa turns everything off, keys included. */
 static void
 test_disable_all (Fixture *fixture, gconstpointer data)
@@ -1108,6 +1121,8 @@ test_disable_all (Fixture *fixture, gconstpointer data)
   state = kbc_test_server_request (fixture->server, "GET", "/manage/current-user/mfa",
                                    fixture->token, NULL);
   g_assert_true (json_object_get_boolean_member (kbc_test_response_object (state), "enabled"));
+  /* A key alone is a second factor. */
+  g_assert_true (verify_says_mfa (fixture));
 
   disabled = kbc_test_server_request (fixture->server, "DELETE", "/manage/current-user/mfa",
                                       fixture->token, "{\"currentPassword\": \"" PASSWORD "\"}");
@@ -1116,6 +1131,7 @@ test_disable_all (Fixture *fixture, gconstpointer data)
                                    fixture->token, NULL);
   g_assert_false (json_object_get_boolean_member (kbc_test_response_object (after), "enabled"));
   g_assert_cmpint (device_count (fixture), ==, 0);
+  g_assert_false (verify_says_mfa (fixture));
   login = post_login (fixture);
   g_assert_cmpuint (login->status, ==, 201);
 }

@@ -225,9 +225,9 @@ add_features (JsonBuilder *builder, const char *features)
 }
 
 JsonNode *
-kbc_auth_token_json (KbcServer *server,
-                     KbcToken *token,
+kbc_auth_token_json (KbcToken *token,
                      KbcUser *user,
+                     gboolean mfa_enabled,
                      const char *token_string,
                      gint64 now)
 {
@@ -278,7 +278,7 @@ kbc_auth_token_json (KbcServer *server,
   json_builder_set_member_name (builder, "email");
   json_builder_add_string_value (builder, user->email);
   json_builder_set_member_name (builder, "mfaEnabled");
-  json_builder_add_boolean_value (builder, kbc_mfa_is_enabled (server->store, user->id));
+  json_builder_add_boolean_value (builder, mfa_enabled);
   add_features (builder, user->features);
   json_builder_set_member_name (builder, "canAccessLogs");
   json_builder_add_boolean_value (builder, user->can_access_logs);
@@ -335,7 +335,8 @@ kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
         g_message ("Could not send the sign-in notification: %s", notify_error->message);
     }
 
-  node = kbc_auth_token_json (request->server, token, user, token_string, request->now);
+  node = kbc_auth_token_json (token, user, kbc_mfa_is_enabled (request->server->store, user->id),
+                              token_string, request->now);
   explicit_bzero (token_string, strlen (token_string));
   kbc_request_reply_json (request, 201, node);
 }
@@ -460,7 +461,7 @@ static void
 verify (KbcRequest *request)
 {
   g_autoptr (JsonNode) node =
-      kbc_auth_token_json (request->server, request->token, request->user, NULL, request->now);
+      kbc_auth_token_json (request->token, request->user, request->mfa_enabled, NULL, request->now);
 
   kbc_request_reply_json (request, 200, node);
 }
@@ -580,7 +581,7 @@ static const KbcRoute routes[] = {
   { "POST", "/manage/auth/login", KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES, login },
   { "POST", "/manage/auth/logout", KBC_ROUTE_AUTH, logout },
   { "GET", "/manage/auth/methods", KBC_ROUTE_PUBLIC, methods },
-  { "GET", "/manage/tokens/verify", KBC_ROUTE_AUTH, verify },
+  { "GET", "/manage/tokens/verify", KBC_ROUTE_AUTH | KBC_ROUTE_MFA_STATE, verify },
   { "PUT", "/manage/current-user/password", KBC_ROUTE_AUTH | KBC_ROUTE_JSON_BODY | KBC_ROUTE_HASHES,
     change_password },
 };

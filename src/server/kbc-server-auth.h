@@ -61,9 +61,9 @@ char       *kbc_auth_issue_session      (KbcServer   *server,
                                          GError     **error);
 /* The token object of /manage/tokens/verify; with @token_string (and
  * "status":"ok") for the sign-in answer. */
-JsonNode   *kbc_auth_token_json         (KbcServer   *server,
-                                         KbcToken    *token,
+JsonNode   *kbc_auth_token_json         (KbcToken    *token,
                                          KbcUser     *user,
+                                         gboolean     mfa_enabled,
                                          const char  *token_string,
                                          gint64       now);
 /* Issues a session, records where it signed in from

@@ -102,6 +102,8 @@ typedef enum
   KBC_ROUTE_AUTH      = 1 << 0,  /* needs X-KBC-ManageApiToken */
   KBC_ROUTE_JSON_BODY = 1 << 1,  /* a JSON object body is required */
   KBC_ROUTE_HASHES    = 1 << 2,  /* may queue argon2 work: 503 when the queue is full */
+  KBC_ROUTE_MFA_STATE = 1 << 3,  /* with AUTH: the answer says whether MFA is on, read with
+                                  * the token in one read transaction (mfa_enabled) */
 } KbcRouteFlags;
 
 typedef void (*KbcRouteHandler) (KbcRequest *request);
@@ -124,6 +126,7 @@ struct _KbcRequest
   JsonNode              *body;    /* the object for KBC_ROUTE_JSON_BODY routes */
   KbcToken              *token;   /* for KBC_ROUTE_AUTH routes */
   KbcUser               *user;
+  gboolean               mfa_enabled; /* for KBC_ROUTE_MFA_STATE routes */
   gint64                 now;     /* seconds since the epoch, at arrival */
   gint64                 start_us;
   gpointer               data;    /* for the handler */

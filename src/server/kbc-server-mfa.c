@@ -42,7 +42,7 @@ totp_enabled (KbcStore *store, gint64 user_id)
 gboolean
 kbc_mfa_is_enabled (KbcStore *store, gint64 user_id)
 {
-  return totp_enabled (store, user_id) || kbc_store_device_count (store, user_id) > 0;
+  return kbc_store_mfa_enabled (store, user_id);
 }
 
 static char *

@@ -242,6 +242,17 @@ kbc_store_device_count (KbcStore *self, gint64 user_id)
   return 0;
 }
 
+gboolean
+kbc_store_mfa_enabled (KbcStore *self, gint64 user_id)
+{
+  g_autoptr (KbcStmt) stmt =
+      kbc_store_stmt (self, "SELECT EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = ?1 AND enabled)"
+                            " OR EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = ?1)");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+}
+
 GPtrArray *
 kbc_store_device_list (KbcStore *self, gint64 user_id, GError **error)
 {

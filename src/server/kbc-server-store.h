@@ -353,6 +353,10 @@ typedef struct
 } KbcDevice;
 
 void           kbc_device_free           (KbcDevice    *device);
+/* A second factor is on: TOTP enabled or a security key, in one statement
+ * (the verification asks on every request). */
+gboolean       kbc_store_mfa_enabled     (KbcStore     *self,
+                                          gint64        user_id);
 guint          kbc_store_device_count    (KbcStore     *self,
                                           gint64        user_id);
 /* KbcDevice, newest first. */
