@@ -16,7 +16,9 @@
 #
 # Environment: KBC_BENCH_DURATION (default 10s), KBC_BENCH_CONNECTIONS (64),
 # KBC_BENCH_SERVE_ARGS (extra `serve` options, e.g. --quiet), KBC_BENCH_PERF=1 (perf record
-# -g on the server during the verify run, into the temporary directory, kept).
+# -g on the server during the verify run, into the temporary directory, kept;
+# KBC_BENCH_PERF_ARGS replaces -g, e.g. "--call-graph dwarf -F 1000" for a
+# release build).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
@@ -209,7 +211,8 @@ echo "# server: $URL ($LOOPS event loops), nginx: 127.0.0.1:$NGINX_PORT" \
   "($LOOPS workers), wrk -c $CONNECTIONS -t 2 -d $DURATION"
 PERF_PID=
 if [ "${KBC_BENCH_PERF:-0}" = 1 ]; then
-  perf record -g -o "$DIR/perf.data" -p "$SERVER_PID" >/dev/null 2>&1 &
+  # shellcheck disable=SC2086 # the options are words
+  perf record ${KBC_BENCH_PERF_ARGS:--g} -o "$DIR/perf.data" -p "$SERVER_PID" >"$DIR/perf.log" 2>&1 &
   PERF_PID=$!
 fi
 read -r V_RPS V_P99 V_BAD _ < <(run_wrk "$DIR/wrk-verify" "$URL/manage/tokens/verify" \
