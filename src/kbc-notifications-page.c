@@ -15,10 +15,11 @@
 /* GTK 4.8's GtkListView keeps up to 200 rows around what it shows, and makes
  * them at once when the model grows: with 10,000 notifications that is 200
  * rows made, bound and measured in one go. The list shows a screenful
- * first, then reaches 200 in steps of ROWS_PER_STEP rows, one step an idle,
- * so the window keeps drawing (steps of 25 left frames of ~70 ms, of 10
- * ~50 ms; docs/performance.md). */
-#define FIRST_ROWS       25
+ * first (as many as a long list's head: a maximized 1080p window's worth;
+ * each row costs the frame ~1.5 ms), then reaches 200 in steps of
+ * ROWS_PER_STEP rows, one step an idle, so the window keeps drawing (steps
+ * of 25 left frames of ~70 ms, of 10 ~50 ms; docs/performance.md). */
+#define FIRST_ROWS       KBC_NOTIFICATIONS_HEAD_SIZE
 #define ROWS_PER_STEP    10
 #define ROWS_KEPT_BY_GTK 200
 
