@@ -468,7 +468,27 @@ log_request (const char *method, const char *path, guint status, double ms)
 }
 
 static void
-send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
+unref_bytes (const void *data, size_t len, void *bytes)
+{
+  g_bytes_unref (bytes);
+}
+
+static void
+free_text (const void *data, size_t len, void *text)
+{
+  g_free (text);
+}
+
+/* Answers with @body, a JSON text the buffer refers to (NULL: none): it
+ * goes out as it is, not copied, and @body_free frees @body_data once it has
+ * been written. */
+static void
+send_reply (KbcRequest *self,
+            guint status,
+            const char *body,
+            gsize body_len,
+            evbuffer_ref_cleanup_cb body_free,
+            void *body_data)
 {
   struct evbuffer *buffer = NULL;
 
@@ -487,7 +507,12 @@ send_reply (KbcRequest *self, guint status, const char *body, gsize body_len)
     {
       kbc_request_set_header (self, "Content-Type", "application/json");
       buffer = evbuffer_new ();
-      evbuffer_add (buffer, body, body_len);
+      if (body_len == 0 ||
+          evbuffer_add_reference (buffer, body, body_len, body_free, body_data) != 0)
+        {
+          evbuffer_add (buffer, body, body_len);
+          body_free (body, body_len, body_data);
+        }
     }
   if (self->server->stopping)
     kbc_request_set_header (self, "Connection", "close");
@@ -506,15 +531,15 @@ kbc_request_reply_bytes (KbcRequest *self, guint status, GBytes *json)
   gsize len;
   const char *text = g_bytes_get_data (json, &len);
 
-  send_reply (self, status, text, len);
+  send_reply (self, status, text, len, unref_bytes, g_bytes_ref (json));
 }
 
 void
 kbc_request_reply_json (KbcRequest *self, guint status, JsonNode *node)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  char *text = json_to_string (node, FALSE);
 
-  send_reply (self, status, text, strlen (text));
+  send_reply (self, status, text, strlen (text), free_text, text);
 }
 
 void
@@ -529,7 +554,7 @@ kbc_request_reply_builder (KbcRequest *self, guint status, JsonBuilder *builder)
 void
 kbc_request_reply_empty (KbcRequest *self, guint status)
 {
-  send_reply (self, status, NULL, 0);
+  send_reply (self, status, NULL, 0, NULL, NULL);
 }
 
 void
