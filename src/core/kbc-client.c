@@ -929,21 +929,10 @@ new_request (KbcClient *self,
   return task;
 }
 
+/* Sends a request made by new_request(), if there is one. */
 static void
-start_request (KbcClient *self,
-               const char *method,
-               const char *path,
-               JsonNode *body,
-               gboolean poll,
-               gboolean names_item,
-               gpointer source_tag,
-               GCancellable *cancellable,
-               GAsyncReadyCallback callback,
-               gpointer user_data)
+send_request (GTask *task)
 {
-  GTask *task = new_request (self, method, path, body, poll, names_item, source_tag, cancellable,
-                             callback, user_data);
-
   if (task != NULL)
     send_attempt (task);
 }
@@ -962,8 +951,8 @@ kbc_client_request_async (KbcClient *self,
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_request (self, method, path, body, FALSE, FALSE, kbc_client_request_async, cancellable,
-                 callback, user_data);
+  send_request (new_request (self, method, path, body, FALSE, FALSE, kbc_client_request_async,
+                             cancellable, callback, user_data));
 }
 
 void
@@ -981,8 +970,8 @@ kbc_client_request_item_async (KbcClient *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   /* One source tag: kbc_client_request_finish() ends both. */
-  start_request (self, method, path, body, FALSE, TRUE, kbc_client_request_async, cancellable,
-                 callback, user_data);
+  send_request (new_request (self, method, path, body, FALSE, TRUE, kbc_client_request_async,
+                             cancellable, callback, user_data));
 }
 
 JsonNode *
@@ -1006,8 +995,8 @@ kbc_client_poll_async (KbcClient *self,
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  start_request (self, "GET", path, NULL, TRUE, FALSE, kbc_client_poll_async, cancellable, callback,
-                 user_data);
+  send_request (new_request (self, "GET", path, NULL, TRUE, FALSE, kbc_client_poll_async,
+                             cancellable, callback, user_data));
 }
 
 void
