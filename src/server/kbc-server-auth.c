@@ -207,93 +207,99 @@ kbc_auth_issue_session (KbcServer *server,
   return token_string;
 }
 
+/* The user's features: the column is JSON text, "[]" unless someone put
+ * more there; anything but an array is sent as []. */
 static void
-add_features (JsonBuilder *builder, const char *features)
+add_features (GString *text, const char *features)
 {
   g_autoptr (JsonNode) node = NULL;
 
-  json_builder_set_member_name (builder, "features");
-  if (features != NULL)
-    node = json_from_string (features, NULL);
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    json_builder_add_value (builder, g_steal_pointer (&node));
-  else
+  kbc_json_text_member (text, "features");
+  if (features == NULL || g_str_equal (features, "[]"))
     {
-      json_builder_begin_array (builder);
-      json_builder_end_array (builder);
+      g_string_append (text, "[]");
+      return;
     }
+  node = json_from_string (features, NULL);
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autofree char *array = json_to_string (node, FALSE);
+
+      g_string_append (text, array);
+    }
+  else
+    g_string_append (text, "[]");
 }
 
-JsonNode *
-kbc_auth_token_json (KbcToken *token,
+static gsize
+text_len (const char *text)
+{
+  return text != NULL ? strlen (text) : 0;
+}
+
+GString *
+kbc_auth_token_text (KbcToken *token,
                      KbcUser *user,
                      gboolean mfa_enabled,
                      const char *token_string,
                      gint64 now)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  gboolean expired = kbc_token_is_expired (token, now);
+  /* Big enough for all of it, each string escaped at its longest (6 bytes
+   * a byte), so the one with a secret never grows and leaves a copy
+   * behind: kbc_request_reply_secret(). */
+  GString *text = g_string_sized_new (
+      1024 + 6 * (text_len (token->description) + 2 * text_len (user->name) +
+                  text_len (user->email) + text_len (user->features) + text_len (token_string)));
 
-  json_builder_begin_object (builder);
+  g_string_append_c (text, '{');
   if (token_string != NULL)
     {
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, "ok");
+      kbc_json_text_member (text, "status");
+      kbc_json_text_string (text, "ok");
     }
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, token->id);
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, token->description);
-  kbc_json_add_time (builder, "created", token->created);
-  kbc_json_add_time (builder, "lastUsed", token->last_used);
-  kbc_json_add_time (builder, "expires", token->expires);
-  json_builder_set_member_name (builder, "isSessionToken");
-  json_builder_add_boolean_value (builder, g_str_equal (token->type, KBC_TOKEN_TYPE_SESSION));
-  json_builder_set_member_name (builder, "isExpired");
-  json_builder_add_boolean_value (builder, expired);
-  json_builder_set_member_name (builder, "isDisabled");
-  json_builder_add_boolean_value (builder, token->disabled);
-  json_builder_set_member_name (builder, "scopes");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
+  kbc_json_text_int (text, "id", token->id);
+  kbc_json_text_member (text, "description");
+  kbc_json_text_string (text, token->description);
+  kbc_json_text_time (text, "created", token->created);
+  kbc_json_text_time (text, "lastUsed", token->last_used);
+  kbc_json_text_time (text, "expires", token->expires);
+  kbc_json_text_boolean (text, "isSessionToken", g_str_equal (token->type, KBC_TOKEN_TYPE_SESSION));
+  kbc_json_text_boolean (text, "isExpired", kbc_token_is_expired (token, now));
+  kbc_json_text_boolean (text, "isDisabled", token->disabled);
+  kbc_json_text_member (text, "scopes");
+  g_string_append (text, "[]");
   /* The reference's type of a user's token, session or personal alike;
    * isSessionToken tells them apart. */
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, KBC_TOKEN_TYPE_ADMIN);
+  kbc_json_text_member (text, "type");
+  kbc_json_text_string (text, KBC_TOKEN_TYPE_ADMIN);
 
-  json_builder_set_member_name (builder, "creator");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, user->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, user->name);
-  json_builder_end_object (builder);
+  kbc_json_text_member (text, "creator");
+  g_string_append_c (text, '{');
+  kbc_json_text_int (text, "id", user->id);
+  kbc_json_text_member (text, "name");
+  kbc_json_text_string (text, user->name);
+  g_string_append_c (text, '}');
 
-  json_builder_set_member_name (builder, "user");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, user->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, user->name);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, user->email);
-  json_builder_set_member_name (builder, "mfaEnabled");
-  json_builder_add_boolean_value (builder, mfa_enabled);
-  add_features (builder, user->features);
-  json_builder_set_member_name (builder, "canAccessLogs");
-  json_builder_add_boolean_value (builder, user->can_access_logs);
-  json_builder_set_member_name (builder, "isSuperAdmin");
-  json_builder_add_boolean_value (builder, user->is_super_admin);
-  json_builder_end_object (builder);
+  kbc_json_text_member (text, "user");
+  g_string_append_c (text, '{');
+  kbc_json_text_int (text, "id", user->id);
+  kbc_json_text_member (text, "name");
+  kbc_json_text_string (text, user->name);
+  kbc_json_text_member (text, "email");
+  kbc_json_text_string (text, user->email);
+  kbc_json_text_boolean (text, "mfaEnabled", mfa_enabled);
+  add_features (text, user->features);
+  kbc_json_text_boolean (text, "canAccessLogs", user->can_access_logs);
+  kbc_json_text_boolean (text, "isSuperAdmin", user->is_super_admin);
+  g_string_append_c (text, '}');
 
   if (token_string != NULL)
     {
-      json_builder_set_member_name (builder, "token");
-      json_builder_add_string_value (builder, token_string);
+      kbc_json_text_member (text, "token");
+      kbc_json_text_string (text, token_string);
     }
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  g_string_append_c (text, '}');
+  return text;
 }
 
 void
@@ -301,7 +307,7 @@ kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KbcToken) token = NULL;
-  g_autoptr (JsonNode) node = NULL;
+  GString *text;
   g_autofree char *token_string = NULL;
   gboolean new_client = FALSE;
 
@@ -335,10 +341,10 @@ kbc_auth_reply_session (KbcRequest *request, KbcUser *user)
         g_message ("Could not send the sign-in notification: %s", notify_error->message);
     }
 
-  node = kbc_auth_token_json (token, user, kbc_mfa_is_enabled (request->server->store, user->id),
+  text = kbc_auth_token_text (token, user, kbc_mfa_is_enabled (request->server->store, user->id),
                               token_string, request->now);
   explicit_bzero (token_string, strlen (token_string));
-  kbc_request_reply_json (request, 201, node);
+  kbc_request_reply_secret (request, 201, text);
 }
 
 /* ---- POST /manage/auth/login ---- */
@@ -460,10 +466,9 @@ logout (KbcRequest *request)
 static void
 verify (KbcRequest *request)
 {
-  g_autoptr (JsonNode) node =
-      kbc_auth_token_json (request->token, request->user, request->mfa_enabled, NULL, request->now);
-
-  kbc_request_reply_json (request, 200, node);
+  kbc_request_reply_text (request, 200,
+                          kbc_auth_token_text (request->token, request->user, request->mfa_enabled,
+                                               NULL, request->now));
 }
 
 /* ---- GET /manage/auth/methods ---- */

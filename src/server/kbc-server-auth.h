@@ -61,7 +61,7 @@ char       *kbc_auth_issue_session      (KbcServer   *server,
                                          GError     **error);
 /* The token object of /manage/tokens/verify; with @token_string (and
  * "status":"ok") for the sign-in answer. */
-JsonNode   *kbc_auth_token_json         (KbcToken    *token,
+GString    *kbc_auth_token_text         (KbcToken    *token,
                                          KbcUser     *user,
                                          gboolean     mfa_enabled,
                                          const char  *token_string,

@@ -56,17 +56,40 @@ local_zone (void)
   return (GTimeZone *) zone;
 }
 
+/* The last second GDateTime can hold: 9999-12-31T23:59:59Z. */
+#define LAST_UNIX_TIME G_GINT64_CONSTANT (253402300799)
+
+/* kbc_time_format() of @unix_time in the local zone, into @out, without a
+ * GDateTime: three of them per time were a tenth of a verification. */
+static gboolean
+format_time (gint64 unix_time, char out[KBC_TIME_TEXT_SIZE])
+{
+  GTimeZone *zone = local_zone ();
+  gint interval;
+  gint32 offset = 0;
+  time_t local;
+  struct tm tm;
+
+  if (unix_time <= 0 || unix_time > LAST_UNIX_TIME)
+    return FALSE;
+  interval = g_time_zone_find_interval (zone, G_TIME_TYPE_UNIVERSAL, unix_time);
+  if (interval >= 0)
+    offset = g_time_zone_get_offset (zone, interval);
+  local = (time_t) (unix_time + offset);
+  if (gmtime_r (&local, &tm) == NULL || tm.tm_year + 1900 > 9999)
+    return FALSE;
+  g_snprintf (out, KBC_TIME_TEXT_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d%02d", tm.tm_year + 1900,
+              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset < 0 ? '-' : '+',
+              ABS (offset) / 3600, ABS (offset) / 60 % 60);
+  return TRUE;
+}
+
 char *
 kbc_server_format_time (gint64 unix_time)
 {
-  g_autoptr (GDateTime) time = NULL;
-  g_autoptr (GDateTime) utc = NULL;
+  char text[KBC_TIME_TEXT_SIZE];
 
-  if (unix_time <= 0)
-    return NULL;
-  utc = g_date_time_new_from_unix_utc (unix_time);
-  time = utc != NULL ? g_date_time_to_timezone (utc, local_zone ()) : NULL;
-  return time != NULL ? kbc_time_format (time) : NULL;
+  return format_time (unix_time, text) ? g_strdup (text) : NULL;
 }
 
 void
@@ -79,6 +102,100 @@ kbc_json_add_time (JsonBuilder *builder, const char *member, gint64 unix_time)
     json_builder_add_string_value (builder, text);
   else
     json_builder_add_null_value (builder);
+}
+
+/* ---- JSON written as text ---- */
+
+void
+kbc_json_text_member (GString *text, const char *name)
+{
+  char last = text->len > 0 ? text->str[text->len - 1] : '{';
+
+  if (last != '{' && last != '[')
+    g_string_append_c (text, ',');
+  kbc_json_text_string (text, name);
+  g_string_append_c (text, ':');
+}
+
+void
+kbc_json_text_string (GString *text, const char *value)
+{
+  g_autofree char *valid = NULL;
+  const char *p;
+
+  if (value == NULL)
+    {
+      g_string_append (text, "null");
+      return;
+    }
+  /* As json-glib would have sent it: UTF-8, invalid bytes replaced. */
+  if (!g_utf8_validate (value, -1, NULL))
+    value = valid = g_utf8_make_valid (value, -1);
+
+  g_string_append_c (text, '"');
+  for (p = value; *p != '\0'; p++)
+    {
+      const char *run = p;
+
+      while (*p != '"' && *p != '\\' && (guchar) *p >= 0x20)
+        p++;
+      g_string_append_len (text, run, p - run);
+      switch (*p)
+        {
+          case '\0':
+            g_string_append_c (text, '"');
+            return;
+          case '"':
+            g_string_append (text, "\\\"");
+            break;
+          case '\\':
+            g_string_append (text, "\\\\");
+            break;
+          case '\n':
+            g_string_append (text, "\\n");
+            break;
+          case '\r':
+            g_string_append (text, "\\r");
+            break;
+          case '\t':
+            g_string_append (text, "\\t");
+            break;
+          default:
+            g_string_append_printf (text, "\\u%04x", (guchar) *p);
+            break;
+        }
+    }
+  g_string_append_c (text, '"');
+}
+
+void
+kbc_json_text_int (GString *text, const char *member, gint64 value)
+{
+  kbc_json_text_member (text, member);
+  g_string_append_printf (text, "%" G_GINT64_FORMAT, value);
+}
+
+void
+kbc_json_text_boolean (GString *text, const char *member, gboolean value)
+{
+  kbc_json_text_member (text, member);
+  g_string_append (text, value ? "true" : "false");
+}
+
+void
+kbc_json_text_time (GString *text, const char *member, gint64 unix_time)
+{
+  char time[KBC_TIME_TEXT_SIZE];
+
+  kbc_json_text_member (text, member);
+  if (format_time (unix_time, time))
+    {
+      g_string_append_c (text, '"');
+      g_string_append (text, time);
+      g_string_append_c (text, '"');
+    }
+  else
+    g_string_append (text, "null");
 }
 
 /* ---- requests ---- */
@@ -479,6 +596,13 @@ free_text (const void *data, size_t len, void *text)
   g_free (text);
 }
 
+static void
+wipe_text (const void *data, size_t len, void *text)
+{
+  explicit_bzero (text, len);
+  g_free (text);
+}
+
 /* Answers with @body, a JSON text the buffer refers to (NULL: none): it
  * goes out as it is, not copied, and @body_free frees @body_data once it has
  * been written. */
@@ -540,6 +664,26 @@ kbc_request_reply_json (KbcRequest *self, guint status, JsonNode *node)
   char *text = json_to_string (node, FALSE);
 
   send_reply (self, status, text, strlen (text), free_text, text);
+}
+
+void
+kbc_request_reply_text (KbcRequest *self, guint status, GString *text)
+{
+  gsize len = text->len;
+  char *body = g_string_free (text, FALSE);
+
+  send_reply (self, status, body, len, free_text, body);
+}
+
+void
+kbc_request_reply_secret (KbcRequest *self, guint status, GString *text)
+{
+  gsize len = text->len;
+  char *body = g_string_free (text, FALSE);
+
+  /* Wiped once sent. A GString that grew left its old buffers unwiped:
+   * the caller sizes it (g_string_sized_new()) not to grow. */
+  send_reply (self, status, body, len, wipe_text, body);
 }
 
 void

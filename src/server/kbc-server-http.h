@@ -233,6 +233,14 @@ void        kbc_request_reply_bytes    (KbcRequest            *self,
 void        kbc_request_reply_json     (KbcRequest            *self,
                                         guint                  status,
                                         JsonNode              *node);
+/* @text (JSON) as it is; this frees it. */
+void        kbc_request_reply_text     (KbcRequest            *self,
+                                        guint                  status,
+                                        GString               *text);
+/* The same for a text with a secret in it: wiped once it is sent. */
+void        kbc_request_reply_secret   (KbcRequest            *self,
+                                        guint                  status,
+                                        GString               *text);
 /* The same with the root of @builder (json_builder_get_root() returns a
  * new reference: this frees it). */
 void        kbc_request_reply_builder  (KbcRequest            *self,
@@ -262,9 +270,32 @@ void        kbc_request_reply_too_many (KbcRequest            *self,
 void        kbc_request_reply_internal (KbcRequest            *self,
                                         const GError          *error);
 
+/* "2026-12-01T13:14:15+0100" and its NUL. */
+#define KBC_TIME_TEXT_SIZE 32
+
 /* Formats a Unix time as Keboola does; NULL for 0. */
 char       *kbc_server_format_time     (gint64                 unix_time);
 void        kbc_json_add_time          (JsonBuilder           *builder,
+                                        const char            *member,
+                                        gint64                 unix_time);
+
+/* JSON written straight into text, for the answers sent most often: a
+ * builder and a generator cost a verification more than its queries. Each
+ * value after the first in an object or array gets its comma from the
+ * text's last character. */
+void        kbc_json_text_member       (GString               *text,
+                                        const char            *name);
+/* @value escaped and quoted; NULL: null. */
+void        kbc_json_text_string       (GString               *text,
+                                        const char            *value);
+void        kbc_json_text_int          (GString               *text,
+                                        const char            *member,
+                                        gint64                 value);
+void        kbc_json_text_boolean      (GString               *text,
+                                        const char            *member,
+                                        gboolean               value);
+/* kbc_server_format_time(), or null. */
+void        kbc_json_text_time         (GString               *text,
                                         const char            *member,
                                         gint64                 unix_time);
 
