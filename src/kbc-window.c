@@ -516,6 +516,19 @@ is_starting (KbcWindow *self)
   return KBC_IS_APPLICATION (app) && kbc_application_get_starting (KBC_APPLICATION (app));
 }
 
+/* The sign-in form, made the first time it is needed: a start with a
+ * saved session never shows it, and making it cost the first frame ~10 ms. */
+static KbcSignInPage *
+ensure_sign_in_page (KbcWindow *self)
+{
+  if (self->sign_in_page == NULL)
+    {
+      self->sign_in_page = kbc_sign_in_page_new (self->session);
+      adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+    }
+  return self->sign_in_page;
+}
+
 /* One view at a time, each only while it is true: "start" (nothing yet)
  * until the first restore knows whether there is a session, "busy" while
  * one is being restored or signed out, then the sign-in form or the
@@ -549,6 +562,8 @@ state_changed_cb (KbcWindow *self)
          * session it may hold. */
         if (is_starting (self))
           break;
+        /* Made before the pages go, so no state between is ever seen. */
+        ensure_sign_in_page (self);
         clear_pages (self);
         kbc_sign_in_page_reset (self->sign_in_page, kbc_session_get_message (self->session));
         if (self->use_local && !self->local_offered)
@@ -588,9 +603,6 @@ setup (KbcWindow *self, KbcApplication *app)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-
-  self->sign_in_page = kbc_sign_in_page_new (self->session);
-  adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
 
   g_object_bind_property (self->session, "account", self->account_bindings, "source",
                           G_BINDING_SYNC_CREATE);

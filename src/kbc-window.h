@@ -28,6 +28,7 @@ G_DECLARE_FINAL_TYPE (KbcWindow, kbc_window, KBC, WINDOW, AdwApplicationWindow)
 KbcWindow     *kbc_window_new              (KbcApplication *application);
 void           kbc_window_add_toast        (KbcWindow      *self,
                                             AdwToast       *toast);
+/* NULL until the sign-in form is first shown. */
 KbcSignInPage *kbc_window_get_sign_in_page (KbcWindow      *self);
 /* "busy", "sign-in" or "main". */
 const char    *kbc_window_get_view         (KbcWindow      *self);

@@ -249,10 +249,13 @@ restored_change_sign_out (KbcApplication *app, KbcWindow *window, gpointer data)
 static void
 nothing_to_restore (KbcApplication *app, KbcWindow *window, gpointer data)
 {
-  KbcSignInPage *page = kbc_window_get_sign_in_page (window);
-  GtkWidget *email_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "email_row");
+  KbcSignInPage *page;
+  GtkWidget *email_row;
 
+  /* The form is made when the window first shows it. */
   kbc_gui_wait_view (window, "sign-in");
+  page = kbc_window_get_sign_in_page (window);
+  email_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "email_row");
   g_assert_null (kbc_sign_in_page_get_message (page));
   /* The email is remembered, the password is not. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (email_row)), ==, EMAIL);
@@ -476,9 +479,9 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
   /* The demo's password changed: the card no longer offers the seeded one. */
   {
     KbcAccount *account = kbc_session_get_account (kbc_application_get_session (app));
-    KbcSignInPage *page = kbc_window_get_sign_in_page (window);
-    GtkWidget *password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
-    AdwActionRow *demo_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "demo_row");
+    KbcSignInPage *page;
+    GtkWidget *password_row;
+    AdwActionRow *demo_row;
     g_autoptr (GAsyncResult) result = NULL;
     g_autoptr (GError) error = NULL;
 
@@ -492,6 +495,10 @@ local_restored (KbcApplication *app, KbcWindow *window, gpointer data)
 
     kbc_gui_sign_out (window);
     g_assert_null (kbc_gui_keyring_lookup ("local", KBC_DEMO_EMAIL));
+    /* The form is made when the window first shows it. */
+    page = kbc_window_get_sign_in_page (window);
+    password_row = kbc_gui_child (page, KBC_TYPE_SIGN_IN_PAGE, "password_row");
+    demo_row = kbc_gui_template_child (page, KBC_TYPE_SIGN_IN_PAGE, "demo_row");
     g_assert_null (strstr (adw_action_row_get_subtitle (demo_row), KBC_DEMO_PASSWORD));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.use-demo", NULL));
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, "");
