@@ -9,9 +9,15 @@
 #include "kbc-error.h"
 #include "kbc-json.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #define TOKEN_HEADER     "X-KBC-ManageApiToken"
 #define TIMEOUT_SECONDS  30 /* of silence, connecting or mid-answer (KbcClient:timeout) */
@@ -19,6 +25,9 @@
 #define FIRST_BACKOFF_MS 500
 /* Bodies larger than this are parsed in a worker thread. */
 #define THREADED_PARSE_BYTES (64 * 1024)
+/* The nice value of the thread that parses the rest of a long list once
+ * its head is out (parse_list_thread()). */
+#define LIST_REST_NICE 10
 /* No answer of the API comes near this (10,000 notifications are ~5 MB);
  * a body that grows past it is refused rather than kept in memory. The
  * buffer grows in powers of two, so this is one. */
@@ -587,21 +596,43 @@ send_head (GTask *task, Request *request)
 }
 
 static void
-parse_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+return_parsed (GTask *task, Request *request)
 {
-  Request *request = task_data;
   GError *error = NULL;
-  JsonNode *node;
-
-  if (request->head_func != NULL)
-    send_head (task, request);
-
-  node = parse_body (request->response, &error);
+  JsonNode *node = parse_body (request->response, &error);
 
   if (node == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+parse_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  return_parsed (task, task_data);
+}
+
+/* A long list with a head: the head first, then the rest at a lower
+ * priority, so that on a machine with few cores the window and the display
+ * server drawing the head's rows come before it (the first rows of 10,000
+ * notifications painted 24-32 ms after the answer this way, 30-39 ms
+ * without). A thread of its own, not one of GTask's shared ones: a
+ * thread's priority cannot be raised again. Takes over @data, the task. */
+static gpointer
+parse_list_thread (gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  Request *request = g_task_get_task_data (task);
+
+  send_head (task, request);
+#ifdef __linux__
+  /* On Linux a nice value is the thread's own; raising it always works. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), LIST_REST_NICE) != 0)
+    g_debug ("Could not lower the list parser's priority: %s", g_strerror (errno));
+#endif
+  return_parsed (task, request);
+  return NULL;
 }
 
 /* The attempt failed before a whole answer came; takes over @task_ and
@@ -715,7 +746,11 @@ answer_came (GTask *task_, GBytes *bytes_)
       if (len > THREADED_PARSE_BYTES)
         {
           request->response = g_steal_pointer (&bytes);
-          g_task_run_in_thread (task, parse_in_thread);
+          if (request->head_func != NULL)
+            g_thread_unref (
+                g_thread_new ("kbc-list-parser", parse_list_thread, g_steal_pointer (&task)));
+          else
+            g_task_run_in_thread (task, parse_in_thread);
           return;
         }
 
