@@ -42,7 +42,7 @@ check_strings (const char *const *strings, gsize n)
     {
       if (i > 0)
         g_string_append_c (text, ',');
-      kbc_json_text_string (text, strings[i]);
+      kbc_json_text_string (text, NULL, strings[i]);
     }
   g_string_append_c (text, ']');
   node = parse (text->str);
@@ -118,7 +118,8 @@ test_members (void)
   g_string_append_c (text, '{');
   kbc_json_text_boolean (text, "no", FALSE);
   kbc_json_text_member (text, "none");
-  kbc_json_text_string (text, NULL);
+  kbc_json_text_string (text, NULL, NULL);
+  kbc_json_text_string (text, "quote", "\"");
   g_string_append_c (text, '}');
   kbc_json_text_time (text, "never", 0);
   kbc_json_text_member (text, "a \"quoted\" name");
@@ -134,6 +135,9 @@ test_members (void)
       json_object_get_boolean_member (json_object_get_object_member (object, "inner"), "no"));
   g_assert_true (
       json_object_get_null_member (json_object_get_object_member (object, "inner"), "none"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (object, "inner"), "quote"), ==,
+      "\"");
   g_assert_true (json_object_get_null_member (object, "never"));
   g_assert_cmpint (json_object_get_int_member (object, "a \"quoted\" name"), ==, -1);
 }

@@ -254,12 +254,10 @@ kbc_auth_token_text (KbcToken *token,
   g_string_append_c (text, '{');
   if (token_string != NULL)
     {
-      kbc_json_text_member (text, "status");
-      kbc_json_text_string (text, "ok");
+      kbc_json_text_string (text, "status", "ok");
     }
   kbc_json_text_int (text, "id", token->id);
-  kbc_json_text_member (text, "description");
-  kbc_json_text_string (text, token->description);
+  kbc_json_text_string (text, "description", token->description);
   kbc_json_text_time (text, "created", token->created);
   kbc_json_text_time (text, "lastUsed", token->last_used);
   kbc_json_text_time (text, "expires", token->expires);
@@ -270,23 +268,19 @@ kbc_auth_token_text (KbcToken *token,
   g_string_append (text, "[]");
   /* The reference's type of a user's token, session or personal alike;
    * isSessionToken tells them apart. */
-  kbc_json_text_member (text, "type");
-  kbc_json_text_string (text, KBC_TOKEN_TYPE_ADMIN);
+  kbc_json_text_string (text, "type", KBC_TOKEN_TYPE_ADMIN);
 
   kbc_json_text_member (text, "creator");
   g_string_append_c (text, '{');
   kbc_json_text_int (text, "id", user->id);
-  kbc_json_text_member (text, "name");
-  kbc_json_text_string (text, user->name);
+  kbc_json_text_string (text, "name", user->name);
   g_string_append_c (text, '}');
 
   kbc_json_text_member (text, "user");
   g_string_append_c (text, '{');
   kbc_json_text_int (text, "id", user->id);
-  kbc_json_text_member (text, "name");
-  kbc_json_text_string (text, user->name);
-  kbc_json_text_member (text, "email");
-  kbc_json_text_string (text, user->email);
+  kbc_json_text_string (text, "name", user->name);
+  kbc_json_text_string (text, "email", user->email);
   kbc_json_text_boolean (text, "mfaEnabled", mfa_enabled);
   add_features (text, user->features);
   kbc_json_text_boolean (text, "canAccessLogs", user->can_access_logs);
@@ -295,8 +289,7 @@ kbc_auth_token_text (KbcToken *token,
 
   if (token_string != NULL)
     {
-      kbc_json_text_member (text, "token");
-      kbc_json_text_string (text, token_string);
+      kbc_json_text_string (text, "token", token_string);
     }
   g_string_append_c (text, '}');
   return text;

@@ -113,16 +113,18 @@ kbc_json_text_member (GString *text, const char *name)
 
   if (last != '{' && last != '[')
     g_string_append_c (text, ',');
-  kbc_json_text_string (text, name);
+  kbc_json_text_string (text, NULL, name);
   g_string_append_c (text, ':');
 }
 
 void
-kbc_json_text_string (GString *text, const char *value)
+kbc_json_text_string (GString *text, const char *member, const char *value)
 {
   g_autofree char *valid = NULL;
   const char *p;
 
+  if (member != NULL)
+    kbc_json_text_member (text, member);
   if (value == NULL)
     {
       g_string_append (text, "null");

@@ -285,8 +285,10 @@ void        kbc_json_add_time          (JsonBuilder           *builder,
  * text's last character. */
 void        kbc_json_text_member       (GString               *text,
                                         const char            *name);
-/* @value escaped and quoted; NULL: null. */
+/* @value escaped and quoted (NULL: null), as @member (NULL: a value
+ * alone, in an array or after kbc_json_text_member()). */
 void        kbc_json_text_string       (GString               *text,
+                                        const char            *member,
                                         const char            *value);
 void        kbc_json_text_int          (GString               *text,
                                         const char            *member,

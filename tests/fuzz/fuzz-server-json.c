@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     .features = input,
   };
 
-  kbc_json_text_string (text, input);
+  kbc_json_text_string (text, NULL, input);
   g_string_append_c (text, ']');
   node = parse (text);
   g_assert (JSON_NODE_HOLDS_ARRAY (node));
