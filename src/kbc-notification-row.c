@@ -111,7 +111,6 @@ update (KbcNotificationRow *self)
 {
   KbcNotification *notification = self->notification;
   g_autofree char *meta = NULL;
-  GDateTime *created;
   gboolean unread;
 
   if (notification == NULL)
@@ -128,18 +127,6 @@ update (KbcNotificationRow *self)
                           *kbc_notification_get_markup (notification) != '\0');
   meta = meta_text (notification);
   gtk_label_set_label (self->meta_label, meta);
-
-  created = kbc_notification_get_created (notification);
-  if (created != NULL)
-    {
-      g_autoptr (GDateTime) local = g_date_time_to_local (created);
-      /* Translators: when a notification came, in full, as
-       * g_date_time_format() takes it.
-       * xgettext:no-c-format */
-      g_autofree char *full = g_date_time_format (local, _ ("%b %-d, %Y %H:%M"));
-
-      kbc_tooltip_set_text (GTK_WIDGET (self->meta_label), full);
-    }
 
   if (unread)
     gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
@@ -165,6 +152,28 @@ update (KbcNotificationRow *self)
                                         kbc_notification_get_project_id (notification), "");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->project_button), "window.show-project");
     }
+}
+
+/* The tooltip of the line under the title: when the notification came, in
+ * full. Made when asked for, not for every notification the list binds. */
+static char *
+full_date (GtkWidget *meta_label, gpointer user_data)
+{
+  KbcNotificationRow *self = user_data;
+  GDateTime *created;
+  g_autoptr (GDateTime) local = NULL;
+
+  if (self->notification == NULL)
+    return NULL;
+  created = kbc_notification_get_created (self->notification);
+  if (created == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (created);
+  /* Translators: when a notification came, in full, as
+   * g_date_time_format() takes it.
+   * xgettext:no-c-format */
+  return g_date_time_format (local, _ ("%b %-d, %Y %H:%M"));
 }
 
 /* Only web links leave the app, whatever the markup says. */
@@ -269,6 +278,7 @@ kbc_notification_row_init (KbcNotificationRow *self)
   /* Not in the template: a row is made for every notification in view
    * (kbc-tooltip.h). */
   kbc_tooltip_set_text (GTK_WIDGET (self->read_button), _ ("Mark as Read"));
+  kbc_tooltip_set_func (GTK_WIDGET (self->meta_label), full_date, self);
 
   /* A row follows its notification: read elsewhere, renamed by a refresh. */
   self->signals = g_signal_group_new (KBC_TYPE_NOTIFICATION);

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 /* clang-format off */
 
+/* Makes the text of @widget's tooltip when GTK asks for it: NULL for none. */
+typedef char *(*KbcTooltipFunc) (GtkWidget *widget,
+                                 gpointer   user_data);
+
 /* Gives @widget the tooltip @text (NULL or "" for none), as
  * gtk_widget_set_tooltip_text() does, but without asking the display where
  * the pointer is: GTK 4.8 does that for every visible widget that gets a
@@ -19,8 +23,16 @@ G_BEGIN_DECLS
  * description: set those as for any widget. */
 void kbc_tooltip_set_text (GtkWidget  *widget,
                            const char *text);
-/* The text kbc_tooltip_set_text() gave @widget, or NULL. */
-const char *kbc_tooltip_get_text (GtkWidget *widget);
+/* Gives @widget a tooltip whose text @func makes when GTK asks for it (as
+ * the pointer rests on @widget or it has the keyboard focus): for a text
+ * that costs something to make, such as a date in full, and that a list's
+ * row would otherwise make for every item it binds. @user_data must
+ * outlive @widget. */
+void kbc_tooltip_set_func (GtkWidget      *widget,
+                           KbcTooltipFunc  func,
+                           gpointer        user_data);
+/* The text of @widget's tooltip as GTK would show it now, or NULL. */
+char *kbc_tooltip_dup_text (GtkWidget *widget);
 
 /* clang-format on */
 
