@@ -174,6 +174,7 @@ scroll_tick (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
 static void
 scroll (GtkWidget *window,
         KbcBenchClock *clock,
+        const char *what,
         GtkAdjustment *adjustment,
         double step,
         double *worst,
@@ -182,7 +183,7 @@ scroll (GtkWidget *window,
 {
   Scroll state = { adjustment, 0, step > 0 ? WHEEL_FRAMES : FRAMES_TO_END, step };
 
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, what);
   gtk_widget_add_tick_callback (window, scroll_tick, &state, NULL);
   KBC_TEST_WAIT_FOR (state.frame >= state.n_frames);
   /* The frame of the last step. */
@@ -207,6 +208,7 @@ run (const Kind *kind, guint count, Figures *figures)
   GtkAdjustment *adjustment;
   Shown shown = { kind, NULL, NULL };
   gint64 painted, answered;
+  char *what;
 
   kbc_test_server_add_user (server, EMAIL, "Bench", PASSWORD);
   kind->insert (server, EMAIL, count);
@@ -223,7 +225,7 @@ run (const Kind *kind, guint count, Figures *figures)
   /* The page asks for the list as it is built (notifications) or shown
    * (tokens). */
   kbc_bench_responses_reset ();
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, "loading");
   page = kind->new_page (account);
   shown.list = kind->list (page);
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -257,14 +259,18 @@ run (const Kind *kind, guint count, Figures *figures)
   scrolled = gtk_widget_get_ancestor (shown.list, GTK_TYPE_SCROLLED_WINDOW);
   g_assert_nonnull (scrolled);
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  scroll (window, clock, adjustment, 0, &figures->end_worst_ms, &figures->end_mean_ms,
+  what = g_strdup_printf ("%u %s, scrolling to the end", count, kind->name);
+  scroll (window, clock, what, adjustment, 0, &figures->end_worst_ms, &figures->end_mean_ms,
           &figures->end_frames);
+  g_free (what);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
 
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
   kbc_bench_clock_idle (clock, 300);
-  scroll (window, clock, adjustment, WHEEL_STEP_PX, &figures->wheel_worst_ms,
+  what = g_strdup_printf ("%u %s, scrolling %d px a frame", count, kind->name, WHEEL_STEP_PX);
+  scroll (window, clock, what, adjustment, WHEEL_STEP_PX, &figures->wheel_worst_ms,
           &figures->wheel_mean_ms, NULL);
+  g_free (what);
 
   printf ("%6u %s:\n"
           "  answer read to first rows painted: %7.1f ms (whole list in: %.1f ms; every row"

@@ -61,7 +61,7 @@ typedef struct
 static void
 sign_in (Bench *bench, KbcWindow *window, KbcBenchClock *clock)
 {
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, "signing in");
   kbc_gui_sign_in (window, kbc_test_server_get_url (bench->server), EMAIL, PASSWORD);
   kbc_gui_wait_view (window, "main");
   kbc_gui_wait_drawn (kbc_window_get_page (window, "account"));
@@ -88,7 +88,7 @@ enrol_totp (Bench *bench, KbcWindow *window, KbcBenchClock *clock)
   gsize secret_len;
 
   g_assert_nonnull (group);
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, "TOTP enrolment");
   g_assert_true (gtk_widget_activate_action (group, "mfa.enable", NULL));
   KBC_TEST_WAIT_FOR ((chooser = kbc_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (chooser, "totp");
@@ -136,7 +136,7 @@ register_key (Bench *bench, KbcWindow *window, KbcBenchClock *clock)
 
   g_assert_nonnull (group);
   kbc_soft_key_set_touch (key, KBC_SOFT_KEY_TOUCH_DELAYED, TOUCH_DELAY_MS);
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, "key registration");
   g_signal_emit_by_name (kbc_gui_template_child (group, KBC_TYPE_KEYS_GROUP, "add_button"),
                          "clicked");
   password = kbc_gui_wait_password_dialog ("Add Security Key");
@@ -190,7 +190,7 @@ load_notifications (Bench *bench, KbcWindow *window, KbcBenchClock *clock)
   kbc_gui_wait_drawn (page);
   kbc_bench_insert_notifications (bench->server, EMAIL, N_NOTIFICATIONS);
 
-  kbc_bench_clock_reset (clock);
+  kbc_bench_clock_reset (clock, "loading notifications");
   kbc_window_poll_notifications (window);
   kbc_bench_wait_painted (GTK_WIDGET (window), list_painted, &listed, "the notifications painted");
   bench->notifications_ms = kbc_bench_clock_longest_tick_gap_ms (clock);

@@ -69,7 +69,9 @@ struct _KbcBenchClock
   GtkWidget *widget;
   GdkFrameClock *frame_clock;
   guint tick_id;
-  gulong paint_handler;
+  gulong phase_handlers[4];
+  gboolean print_frames; /* KBC_BENCH_FRAMES */
+  gint64 before_paint_us, updated_us, laid_out_us;
   gint64 last_tick_us;
   gint64 longest_tick_gap_us;
   gint64 last_paint_us;
@@ -90,6 +92,25 @@ tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Connected after GTK's own handlers: each marks the end of its phase. */
+static void
+before_paint_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
+{
+  self->before_paint_us = g_get_monotonic_time ();
+}
+
+static void
+update_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
+{
+  self->updated_us = g_get_monotonic_time ();
+}
+
+static void
+layout_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
+{
+  self->laid_out_us = g_get_monotonic_time ();
+}
+
 static void
 after_paint_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
 {
@@ -100,6 +121,13 @@ after_paint_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
       self->longest_frame_us = MAX (self->longest_frame_us, now - self->last_paint_us);
       self->frames_us += now - self->last_paint_us;
       self->n_frames++;
+      if (self->print_frames)
+        g_printerr ("# frame %u: %.1f ms (wait %.1f, update %.1f, layout %.1f, paint %.1f)\n",
+                    self->n_frames, (now - self->last_paint_us) / 1000.0,
+                    (self->before_paint_us - self->last_paint_us) / 1000.0,
+                    (self->updated_us - self->before_paint_us) / 1000.0,
+                    (self->laid_out_us - self->updated_us) / 1000.0,
+                    (now - self->laid_out_us) / 1000.0);
     }
   self->last_paint_us = now;
 }
@@ -113,7 +141,14 @@ kbc_bench_clock_new (GtkWidget *widget)
   self->widget = g_object_ref (widget);
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
   self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, self, NULL);
-  self->paint_handler =
+  self->print_frames = g_getenv ("KBC_BENCH_FRAMES") != NULL;
+  self->phase_handlers[0] =
+      g_signal_connect (self->frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  self->phase_handlers[1] =
+      g_signal_connect (self->frame_clock, "update", G_CALLBACK (update_cb), self);
+  self->phase_handlers[2] =
+      g_signal_connect (self->frame_clock, "layout", G_CALLBACK (layout_cb), self);
+  self->phase_handlers[3] =
       g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (after_paint_cb), self);
   return self;
 }
@@ -122,15 +157,18 @@ void
 kbc_bench_clock_free (KbcBenchClock *self)
 {
   gtk_widget_remove_tick_callback (self->widget, self->tick_id);
-  g_signal_handler_disconnect (self->frame_clock, self->paint_handler);
+  for (guint i = 0; i < G_N_ELEMENTS (self->phase_handlers); i++)
+    g_signal_handler_disconnect (self->frame_clock, self->phase_handlers[i]);
   g_object_unref (self->frame_clock);
   g_object_unref (self->widget);
   g_free (self);
 }
 
 void
-kbc_bench_clock_reset (KbcBenchClock *self)
+kbc_bench_clock_reset (KbcBenchClock *self, const char *what)
 {
+  if (self->print_frames)
+    g_printerr ("# %s, from %" G_GINT64_FORMAT " us\n", what, g_get_monotonic_time ());
   self->last_tick_us = 0;
   self->longest_tick_gap_us = 0;
   self->last_paint_us = 0;
@@ -171,7 +209,7 @@ kbc_bench_clock_idle (KbcBenchClock *self, guint ms)
 {
   gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
 
-  kbc_bench_clock_reset (self);
+  kbc_bench_clock_reset (self, "idle");
   KBC_TEST_WAIT_FOR (g_get_monotonic_time () >= until);
   return kbc_bench_clock_longest_tick_gap_ms (self);
 }

@@ -34,13 +34,23 @@ void        kbc_bench_line_untargeted   (const char   *group,
 /* The frame clock of @widget's window kept running (a tick callback that
  * asks for the next frame, as an animation does) and watched: the longest
  * gap between two ticks is the longest the main loop kept the window from
- * drawing; the gaps between two paints are the frame times. */
+ * drawing; the gaps between two paints are the frame times.
+ *
+ * With KBC_BENCH_FRAMES set in the environment, each frame measured is
+ * also written to stderr, split into its phases: the wait for the frame
+ * clock from the last paint, update (tick callbacks: a list binds its new
+ * rows), layout (measuring and allocating) and paint; and
+ * kbc_bench_clock_reset() writes the time in g_get_monotonic_time() (the
+ * CLOCK_MONOTONIC of `perf record -k CLOCK_MONOTONIC`), to pick a stretch
+ * out of a profile. */
 typedef struct _KbcBenchClock KbcBenchClock;
 
 KbcBenchClock *kbc_bench_clock_new       (GtkWidget     *widget);
 void        kbc_bench_clock_free        (KbcBenchClock *self);
-/* Forgets what was measured so far. */
-void        kbc_bench_clock_reset       (KbcBenchClock *self);
+/* Forgets what was measured so far. @what names what comes next in
+ * KBC_BENCH_FRAMES's lines. */
+void        kbc_bench_clock_reset       (KbcBenchClock *self,
+                                         const char    *what);
 double      kbc_bench_clock_longest_tick_gap_ms (KbcBenchClock *self);
 double      kbc_bench_clock_longest_frame_ms    (KbcBenchClock *self);
 double      kbc_bench_clock_mean_frame_ms       (KbcBenchClock *self);
