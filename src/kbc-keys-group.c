@@ -13,6 +13,7 @@
 #include "kbc-error.h"
 #include "kbc-password-dialog.h"
 #include "kbc-toast.h"
+#include "kbc-tooltip.h"
 
 struct _KbcKeysGroup
 {
@@ -98,7 +99,7 @@ key_button_new (const char *icon_name, const char *tooltip, const char *action, 
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  kbc_tooltip_set_text (button, tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-tooltip.h"
+
 /* More than this shows as "99+". */
 #define MAX_SHOWN_COUNT 99
 
@@ -62,7 +64,7 @@ update (KbcNotificationsButton *self)
     /* Translators: the bell button's name for screen readers and its tooltip. */
     self->label = g_strdup_printf (
         ngettext ("%u unread notification", "%u unread notifications", unread), unread);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), self->label);
+  kbc_tooltip_set_text (GTK_WIDGET (self->button), self->label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->label, -1);
 

@@ -29,6 +29,7 @@
 #include "kbc-soft-key.h"
 #include "kbc-test-gui.h"
 #include "kbc-test-utils.h"
+#include "kbc-tooltip.h"
 
 #define EMAIL    "grace.hopper@example.test"
 #define NAME     "Grace Hopper"
@@ -369,8 +370,14 @@ test_add_rename_remove (Fixture *fixture, gconstpointer data)
       GTK_REVEALER (find_widget (expander, GTK_TYPE_REVEALER, NULL))));
   kbc_gui_save_shot (fixture->window, "keys-group.png");
 
-  /* Rename "Blue key" with the row's own button. */
+  /* Rename "Blue key" with the row's own button, whose tooltip says so. */
   row = find_widget (expander, ADW_TYPE_ACTION_ROW, "Blue key");
+  {
+    g_autofree char *tooltip =
+        kbc_tooltip_dup_text (find_widget (row, GTK_TYPE_BUTTON, "keys.rename"));
+
+    g_assert_cmpstr (tooltip, ==, "Rename");
+  }
   click (find_widget (row, GTK_TYPE_BUTTON, "keys.rename"));
   KBC_TEST_WAIT_FOR (
       (prompt = (AdwMessageDialog *) kbc_gui_find_window_titled ("Rename Security Key")) != NULL);

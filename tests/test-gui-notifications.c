@@ -263,6 +263,12 @@ badge_and_page (KbcApplication *app, KbcWindow *window, gpointer data)
   }
   g_assert_true (gtk_widget_activate (read_button));
   wait_badge (window, "3");
+  {
+    g_autofree char *bell_tooltip = kbc_tooltip_dup_text (
+        kbc_gui_template_child (bell, KBC_TYPE_NOTIFICATIONS_BUTTON, "button"));
+
+    g_assert_cmpstr (bell_tooltip, ==, "3 unread notifications");
+  }
   KBC_TEST_WAIT_FOR (!gtk_widget_has_css_class (row, "unread"));
   g_assert_false (gtk_widget_get_visible (read_button));
   KBC_TEST_WAIT_FOR (server_says_read (fixture, window, second));
