@@ -197,6 +197,43 @@ wait_row (KbcNotificationsPage *page, const char *id)
   return wait.row;
 }
 
+/* The icon and Mark as Read lie over the row (kbc-notification-row.ui);
+ * the CSS keeps the labels clear of them, on either side: the title and
+ * the message start past the icon, the title stops short of the button, the
+ * message starts under it. */
+static void
+assert_row_clear (GtkWidget *row)
+{
+  const char *names[] = { "icon", "title_label", "message_label", "read_button" };
+  graphene_rect_t b[G_N_ELEMENTS (names)];
+  enum
+  {
+    ICON,
+    TITLE,
+    MESSAGE,
+    READ
+  };
+  gboolean rtl = gtk_widget_get_direction (row) == GTK_TEXT_DIR_RTL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (gtk_widget_compute_bounds (
+        kbc_gui_template_child (row, KBC_TYPE_NOTIFICATION_ROW, names[i]), row, &b[i]));
+
+  if (rtl)
+    {
+      g_assert_cmpfloat (b[TITLE].origin.x + b[TITLE].size.width, <=, b[ICON].origin.x);
+      g_assert_cmpfloat (b[MESSAGE].origin.x + b[MESSAGE].size.width, <=, b[ICON].origin.x);
+      g_assert_cmpfloat (b[READ].origin.x + b[READ].size.width, <=, b[TITLE].origin.x);
+    }
+  else
+    {
+      g_assert_cmpfloat (b[ICON].origin.x + b[ICON].size.width, <=, b[TITLE].origin.x);
+      g_assert_cmpfloat (b[ICON].origin.x + b[ICON].size.width, <=, b[MESSAGE].origin.x);
+      g_assert_cmpfloat (b[TITLE].origin.x + b[TITLE].size.width, <=, b[READ].origin.x);
+    }
+  g_assert_cmpfloat (b[READ].origin.y + b[READ].size.height, <=, b[MESSAGE].origin.y);
+}
+
 /* ---- the badge, the page, marking read ---- */
 
 static void
@@ -242,6 +279,15 @@ badge_and_page (KbcApplication *app, KbcWindow *window, gpointer data)
                    "href=\"https://status.keboola.com/\">the status page</a>.");
   g_assert_cmpstr (gtk_label_get_text (message), ==, "Read-only from 08:00; see the status page.");
   g_assert_true (kbc_gui_has_label (row, "Maintenance on Saturday"));
+  /* Laid out clear of the icon and the button, left to right and right to
+   * left. */
+  assert_row_clear (row);
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  kbc_gui_wait_drawn (row);
+  assert_row_clear (row);
+  kbc_gui_save_shot (GTK_WIDGET (window), "notifications-rtl.png");
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  kbc_gui_wait_drawn (row);
 
   /* Mark as Read on one row: the badge goes down at once, the server
    * agrees. */
