@@ -328,11 +328,9 @@ build_pages (KbcWindow *self, KbcAccount *account)
   gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->account_email_label), TRUE);
 
-  /* Selecting the first row builds and shows its page: at once, in place
-   * of the cached profile, not faded in over an empty page. */
-  gtk_stack_set_transition_type (self->page_stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  /* Selecting the first row builds and shows its page, in place of the
+   * cached profile. */
   gtk_list_box_select_row (self->sidebar, gtk_list_box_get_row_at_index (self->sidebar, 0));
-  gtk_stack_set_transition_type (self->page_stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   start_notifications (self, account);
   self->build_source = g_idle_add_full (G_PRIORITY_LOW, build_next_page_cb, self, NULL);

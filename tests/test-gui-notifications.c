@@ -145,6 +145,9 @@ open_page (KbcWindow *window)
   g_assert_true (KBC_IS_NOTIFICATIONS_PAGE (page));
   g_assert_true (gtk_widget_activate (button));
   kbc_test_wait_until (is_shown, page, "the notifications page to show");
+  /* In place of the page before, not faded over it: both are text. */
+  g_assert_false (gtk_stack_get_transition_running (
+      GTK_STACK (kbc_gui_template_child (window, KBC_TYPE_WINDOW, "page_stack"))));
   kbc_test_wait_until (page_state_is_list, page, "the notifications list");
   return KBC_NOTIFICATIONS_PAGE (page);
 }
