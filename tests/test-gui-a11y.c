@@ -85,6 +85,38 @@ check_step (Fixture *fixture, const char *step, const char *const *hidden)
   g_free (check.out);
 }
 
+/* No stack under @root fades one child into another: for a fifth of a
+ * second, both children's text would be drawn over each other. A slide
+ * moves them side by side, and no transition swaps them at once. */
+static void
+check_stacks (Fixture *fixture, GtkWidget *root, const char *step)
+{
+  if (GTK_IS_STACK (root))
+    {
+      GtkStackTransitionType type = gtk_stack_get_transition_type (GTK_STACK (root));
+
+      switch (type)
+        {
+          case GTK_STACK_TRANSITION_TYPE_NONE:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_UP_DOWN:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_DOWN:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_UP:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT:
+          case GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT:
+            break;
+          default:
+            g_printerr ("%s: a %s under %s changes its child with transition %d\n", step,
+                        G_OBJECT_TYPE_NAME (root),
+                        G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)), (int) type);
+            fixture->failures++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_stacks (fixture, child, step);
+}
+
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -172,6 +204,7 @@ check_page (Fixture *fixture, KbcWindow *window, const char *name)
   g_ptr_array_add (hidden, (gpointer) sign_in);
   g_ptr_array_add (hidden, NULL);
   check_step (fixture, name, (const char *const *) hidden->pdata);
+  check_stacks (fixture, GTK_WIDGET (window), name);
 }
 
 static gpointer
@@ -191,6 +224,10 @@ check_dialog (Fixture *fixture, GtkWindow *dialog, const char *step, gboolean cl
 
   kbc_gui_wait_drawn (widget);
   check_step (fixture, step, NULL);
+  /* About and the shortcuts are the libraries' own windows, with their own
+   * cross-fades between sections; the rest are ours. */
+  if (!ADW_IS_ABOUT_WINDOW (dialog) && !GTK_IS_SHORTCUTS_WINDOW (dialog))
+    check_stacks (fixture, widget, step);
   if (close)
     {
       g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &widget);
@@ -222,6 +259,7 @@ everything (KbcApplication *app, KbcWindow *window, gpointer data)
   kbc_gui_wait_drawn (GTK_WIDGET (window));
   check_step (fixture, "sign-in",
               (const char *const[]){ "Change Password", "Try Again", "Account Menu", NULL });
+  check_stacks (fixture, GTK_WIDGET (window), "sign-in");
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   check_dialog (fixture, wait_toplevel (ADW_TYPE_ABOUT_WINDOW), "about", TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
