@@ -15,7 +15,9 @@ fi
 
 unset GTK_A11Y NO_AT_BRIDGE
 
-/usr/libexec/at-spi-bus-launcher --launch-immediately &
+# Its stdout (and the registry's, which it starts) goes to stderr: the test's
+# stdout is TAP, and "SpiRegistry daemon is running" is not.
+/usr/libexec/at-spi-bus-launcher --launch-immediately >&2 &
 launcher=$!
 trap 'kill "$launcher" 2>/dev/null || true; wait "$launcher" 2>/dev/null || true' EXIT
 
