@@ -122,14 +122,22 @@ after_paint_cb (GdkFrameClock *frame_clock, KbcBenchClock *self)
       self->frames_us += now - self->last_paint_us;
       self->n_frames++;
       if (self->print_frames)
-        g_printerr ("# frame %u: %.1f ms (wait %.1f, update %.1f, layout %.1f, paint %.1f)\n",
-                    self->n_frames, (now - self->last_paint_us) / 1000.0,
-                    (self->before_paint_us - self->last_paint_us) / 1000.0,
-                    (self->updated_us - self->before_paint_us) / 1000.0,
-                    (self->laid_out_us - self->updated_us) / 1000.0,
-                    (now - self->laid_out_us) / 1000.0);
+        {
+          /* A phase nothing asked for is not run: it took no time. */
+          gint64 before_paint =
+              self->before_paint_us != 0 ? self->before_paint_us : self->last_paint_us;
+          gint64 updated = self->updated_us != 0 ? self->updated_us : before_paint;
+          gint64 laid_out = self->laid_out_us != 0 ? self->laid_out_us : updated;
+
+          g_printerr ("# frame %u: %.1f ms (wait %.1f, update %.1f, layout %.1f, paint %.1f)\n",
+                      self->n_frames, (now - self->last_paint_us) / 1000.0,
+                      (before_paint - self->last_paint_us) / 1000.0,
+                      (updated - before_paint) / 1000.0, (laid_out - updated) / 1000.0,
+                      (now - laid_out) / 1000.0);
+        }
     }
   self->last_paint_us = now;
+  self->before_paint_us = self->updated_us = self->laid_out_us = 0;
 }
 
 KbcBenchClock *
