@@ -132,7 +132,9 @@ typedef struct
 } Shown;
 
 /* A row of the list has its place on screen: the first rows may come
- * before the whole list is in (a long list's head, KbcResource). */
+ * before the whole list is in (a long list's head, KbcResource). Not
+ * while a stack above it changes children: a cross-fade's first frame
+ * paints the child it leaves and hardly the list. */
 static gboolean
 list_shown (gpointer data)
 {
@@ -140,7 +142,13 @@ list_shown (gpointer data)
   GtkWidget *row;
 
   row = kbc_gui_find_descendant (shown->list, shown->kind->row_type ());
-  return row != NULL && gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0;
+  if (row == NULL || !gtk_widget_get_mapped (row) || gtk_widget_get_height (row) <= 0)
+    return FALSE;
+  for (GtkWidget *above = gtk_widget_get_parent (row); above != NULL;
+       above = gtk_widget_get_parent (above))
+    if (GTK_IS_STACK (above) && gtk_stack_get_transition_running (GTK_STACK (above)))
+      return FALSE;
+  return TRUE;
 }
 
 /* Scrolling driven by the frame clock: each frame moves the list on before
