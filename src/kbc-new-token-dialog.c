@@ -12,6 +12,7 @@
 
 #include "kbc-clipboard.h"
 #include "kbc-closures.h"
+#include "kbc-dialog.h"
 #include "kbc-toast.h"
 
 #define HOUR 3600
@@ -98,9 +99,13 @@ update_validity (KbcNewTokenDialog *self)
       g_date_time_add_seconds (now, (gdouble) kbc_new_token_dialog_get_expires_in (self));
   g_autofree char *when = kbc_format_date_time (until);
   g_autofree char *subtitle = NULL;
+  gboolean custom = adw_combo_row_get_selected (self->validity_row) == CUSTOM_CHOICE;
 
-  gtk_widget_set_visible (self->hours_row,
-                          adw_combo_row_get_selected (self->validity_row) == CUSTOM_CHOICE);
+  if (gtk_widget_get_visible (self->hours_row) != custom)
+    {
+      gtk_widget_set_visible (self->hours_row, custom);
+      kbc_dialog_fit_content (GTK_WINDOW (self));
+    }
   /* Translators: under the validity of a new token; %s is a date and time. */
   subtitle = g_strdup_printf (_ ("Until %s"), when);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->validity_row), subtitle);
@@ -143,6 +148,7 @@ set_state (KbcNewTokenDialog *self, KbcNewTokenDialogState state)
       gtk_stack_set_visible_child_name (self->stack, "form");
       gtk_window_set_default_widget (GTK_WINDOW (self), self->create_button);
     }
+  kbc_dialog_fit_content (GTK_WINDOW (self));
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -160,6 +166,7 @@ show_error (KbcNewTokenDialog *self, const char *message)
 
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  kbc_dialog_fit_content (GTK_WINDOW (self));
 }
 
 static void

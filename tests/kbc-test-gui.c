@@ -414,6 +414,26 @@ kbc_gui_wait_drawn (GtkWidget *widget)
   g_signal_handler_disconnect (clock, handler);
 }
 
+static gboolean
+content_fits (gpointer data)
+{
+  GtkWidget *scrolled = kbc_gui_find_descendant (data, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  return gtk_adjustment_get_page_size (adjustment) > 0 &&
+         gtk_adjustment_get_upper (adjustment) <= gtk_adjustment_get_page_size (adjustment);
+}
+
+void
+kbc_gui_wait_content_fits (GtkWidget *window, const char *what)
+{
+  /* The adjustment is the last layout's: wait for one after the change. */
+  kbc_gui_wait_drawn (window);
+  kbc_test_wait_until (content_fits, window, what);
+}
+
 void
 kbc_gui_unref_finalized (gpointer object)
 {

@@ -96,6 +96,12 @@ void            kbc_gui_wait_keyring     (const char      *stack_url,
  * frame since. */
 void            kbc_gui_wait_drawn       (GtkWidget       *widget);
 
+/* Waits until @window is drawn with all its content in sight: the page
+ * that scrolls in it (the first GtkScrolledWindow) has nothing to scroll.
+ * For dialogs that grow with their content (kbc_dialog_fit_content()). */
+void            kbc_gui_wait_content_fits (GtkWidget      *window,
+                                           const char     *what);
+
 /* Drops the last reference to @object and waits until it is finalized. */
 void            kbc_gui_unref_finalized  (gpointer         object);
 

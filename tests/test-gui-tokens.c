@@ -258,6 +258,7 @@ create_token (Fixture *fixture, KbcTokensPage *page, KbcWindow *window)
   adw_combo_row_set_selected (ADW_COMBO_ROW (validity_row), 0);
   g_assert_cmpint (kbc_new_token_dialog_get_expires_in (dialog), ==, 3600);
 
+  kbc_gui_wait_content_fits (GTK_WIDGET (dialog), "the form to fit the dialog");
   kbc_gui_save_shot (GTK_WIDGET (dialog), "new-token-form.png");
 
   /* The server refuses a name that long: the reason shows, the form stays. */
@@ -271,6 +272,9 @@ create_token (Fixture *fixture, KbcTokensPage *page, KbcWindow *window)
       kbc_gui_template_child (dialog, KBC_TYPE_NEW_TOKEN_DIALOG, "error_label")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, too_long);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (validity_row)), ==, 0);
+  /* Each step, and the error, grows the dialog to its content: nothing (Done
+   * least of all) is cut off at the bottom. */
+  kbc_gui_wait_content_fits (GTK_WIDGET (dialog), "the form with its error to fit the dialog");
 
   /* A good name: the token, once. */
   gtk_editable_set_text (GTK_EDITABLE (name_row), "CI deploys");
@@ -282,6 +286,7 @@ create_token (Fixture *fixture, KbcTokensPage *page, KbcWindow *window)
   secret = g_strdup (gtk_label_get_text (GTK_LABEL (token_label)));
   g_assert_true (g_regex_match_simple ("^[0-9]+-[A-Za-z0-9]{40}$", secret, 0, 0));
   g_assert_true (kbc_gui_has_label (GTK_WIDGET (dialog), "cannot be retrieved later"));
+  kbc_gui_wait_content_fits (GTK_WIDGET (dialog), "the token and Done to fit the dialog");
   kbc_gui_save_shot (GTK_WIDGET (dialog), "new-token.png");
 
   /* Copy: a toast, and the clipboard lets go of it again (after a second
