@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kbc-dialog.h"
 #include "kbc-toast.h"
 
 struct _KbcRecoveryCodesDialog
@@ -21,6 +22,7 @@ struct _KbcRecoveryCodesDialog
   GtkGrid *codes_grid;
   GtkCheckButton *confirm_check;
   GtkWidget *done_button;
+  GtkWidget *unsaved_label;
 
   /* Owned */
   GStrv codes;
@@ -96,6 +98,11 @@ on_confirm_toggled (KbcRecoveryCodesDialog *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recovery.done", confirmed);
   gtk_window_set_deletable (GTK_WINDOW (self), confirmed);
+  if (confirmed && gtk_widget_get_visible (self->unsaved_label))
+    {
+      gtk_widget_set_visible (self->unsaved_label, FALSE);
+      kbc_dialog_fit_content (GTK_WINDOW (self));
+    }
   if (confirmed)
     gtk_window_set_default_widget (GTK_WINDOW (self), self->done_button);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFIRMED]);
@@ -109,10 +116,12 @@ on_close_request (GtkWindow *window)
   if (gtk_check_button_get_active (self->confirm_check))
     return FALSE;
 
-  /* The codes are never shown again: do not let them go unsaved. */
+  /* The codes are never shown again: do not let them go unsaved. The
+   * reminder is in line, above the check it is about: a toast would lie
+   * over Copy and Save to File. */
   gtk_widget_error_bell (GTK_WIDGET (self));
-  kbc_toast_overlay_add_text (self->toast_overlay,
-                              _ ("Save the codes, then confirm that you saved them"));
+  gtk_widget_set_visible (self->unsaved_label, TRUE);
+  kbc_dialog_fit_content (window);
   gtk_widget_grab_focus (GTK_WIDGET (self->confirm_check));
 
   return TRUE;
@@ -324,6 +333,7 @@ kbc_recovery_codes_dialog_class_init (KbcRecoveryCodesDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbcRecoveryCodesDialog, codes_grid);
   gtk_widget_class_bind_template_child (widget_class, KbcRecoveryCodesDialog, confirm_check);
   gtk_widget_class_bind_template_child (widget_class, KbcRecoveryCodesDialog, done_button);
+  gtk_widget_class_bind_template_child (widget_class, KbcRecoveryCodesDialog, unsaved_label);
   gtk_widget_class_bind_template_callback (widget_class, on_confirm_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_close_request);
 

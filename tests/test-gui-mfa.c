@@ -229,7 +229,7 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   KbcRecoveryCodesDialog *recovery;
   GtkWidget *dialog_widget;
   GtkWidget *recovery_widget;
-  GtkWidget *done_button;
+  GtkWidget *done_button, *unsaved;
   g_autofree char *saved_path = NULL;
   g_autofree char *saved = NULL;
   g_autoptr (GFile) saved_file = NULL;
@@ -342,10 +342,25 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   fixture->recovery_codes = g_strdupv ((GStrv) codes);
 
   /* It stays until the user confirms the codes are saved. */
+  unsaved = kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "unsaved_label");
+  g_assert_false (gtk_widget_get_visible (unsaved));
+  kbc_gui_wait_content_fits (recovery_widget, "the codes, Copy and Save to fit the dialog");
   gtk_window_close (GTK_WINDOW (recovery));
   g_assert_nonnull (recovery_widget);
   g_assert_true (gtk_widget_get_visible (recovery_widget));
   g_assert_false (gtk_window_get_deletable (GTK_WINDOW (recovery)));
+  /* It says why, in line above the check (a toast would lie over Save to
+   * File), and the focus is on the check. */
+  g_assert_true (gtk_widget_get_visible (unsaved));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (unsaved)), ==,
+                   "Save the codes, then confirm that you saved them");
+  g_assert_true (gtk_widget_has_focus (
+      kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "confirm_check")));
+  assert_in_sight_at_sizes (
+      GTK_WINDOW (recovery), unsaved,
+      kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "toast_overlay"));
+  kbc_gui_wait_content_fits (recovery_widget, "the codes, Copy and Save to fit with the reminder");
+  kbc_gui_save_shot (recovery_widget, "recovery-codes-unsaved.png");
   /* Copy's toast never covers Done; saving to a file counts as saved. */
   done_button = kbc_gui_template_child (recovery, KBC_TYPE_RECOVERY_CODES_DIALOG, "done_button");
   g_assert_true (gtk_widget_activate_action (recovery_widget, "recovery.copy", NULL));
@@ -358,6 +373,7 @@ enable_totp (Fixture *fixture, KbcMfa *mfa)
   saved_file = g_file_new_for_path (saved_path);
   kbc_recovery_codes_dialog_save_to_file (recovery, saved_file);
   KBC_TEST_WAIT_FOR (kbc_recovery_codes_dialog_get_confirmed (recovery));
+  g_assert_false (gtk_widget_get_visible (unsaved));
   g_assert_true (g_file_get_contents (saved_path, &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, codes[0]));
   g_assert_true (
